@@ -1,0 +1,1 @@
+"""Code that the Partner Portal services and the gateway really share."""

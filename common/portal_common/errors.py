@@ -1,0 +1,112 @@
+"""Errors that cross the bus by name.
+
+Every error a service raises for a client derives from `PortalError`, carries the contract's
+`code` and HTTP `status`, and is registered with nameko so that the gateway receives an instance of
+the same class (not a `RemoteError`) and can answer from the class itself.
+"""
+from nameko.exceptions import deserialize_to_instance
+
+
+class PortalError(Exception):
+    status = 500
+    code = "internal_error"
+    default_message = "Something went wrong on our side."
+
+    def __init__(self, message=None, details=None):
+        # `args` is what nameko serialises and what the gateway rebuilds the error from.
+        super().__init__(message or self.default_message, details or {})
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        deserialize_to_instance(cls)
+
+    @property
+    def message(self):
+        return self.args[0]
+
+    @property
+    def details(self):
+        return self.args[1]
+
+
+deserialize_to_instance(PortalError)
+
+
+class ValidationFailed(PortalError):
+    status = 400
+    code = "validation_error"
+    default_message = "The request is not valid."
+
+
+class Unauthenticated(PortalError):
+    status = 401
+    code = "unauthenticated"
+    default_message = "Sign in first: the token is missing, unknown, expired or revoked."
+
+
+class InvalidCredentials(PortalError):
+    status = 401
+    code = "invalid_credentials"
+    default_message = "Wrong email or password."
+
+
+class InvalidCode(PortalError):
+    status = 401
+    code = "invalid_code"
+    default_message = "The code is wrong, expired or already used."
+
+
+class Forbidden(PortalError):
+    status = 403
+    code = "forbidden"
+    default_message = "Your role does not allow this."
+
+
+class NotFound(PortalError):
+    status = 404
+    code = "not_found"
+    default_message = "No such resource."
+
+
+class Conflict(PortalError):
+    status = 409
+    code = "conflict"
+    default_message = "The request contradicts the current state."
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    default_message = "This email address is already in use."
+
+
+class PayloadTooLarge(PortalError):
+    status = 413
+    code = "payload_too_large"
+    default_message = "The body is over its size limit."
+
+
+class UnsupportedMediaType(PortalError):
+    status = 415
+    code = "unsupported_media_type"
+    default_message = "This content type is not accepted here."
+
+
+class RateLimited(PortalError):
+    status = 429
+    code = "rate_limited"
+    default_message = "Too many attempts: try again later."
+
+    @classmethod
+    def retry_after(cls, seconds, message=None):
+        return cls(message, {"retry_after_seconds": int(seconds)})
+
+    @property
+    def retry_after_seconds(self):
+        # nameko stringifies numbers on the wire.
+        return max(1, int(self.details.get("retry_after_seconds", 1)))
+
+
+class ServiceUnavailable(PortalError):
+    status = 503
+    code = "service_unavailable"
+    default_message = "A backing service did not answer in time."

@@ -1,0 +1,32 @@
+"""Keyset pagination over time-ordered ids: `?limit=` 1–200 (default 50) and an opaque `?cursor=`."""
+import base64
+import binascii
+
+from portal_common.errors import ValidationFailed
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def encode_cursor(last_id):
+    return base64.urlsafe_b64encode(f"after:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.startswith("after:") or len(text) <= len("after:"):
+        raise ValidationFailed("The cursor is not one this API gave.", {"cursor": ["Invalid cursor."]})
+    return text[len("after:"):]
+
+
+def paginate(session, stmt, id_column, limit, cursor):
+    """Run `stmt` (a select of entities) one page at a time, ordered by `id_column`."""
+    if cursor:
+        stmt = stmt.where(id_column > decode_cursor(cursor))
+    rows = session.scalars(stmt.order_by(id_column).limit(limit + 1)).all()
+    next_cursor = encode_cursor(getattr(rows[limit - 1], id_column.key)) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+

@@ -1,0 +1,49 @@
+"""Fields with the contract's exact wire formats."""
+import datetime as dt
+
+from marshmallow import ValidationError, fields, validate
+
+NAME_MAX = 200
+EMAIL_MAX = 254
+
+
+class UtcDateTime(fields.DateTime):
+    """ISO-8601 in UTC with a `Z`, to the second: `2026-11-26T04:23:31Z`."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Not a valid datetime.")
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError("Not a valid ISO-8601 datetime.") from None
+        if parsed.tzinfo is None:
+            raise ValidationError("The time zone is missing: use UTC with a Z.")
+        return parsed.astimezone(dt.timezone.utc)
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON `true` and `false`: `1`, `"yes"` and friends are type errors."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a valid boolean.")
+        return value
+
+
+def not_blank(value):
+    if not value.strip():
+        raise ValidationError("May not be blank.")
+
+
+def name_field(**kwargs):
+    return fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank], **kwargs)
+
+
+def email_field(**kwargs):
+    return fields.Email(validate=validate.Length(max=EMAIL_MAX), **kwargs)

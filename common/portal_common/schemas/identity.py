@@ -1,0 +1,135 @@
+"""Identity's part of the contract: sign-up, sessions, two-step verification, employees."""
+from marshmallow import Schema, fields, validate
+
+from portal_common.roles import ASSIGNABLE_ROLES, ROLES
+from portal_common.schemas.fields import StrictBoolean, UtcDateTime, email_field, name_field
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+# Sign-in takes what it is given (up to a bound) and answers invalid_credentials, rather than
+# telling a guesser which passwords could not exist.
+SIGN_IN_PASSWORD_MAX = 1024
+TOKEN_MAX = 255
+CODE_MAX = 64
+USER_AGENT_MAX = 512
+
+
+def password_field(**kwargs):
+    return fields.String(validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX), **kwargs)
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+class SignupRequest(Schema):
+    company_name = name_field(required=True)
+    name = name_field(required=True)
+    email = email_field(required=True)
+    password = password_field(required=True)
+
+
+class SignInRequest(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=SIGN_IN_PASSWORD_MAX))
+    device_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=TOKEN_MAX))
+
+
+class VerifyRequest(Schema):
+    challenge = fields.String(required=True, validate=validate.Length(min=1, max=TOKEN_MAX))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=CODE_MAX))
+    remember_device = StrictBoolean(load_default=False)
+
+
+class PasswordChangeRequest(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(min=1, max=SIGN_IN_PASSWORD_MAX))
+    new_password = password_field(required=True)
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=CODE_MAX))
+
+
+class TwoFactorConfirmRequest(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=CODE_MAX))
+
+
+class TwoFactorDisableRequest(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=SIGN_IN_PASSWORD_MAX))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=CODE_MAX))
+
+
+class EmployeeCreateRequest(Schema):
+    email = email_field(required=True)
+    name = name_field(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ASSIGNABLE_ROLES))
+    password = password_field(required=True)
+
+
+class EmployeeUpdateRequest(Schema):
+    role = fields.String(validate=validate.OneOf(ASSIGNABLE_ROLES))
+    active = StrictBoolean()
+
+
+# --- responses ----------------------------------------------------------------------------------
+
+class Partner(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class SessionEmployee(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class SignupResponse(Schema):
+    partner = fields.Nested(Partner, required=True)
+    employee = fields.Nested(SessionEmployee, required=True)
+
+
+class SessionCreated(Schema):
+    token = fields.String(required=True)
+    expires_at = UtcDateTime(required=True)
+    employee = fields.Nested(SessionEmployee, required=True)
+    device_token = fields.String()
+    device_expires_at = UtcDateTime()
+
+
+class TwoFactorRequired(Schema):
+    two_factor_required = fields.Boolean(required=True)
+    challenge = fields.String(required=True)
+    expires_at = UtcDateTime(required=True)
+
+
+class Me(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    two_factor_enabled = fields.Boolean(required=True)
+
+
+class TwoFactorSetup(Schema):
+    secret = fields.String(required=True)
+    otpauth_uri = fields.String(required=True)
+    qr_svg = fields.String(required=True)
+
+
+class RecoveryCodes(Schema):
+    recovery_codes = fields.List(fields.String(), required=True)
+
+
+class Device(Schema):
+    id = fields.String(required=True)
+    created_at = UtcDateTime(required=True)
+    expires_at = UtcDateTime(required=True)
+    last_used_at = UtcDateTime(allow_none=True, required=True)
+    user_agent = fields.String(allow_none=True, required=True)
+
+
+class Employee(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    two_factor_enabled = fields.Boolean(required=True)

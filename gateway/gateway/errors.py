@@ -1,0 +1,53 @@
+"""From an exception to the contract's error answer: one place, one table.
+
+Service errors arrive as instances of `portal_common.errors` classes (registered with nameko), so
+their status and code come from the class. Anything else is a bug or an outage: it is logged here
+and answered without a word of its text.
+"""
+import logging
+
+import eventlet
+from kombu.exceptions import OperationalError
+from nameko.exceptions import UnknownService
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
+
+from portal_common import errors
+
+from gateway.responses import json_response
+
+log = logging.getLogger(__name__)
+
+# Failures of the bus itself: the caller may try again later.
+UNAVAILABLE = (eventlet.Timeout, UnknownService, OperationalError, ConnectionError, OSError)
+
+
+def as_portal_error(exc):
+    if isinstance(exc, errors.PortalError):
+        return exc
+    if isinstance(exc, RequestEntityTooLarge):
+        return errors.PayloadTooLarge()
+    if isinstance(exc, MethodNotAllowed):
+        return MethodNotAllowedError()
+    if isinstance(exc, NotFound):
+        return errors.NotFound("No such route.")
+    if isinstance(exc, UNAVAILABLE):
+        return errors.ServiceUnavailable()
+    log.error("unexpected error answering a request", exc_info=exc)
+    return errors.PortalError()
+
+
+class MethodNotAllowedError(errors.PortalError):
+    status = 405
+    code = "method_not_allowed"
+    default_message = "This route does not take that method."
+
+
+def error_response(exc):
+    if isinstance(exc, HTTPException) and 300 <= (exc.code or 0) < 400:
+        return exc  # werkzeug's redirects (a trailing slash), answered as they are
+    error = as_portal_error(exc)
+    headers = {}
+    if isinstance(error, errors.RateLimited):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    body = {"error": {"code": error.code, "message": error.message, "details": error.details}}
+    return json_response(error.status, body, headers)

@@ -1,0 +1,92 @@
+"""`/openapi.json`, generated from the routes and the very schemas that validate their bodies."""
+import functools
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from portal_common.schemas.common import ErrorResponse
+
+from gateway.http import ApiEntrypoint
+
+TITLE = "Partner Portal"
+VERSION = "1.0.0"
+
+ERROR_TEXT = {
+    400: "validation_error: malformed JSON, wrong types, missing or unknown fields",
+    401: "unauthenticated, invalid_credentials or invalid_code",
+    403: "forbidden: the role lacks the permission",
+    404: "not_found: no such resource for this partner",
+    405: "method_not_allowed",
+    409: "conflict, or a more specific code",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited: see Retry-After",
+    503: "service_unavailable: a backing service did not answer in time",
+}
+
+
+def routes(service_cls):
+    """Every `@api` entrypoint of the service class, with its method name."""
+    for name in sorted(dir(service_cls)):
+        for entrypoint in getattr(getattr(service_cls, name), "nameko_entrypoints", ()):
+            if isinstance(entrypoint, ApiEntrypoint):
+                yield name, entrypoint
+
+
+def openapi_path(url):
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", url)
+
+
+def _operation(name, entrypoint):
+    operation = {"operationId": name, "summary": entrypoint.summary, "responses": {}}
+    if entrypoint.tag:
+        operation["tags"] = [entrypoint.tag]
+    if entrypoint.permission is not None:
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = f"Requires the `{entrypoint.permission}` permission."
+    parameters = [
+        {"in": "path", "name": param, "required": True, "schema": {"type": "string"}}
+        for param in re.findall(r"{([^}]+)}", openapi_path(entrypoint.url))
+    ]
+    if entrypoint.query is not None:
+        parameters.append({"in": "query", "schema": entrypoint.query})
+    if parameters:
+        operation["parameters"] = parameters
+    if entrypoint.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": entrypoint.body}},
+        }
+    for status, schema in entrypoint.responses.items():
+        answer = {"description": "OK" if status < 300 else ERROR_TEXT.get(status, "")}
+        if schema is not None:
+            answer["content"] = {"application/json": {"schema": schema}}
+        operation["responses"][str(status)] = answer
+    errors = set(entrypoint.errors)
+    if entrypoint.tag != "operations":  # every call that crosses the bus may time out
+        errors.add(503)
+    for status in sorted(errors):
+        operation["responses"].setdefault(str(status), {
+            "description": ERROR_TEXT[status],
+            "content": {"application/json": {"schema": "ErrorResponse"}},
+        })
+    return operation
+
+
+@functools.lru_cache(maxsize=1)
+def openapi_document():
+    from gateway.service import GatewayService
+
+    spec = APISpec(title=TITLE, version=VERSION, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("agent", {"type": "apiKey", "in": "header", "name": "Authorization"})
+    spec.components.schema("ErrorResponse", schema=ErrorResponse)
+    paths = {}
+    for name, entrypoint in routes(GatewayService):
+        operations = paths.setdefault(openapi_path(entrypoint.url), {})
+        for method in entrypoint.method.split(","):
+            operations[method.lower()] = _operation(name, entrypoint)
+    for path, operations in sorted(paths.items()):
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()

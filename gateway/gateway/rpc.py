@@ -1,0 +1,47 @@
+"""RPC to the services, never waiting past a timeout.
+
+nameko's `RpcProxy` waits for a reply forever. Here every call is bounded by `RPC_TIMEOUT_SECONDS`
+and answered 503 when it runs out; the request message expires with it, so a service coming back
+does not work through calls nobody waits for any more (a call that already started may still
+finish: the services' idempotency makes that safe).
+"""
+import eventlet
+from nameko.rpc import RpcProxy
+
+from portal_common.errors import ServiceUnavailable
+
+from gateway.errors import UNAVAILABLE
+
+RPC_TIMEOUT_CONFIG_KEY = "RPC_TIMEOUT_SECONDS"
+DEFAULT_RPC_TIMEOUT_SECONDS = 10.0
+
+
+class TimedProxy:
+    def __init__(self, proxy, timeout):
+        self._proxy = proxy
+        self._timeout = timeout
+
+    def __getattr__(self, method_name):
+        method = getattr(self._proxy, method_name)
+
+        def call(*args, **kwargs):
+            try:
+                with eventlet.Timeout(self._timeout):
+                    return method(*args, **kwargs)
+            except UNAVAILABLE:
+                raise ServiceUnavailable(
+                    f"The {self._proxy.service_name} service did not answer in time.",
+                    {"service": self._proxy.service_name},
+                ) from None
+
+        return call
+
+
+class ServiceRpc(RpcProxy):
+    def setup(self):
+        self.timeout = float(self.container.config.get(RPC_TIMEOUT_CONFIG_KEY, DEFAULT_RPC_TIMEOUT_SECONDS))
+        self.options["expiration"] = self.timeout
+        super().setup()
+
+    def get_dependency(self, worker_ctx):
+        return TimedProxy(super().get_dependency(worker_ctx), self.timeout)

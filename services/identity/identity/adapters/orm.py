@@ -1,0 +1,92 @@
+"""Identity's tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portal_common.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Partner(Base):
+    __tablename__ = "partners"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at = mapped_column(UtcDateTime, nullable=False)
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    # Lower-cased email: unique across all partners, as sign-in knows no partner.
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Bumped on every change that events carry, so consumers keep only the newest.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at = mapped_column(UtcDateTime, nullable=False)
+
+    @property
+    def two_factor_enabled(self):
+        return self.totp_secret is not None
+
+
+class Session(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    created_at = mapped_column(UtcDateTime, nullable=False)
+    expires_at = mapped_column(UtcDateTime, nullable=False)
+
+
+class Challenge(Base):
+    __tablename__ = "challenges"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    created_at = mapped_column(UtcDateTime, nullable=False)
+    expires_at = mapped_column(UtcDateTime, nullable=False)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    completed_at = mapped_column(UtcDateTime, nullable=True)
+
+
+class RecoveryCode(Base):
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at = mapped_column(UtcDateTime, nullable=True)
+
+
+class TrustedDevice(Base):
+    __tablename__ = "trusted_devices"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at = mapped_column(UtcDateTime, nullable=False)
+    expires_at = mapped_column(UtcDateTime, nullable=False)
+    last_used_at = mapped_column(UtcDateTime, nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_email_key_at", "email_key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email_key: Mapped[str] = mapped_column(String(254))
+    at = mapped_column(UtcDateTime, nullable=False)

@@ -1,0 +1,1 @@
+"""Identity's rules in plain Python: no nameko, no SQLAlchemy."""

@@ -1,0 +1,22 @@
+"""What may be done to an employee, by whom. Each rule answers with the reason it refuses, or None."""
+from portal_common.roles import OWNER
+
+
+def refuse_change(actor_id, target, role=None, active=None):
+    if target.role == OWNER and role is not None and role != OWNER:
+        return "The owner cannot be demoted."
+    if target.role == OWNER and active is False:
+        return "The owner cannot be deactivated."
+    if target.id == actor_id and active is False:
+        return "You cannot deactivate yourself."
+    return None
+
+
+def refuse_removal(actor_id, target, primary_contact_id=None):
+    if target.role == OWNER:
+        return "The owner cannot be removed."
+    if target.id == primary_contact_id:
+        return "The company's primary contact cannot be removed: choose another one first."
+    if target.id == actor_id:
+        return "You cannot remove yourself."
+    return None

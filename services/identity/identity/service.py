@@ -1,0 +1,127 @@
+"""The identity service: entrypoints and providers, nothing else."""
+from nameko.events import EventDispatcher
+from nameko.rpc import rpc
+
+from portal_common.clock import Clock
+from portal_common.db import UnitOfWorkProvider
+from portal_common.errors import PortalError
+from portal_common.health import HealthCheck
+from portal_common.schemas import dump, load
+from portal_common.schemas import identity as api
+from portal_common.schemas.common import PageQuery
+
+from identity.adapters.orm import Base
+from identity.dependencies import PasswordHasher
+from identity.usecases import employees, sessions, two_factor
+
+command = rpc(expected_exceptions=PortalError)
+
+
+def secret_rpc(*fields):
+    """An RPC whose named payload fields never reach a log line."""
+    return rpc(expected_exceptions=PortalError, sensitive_arguments=fields)
+
+
+class IdentityService(HealthCheck):
+    name = "identity"
+
+    uow = UnitOfWorkProvider(Base)
+    clock = Clock()
+    hasher = PasswordHasher()
+    dispatch = EventDispatcher()
+
+    def _publish(self):
+        for event_type, payload in self.uow.take_events():
+            self.dispatch(event_type, payload)
+
+    # --- sign-up and sessions ---------------------------------------------------------------------
+
+    @secret_rpc("payload.password")
+    def sign_up(self, payload):
+        answer = employees.sign_up(self.uow, self.hasher, self.clock.now(), load(api.SignupRequest, payload))
+        self._publish()
+        return dump(api.SignupResponse, answer)
+
+    @secret_rpc("payload.password", "payload.device_token")
+    def sign_in(self, payload):
+        answer = sessions.sign_in(self.uow, self.hasher, self.clock.now(), load(api.SignInRequest, payload))
+        if answer.get("two_factor_required"):
+            return dump(api.TwoFactorRequired, answer)
+        return dump(api.SessionCreated, answer)
+
+    @secret_rpc("payload.code", "payload.challenge")
+    def verify(self, payload, user_agent=None):
+        data = load(api.VerifyRequest, payload)
+        return dump(api.SessionCreated, sessions.verify(self.uow, self.clock.now(), data, _clip(user_agent)))
+
+    @secret_rpc("token")
+    def authenticate(self, token):
+        return sessions.authenticate(self.uow, self.clock.now(), token)
+
+    @command
+    def sign_out(self, caller):
+        sessions.sign_out(self.uow, caller)
+
+    # --- the employee's own security --------------------------------------------------------------
+
+    @secret_rpc("payload.current_password", "payload.new_password", "payload.code")
+    def change_password(self, caller, payload):
+        data = load(api.PasswordChangeRequest, payload)
+        sessions.change_password(self.uow, self.hasher, self.clock.now(), caller, data)
+
+    @command
+    def set_up_two_factor(self, caller):
+        return dump(api.TwoFactorSetup, two_factor.set_up(self.uow, caller))
+
+    @secret_rpc("payload.code")
+    def confirm_two_factor(self, caller, payload):
+        data = load(api.TwoFactorConfirmRequest, payload)
+        return dump(api.RecoveryCodes, two_factor.confirm(self.uow, self.clock.now(), caller, data))
+
+    @secret_rpc("payload.password", "payload.code")
+    def disable_two_factor(self, caller, payload):
+        data = load(api.TwoFactorDisableRequest, payload)
+        two_factor.disable(self.uow, self.hasher, self.clock.now(), caller, data)
+
+    @command
+    def list_devices(self, caller, query=None):
+        answer = two_factor.list_devices(self.uow, self.clock.now(), caller, load(PageQuery, query))
+        return {**answer, "items": dump(api.Device(many=True), answer["items"])}
+
+    @command
+    def revoke_device(self, caller, device_id):
+        two_factor.revoke_device(self.uow, caller, device_id)
+
+    # --- the partner's employees ------------------------------------------------------------------
+
+    @command
+    def list_employees(self, caller, query=None):
+        answer = employees.list_employees(self.uow, caller, load(PageQuery, query))
+        return {**answer, "items": dump(api.Employee(many=True), answer["items"])}
+
+    @command
+    def get_employee(self, caller, employee_id):
+        return dump(api.Employee, employees.get_employee(self.uow, caller, employee_id))
+
+    @secret_rpc("payload.password")
+    def create_employee(self, caller, payload):
+        data = load(api.EmployeeCreateRequest, payload)
+        answer = employees.create_employee(self.uow, self.hasher, self.clock.now(), caller, data)
+        self._publish()
+        return dump(api.Employee, answer)
+
+    @command
+    def update_employee(self, caller, employee_id, payload):
+        data = load(api.EmployeeUpdateRequest, payload)
+        answer = employees.update_employee(self.uow, self.clock.now(), caller, employee_id, data)
+        self._publish()
+        return dump(api.Employee, answer)
+
+    @command
+    def delete_employee(self, caller, employee_id):
+        employees.delete_employee(self.uow, self.clock.now(), caller, employee_id)
+        self._publish()
+
+
+def _clip(user_agent):
+    return user_agent[: api.USER_AGENT_MAX] if user_agent else None

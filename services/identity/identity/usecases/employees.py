@@ -1,0 +1,126 @@
+"""Sign-up (a partner and its owner) and the partner's employees."""
+from sqlalchemy.exc import IntegrityError
+
+from portal_common.errors import Conflict, EmailTaken, NotFound
+from portal_common.events import envelope
+from portal_common.ids import new_id
+from portal_common.pagination import paginate
+from portal_common.roles import OWNER
+
+from identity.adapters import repository
+from identity.adapters.orm import Employee, Partner
+from identity.domain import employees as rules
+from identity.usecases import views
+from identity.usecases.passwords import email_key
+
+EMPLOYEE_CREATED = "employee_created"
+EMPLOYEE_DEACTIVATED = "employee_deactivated"
+EMPLOYEE_UPDATED = "employee_updated"
+EMPLOYEE_REMOVED = "employee_removed"
+
+
+def _new_employee(partner_id, data, role, password_hash, now):
+    return Employee(
+        id=new_id(),
+        partner_id=partner_id,
+        email=data["email"].strip(),
+        email_key=email_key(data["email"]),
+        name=data["name"].strip(),
+        role=role,
+        active=True,
+        version=1,
+        password_hash=password_hash,
+        created_at=now,
+    )
+
+
+def _add_employee(uow, employee, now):
+    if repository.email_in_use(uow.session, employee.email_key):
+        raise EmailTaken()
+    uow.session.add(employee)
+    uow.emit(EMPLOYEE_CREATED, _event(employee, now))
+    try:
+        uow.commit()
+    except IntegrityError:  # the same email signed up concurrently
+        raise EmailTaken() from None
+
+
+def _event(employee, now):
+    return envelope(
+        employee.id, employee.version, now,
+        partner_id=employee.partner_id, email=employee.email, name=employee.name,
+        role=employee.role, active=employee.active,
+    )
+
+
+def sign_up(uow, hasher, now, data):
+    password_hash = hasher.hash(data["password"])
+    with uow:
+        partner = Partner(id=new_id(), name=data["company_name"].strip(), created_at=now)
+        owner = _new_employee(partner.id, data, OWNER, password_hash, now)
+        uow.session.add(partner)
+        uow.session.flush()
+        _add_employee(uow, owner, now)
+        return {"partner": {"id": partner.id, "name": partner.name}, "employee": views.session_employee(owner)}
+
+
+def list_employees(uow, caller, page):
+    with uow:
+        rows, next_cursor = paginate(
+            uow.session, repository.employees_of_partner(caller["partner_id"]), Employee.id, **page
+        )
+        return {"items": [views.employee(row) for row in rows], "next_cursor": next_cursor}
+
+
+def get_employee(uow, caller, employee_id):
+    with uow:
+        return views.employee(_find(uow, caller, employee_id))
+
+
+def create_employee(uow, hasher, now, caller, data):
+    password_hash = hasher.hash(data["password"])
+    with uow:
+        employee = _new_employee(caller["partner_id"], data, data["role"], password_hash, now)
+        _add_employee(uow, employee, now)
+        return views.employee(employee)
+
+
+def update_employee(uow, now, caller, employee_id, data):
+    with uow:
+        employee = _find(uow, caller, employee_id)
+        reason = rules.refuse_change(caller["employee_id"], employee, data.get("role"), data.get("active"))
+        if reason:
+            raise Conflict(reason)
+        deactivating = employee.active and data.get("active") is False
+        changed = any(data[key] != getattr(employee, key) for key in data)
+        for key, value in data.items():
+            setattr(employee, key, value)
+        if changed:
+            employee.version += 1
+        if deactivating:
+            repository.delete_sessions(uow.session, employee.id)
+            uow.emit(EMPLOYEE_DEACTIVATED, _event(employee, now))
+        elif changed:
+            uow.emit(EMPLOYEE_UPDATED, _event(employee, now))
+        uow.commit()
+        return views.employee(employee)
+
+
+def delete_employee(uow, now, caller, employee_id, primary_contact_id=None):
+    with uow:
+        employee = _find(uow, caller, employee_id)
+        reason = rules.refuse_removal(caller["employee_id"], employee, primary_contact_id)
+        if reason:
+            raise Conflict(reason)
+        uow.session.delete(employee)
+        employee.active = False
+        employee.version += 1
+        uow.emit(EMPLOYEE_REMOVED, _event(employee, now))
+        uow.commit()
+
+
+def _find(uow, caller, employee_id):
+    employee = repository.employee_of_partner(uow.session, caller["partner_id"], employee_id)
+    if employee is None:
+        raise NotFound("No such employee.")
+    return employee

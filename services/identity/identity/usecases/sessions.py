@@ -1,0 +1,138 @@
+"""Signing in and out, the two-step challenge, and authenticating a bearer token."""
+import datetime as dt
+import secrets
+
+from portal_common.errors import InvalidCode, Unauthenticated
+from portal_common.ids import new_id
+
+from identity.adapters import repository
+from identity.adapters.orm import Challenge, Employee, Session, TrustedDevice
+from identity.domain import credentials
+from identity.usecases import views
+from identity.usecases.passwords import check_password, email_key, refuse_if_locked
+from identity.usecases.second_factor import spend_code
+
+SESSION_TTL = dt.timedelta(hours=12)
+CHALLENGE_TTL = dt.timedelta(minutes=5)
+CHALLENGE_MAX_FAILURES = 5
+DEVICE_TRUST = dt.timedelta(days=30)
+
+
+def open_session(session, employee, now):
+    token = credentials.new_token()
+    row = Session(
+        id=new_id(),
+        token_hash=credentials.digest(token),
+        employee_id=employee.id,
+        created_at=now,
+        expires_at=now + SESSION_TTL,
+    )
+    session.add(row)
+    return {"token": token, "expires_at": row.expires_at, "employee": views.session_employee(employee)}
+
+
+def sign_in(uow, hasher, now, data):
+    key = email_key(data["email"])
+    refuse_if_locked(uow, key, now)
+    with uow:
+        employee = repository.employee_by_email(uow.session, key)
+    usable = employee is not None and employee.active
+    check_password(uow, hasher, key, employee.password_hash if usable else None, data["password"], now)
+
+    with uow:
+        employee = uow.session.get(Employee, employee.id)
+        if not employee.two_factor_enabled or _trusted(uow.session, employee, data.get("device_token"), now):
+            answer = open_session(uow.session, employee, now)
+            uow.commit()
+            return answer
+        challenge = Challenge(
+            id=secrets.token_urlsafe(24),
+            employee_id=employee.id,
+            created_at=now,
+            expires_at=now + CHALLENGE_TTL,
+            failed_attempts=0,
+        )
+        uow.session.add(challenge)
+        uow.commit()
+        return {"two_factor_required": True, "challenge": challenge.id, "expires_at": challenge.expires_at}
+
+
+def _trusted(session, employee, device_token, now):
+    if not device_token:
+        return False
+    device = repository.trusted_device(session, employee.id, credentials.digest(device_token), now)
+    if device is None:
+        return False
+    device.last_used_at = now
+    return True
+
+
+def verify(uow, now, data, user_agent=None):
+    with uow:
+        challenge = uow.session.get(Challenge, data["challenge"])
+        if (
+            challenge is None
+            or challenge.completed_at is not None
+            or challenge.expires_at <= now
+            or challenge.failed_attempts >= CHALLENGE_MAX_FAILURES
+        ):
+            raise InvalidCode("This sign-in challenge is unknown, expired or used up: sign in again.")
+        employee = uow.session.get(Employee, challenge.employee_id)
+        if not employee.active or not spend_code(uow.session, employee, data["code"], now):
+            challenge.failed_attempts += 1
+            uow.commit()
+            raise InvalidCode()
+        if not repository.claim_challenge(uow.session, challenge.id, now):
+            raise InvalidCode("This sign-in challenge was already used: sign in again.")
+        answer = open_session(uow.session, employee, now)
+        if data.get("remember_device"):
+            device_token = credentials.new_token()
+            device = TrustedDevice(
+                id=new_id(),
+                employee_id=employee.id,
+                token_hash=credentials.digest(device_token),
+                created_at=now,
+                expires_at=now + DEVICE_TRUST,
+                user_agent=user_agent,
+            )
+            uow.session.add(device)
+            answer.update(device_token=device_token, device_expires_at=device.expires_at)
+        uow.commit()
+        return answer
+
+
+def authenticate(uow, now, token):
+    """Who holds this token: the employee as `GET /v1/me` shows them, plus the session id."""
+    if not token:
+        raise Unauthenticated()
+    with uow:
+        found = repository.session_with_employee(uow.session, credentials.digest(token), now)
+        if found is None:
+            raise Unauthenticated()
+        session, employee = found
+        return {**views.me(employee), "session_id": session.id}
+
+
+def sign_out(uow, caller):
+    with uow:
+        row = uow.session.get(Session, caller["session_id"])
+        if row is not None:
+            uow.session.delete(row)
+        uow.commit()
+
+
+def change_password(uow, hasher, now, caller, data):
+    with uow:
+        employee = uow.session.get(Employee, caller["employee_id"])
+    key = employee.email_key
+    refuse_if_locked(uow, key, now)
+    check_password(uow, hasher, key, employee.password_hash, data["current_password"], now)
+    new_hash = hasher.hash(data["new_password"])
+    with uow:
+        employee = uow.session.get(Employee, employee.id)
+        if employee.two_factor_enabled and not spend_code(uow.session, employee, data.get("code"), now):
+            raise InvalidCode("Your second-factor code is required to change the password.")
+        employee.password_hash = new_hash
+        repository.delete_sessions(uow.session, employee.id, keep_session_id=caller["session_id"])
+        repository.delete_devices(uow.session, employee.id)
+        uow.commit()

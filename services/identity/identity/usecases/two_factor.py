@@ -1,0 +1,87 @@
+"""Setting up, confirming and disabling two-step verification; the trusted devices it remembers."""
+import segno
+
+from portal_common.errors import Conflict, InvalidCode, NotFound
+from portal_common.ids import new_id
+from portal_common.pagination import paginate
+
+from identity.adapters import repository
+from identity.adapters.orm import Employee, RecoveryCode, TrustedDevice
+from identity.domain import credentials, totp
+from identity.usecases import views
+from identity.usecases.passwords import check_password, refuse_if_locked
+from identity.usecases.second_factor import spend_code
+
+QR_SCALE = 4
+
+
+def set_up(uow, caller):
+    with uow:
+        employee = uow.session.get(Employee, caller["employee_id"])
+        if employee.two_factor_enabled:
+            raise Conflict("Two-step verification is already on: turn it off first to set it up again.")
+        secret = totp.new_secret()
+        employee.totp_pending_secret = secret
+        uow.commit()
+        uri = totp.provisioning_uri(secret, employee.email)
+    qr_svg = segno.make(uri, error="m").svg_inline(scale=QR_SCALE)
+    return {"secret": secret, "otpauth_uri": uri, "qr_svg": qr_svg}
+
+
+def confirm(uow, now, caller, data):
+    with uow:
+        employee = uow.session.get(Employee, caller["employee_id"])
+        if employee.two_factor_enabled:
+            raise Conflict("Two-step verification is already on.")
+        if not employee.totp_pending_secret:
+            raise Conflict("Start the set-up first (POST /v1/me/2fa/setup).")
+        step = totp.accepted_step(employee.totp_pending_secret, data["code"], now, None)
+        if step is None:
+            raise InvalidCode()
+        employee.totp_secret = employee.totp_pending_secret
+        employee.totp_pending_secret = None
+        employee.totp_last_step = step
+        codes = credentials.new_recovery_codes()
+        repository.delete_recovery_codes(uow.session, employee.id)
+        uow.session.add_all(
+            RecoveryCode(id=new_id(), employee_id=employee.id, code_hash=credentials.recovery_code_digest(code))
+            for code in codes
+        )
+        uow.commit()
+    return {"recovery_codes": codes}
+
+
+def disable(uow, hasher, now, caller, data):
+    with uow:
+        employee = uow.session.get(Employee, caller["employee_id"])
+    if not employee.two_factor_enabled:
+        raise Conflict("Two-step verification is not on.")
+    refuse_if_locked(uow, employee.email_key, now)
+    check_password(uow, hasher, employee.email_key, employee.password_hash, data["password"], now)
+    with uow:
+        employee = uow.session.get(Employee, employee.id)
+        if not spend_code(uow.session, employee, data["code"], now):
+            raise InvalidCode()
+        employee.totp_secret = None
+        employee.totp_pending_secret = None
+        employee.totp_last_step = None
+        repository.delete_recovery_codes(uow.session, employee.id)
+        repository.delete_devices(uow.session, employee.id)
+        uow.commit()
+
+
+def list_devices(uow, now, caller, page):
+    with uow:
+        rows, next_cursor = paginate(
+            uow.session, repository.devices_of(caller["employee_id"], now), TrustedDevice.id, **page
+        )
+        return {"items": [views.device(row) for row in rows], "next_cursor": next_cursor}
+
+
+def revoke_device(uow, caller, device_id):
+    with uow:
+        device = uow.session.get(TrustedDevice, device_id)
+        if device is None or device.employee_id != caller["employee_id"]:
+            raise NotFound("No such device.")
+        uow.session.delete(device)
+        uow.commit()
