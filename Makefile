@@ -1,0 +1,35 @@
+# The two commands: `make run` starts the whole system, `make test` runs the whole suite.
+# Both do all their set-up (virtualenv, packages, broker) on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PACKAGES := common services/identity gateway
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test setup broker postgres clean
+
+run: setup broker
+	$(BIN)/python scripts/run.py
+
+test: setup broker
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(INSTALLED)
+
+$(INSTALLED): constraints.txt requirements-test.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing packages into $(VENV) (log: $(VENV)/install.log)"
+	@{ $(BIN)/python -m pip install --upgrade pip && \
+	   $(BIN)/pip install -c constraints.txt -r requirements-test.txt $(addprefix -e ,$(PACKAGES)); \
+	 } > $(VENV)/install.log 2>&1 || { tail -n 40 $(VENV)/install.log; exit 1; }
+	touch $@
+
+broker:
+	scripts/ensure-broker.sh
+
+# PostgreSQL is optional (SQLite is the default); this starts the local cluster when one is installed.
+postgres:
+	pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+
+clean:
+	rm -rf $(VENV) data

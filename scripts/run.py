@@ -1,0 +1,115 @@
+"""`make run`: migrate every service's database, start every service and the gateway, prefix their
+logs, and stop them all on Ctrl-C (or when one of them dies).
+
+Each database is a SQLite file under DATA_DIR (default ./data) unless <SERVICE>_DB_URI points
+elsewhere, e.g. IDENTITY_DB_URI=postgresql://127.0.0.1/identity.
+"""
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = pathlib.Path(sys.executable).parent
+
+# name: (folder holding config.yml, nameko service path, has a database). docker-compose.yml starts
+# the same list the same way (tests/test_compose.py checks it).
+PROCESSES = {
+    "identity": ("services/identity", "identity.service:IdentityService", True),
+    "gateway": ("gateway", "gateway.service:GatewayService", False),
+}
+STOP_GRACE_SECONDS = 10
+STARTUP_TIMEOUT_SECONDS = 60
+
+
+def nameko_command(name):
+    folder, service_path, _ = PROCESSES[name]
+    return ["nameko", "run", "--config", f"{folder}/config.yml", service_path]
+
+
+def database_uri(name, data_dir):
+    return os.environ.get(f"{name.upper()}_DB_URI") or f"sqlite:///{data_dir / (name + '.db')}"
+
+
+def migrate(env, data_dir):
+    for name, (folder, _, has_db) in PROCESSES.items():
+        if has_db:
+            uri = database_uri(name, data_dir)
+            env[f"{name.upper()}_DB_URI"] = uri
+            subprocess.run([BIN / "python", "-m", "portal_common.migrate", folder, uri], cwd=ROOT, env=env, check=True)
+
+
+def relay(name, stream, width):
+    for line in iter(stream.readline, ""):
+        sys.stdout.write(f"{name:<{width}} | {line}")
+        sys.stdout.flush()
+
+
+def wait_until_up(url, children):
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children.values()):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def stop(children):
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for child in children.values():
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
+def main():
+    data_dir = pathlib.Path(os.environ.get("DATA_DIR", ROOT / "data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONUNBUFFERED": "1",
+           "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    migrate(env, data_dir)
+
+    width = max(map(len, PROCESSES))
+    children = {}
+    for name in PROCESSES:
+        children[name] = subprocess.Popen(
+            nameko_command(name), cwd=ROOT, env=env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        threading.Thread(target=relay, args=(name, children[name].stdout, width), daemon=True).start()
+
+    address = env.get("GATEWAY_ADDRESS", "127.0.0.1:8000")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if wait_until_up(f"http://{address}/health", children):
+            print(f"Partner Portal is up on http://{address} (data in {data_dir}); Ctrl-C stops it", flush=True)
+        while all(child.poll() is None for child in children.values()):
+            time.sleep(0.5)
+        dead = [name for name, child in children.items() if child.poll() is not None]
+        print(f"{', '.join(dead)} stopped: stopping everything", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(children)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
