@@ -20,6 +20,7 @@ BIN = pathlib.Path(sys.executable).parent
 # the same list the same way (tests/test_compose.py checks it).
 PROCESSES = {
     "identity": ("services/identity", "identity.service:IdentityService", True),
+    "accounts": ("services/accounts", "accounts.service:AccountsService", True),
     "gateway": ("gateway", "gateway.service:GatewayService", False),
 }
 STOP_GRACE_SECONDS = 10

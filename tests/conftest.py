@@ -1,19 +1,32 @@
+import contextlib
+import os
+
 import pytest
 
-from tests.harness import System, Vhost
+from tests.databases import postgres_databases
+from tests.harness import SERVICES, System, Vhost
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--postgres", default=os.environ.get("PORTAL_TEST_POSTGRES"),
+        help="run the system tests on fresh databases of this PostgreSQL server instead of SQLite",
+    )
 
 
 @pytest.fixture(scope="module")
 def system(request, tmp_path_factory):
-    """The whole system on a fresh vhost and fresh SQLite files, shared by one test module.
+    """The whole system on a fresh vhost and fresh databases, shared by one test module.
 
-    Tests stay apart by signing up partners of their own (see `tests.flows.sign_up`).
+    Tests stay apart by signing up partners of their own (see `tests.flows`).
     """
     amqp_uri = request.config.getoption("RABBIT_AMQP_URI")
     management_uri = request.config.getoption("RABBIT_API_URI")
-    with Vhost(amqp_uri, management_uri) as vhost_uri:
-        with System(vhost_uri, data_dir=tmp_path_factory.mktemp("data")) as running:
-            yield running
+    postgres = request.config.getoption("--postgres")
+    with contextlib.ExitStack() as stack:
+        db_uris = stack.enter_context(postgres_databases(postgres, SERVICES)) if postgres else None
+        vhost_uri = stack.enter_context(Vhost(amqp_uri, management_uri))
+        yield stack.enter_context(System(vhost_uri, data_dir=tmp_path_factory.mktemp("data"), db_uris=db_uris))
 
 
 @pytest.fixture

@@ -33,6 +33,12 @@ def _identity():
     return IdentityService
 
 
+def _accounts():
+    from accounts.service import AccountsService
+
+    return AccountsService
+
+
 def _gateway():
     from gateway.service import GatewayService
 
@@ -42,6 +48,7 @@ def _gateway():
 # name: (folder with alembic.ini, service class loader). Later services add themselves here.
 SERVICES = {
     "identity": (ROOT / "services" / "identity", _identity),
+    "accounts": (ROOT / "services" / "accounts", _accounts),
 }
 
 

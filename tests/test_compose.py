@@ -75,3 +75,14 @@ def test_the_image_installs_every_package():
     for folder, _, _ in run.PROCESSES.values():
         assert f"./{folder}" in dockerfile
     assert "constraints.txt" in dockerfile
+
+
+def test_postgres_has_a_database_for_every_service_that_keeps_one():
+    run = _run_script()
+    compose = _compose()
+    made = {compose["postgres"]["environment"]["POSTGRES_DB"]}
+    made |= set(re.findall(r"CREATE DATABASE (\w+);", (ROOT / "scripts" / "postgres-databases.sql").read_text()))
+    for name, (_, _, has_db) in run.PROCESSES.items():
+        if has_db:
+            database = compose[name]["environment"][f"{name.upper()}_DB_URI"].rsplit("/", 1)[1]
+            assert database in made, name

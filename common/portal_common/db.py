@@ -48,7 +48,16 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def with_driver(uri):
+    """`postgresql://` means psycopg2 here (SQLAlchemy 2.1 would pick psycopg 3, which psycogreen
+    does not make cooperative)."""
+    if uri.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg2://" + uri.split("://", 1)[1]
+    return uri
+
+
 def make_engine(uri, **options):
+    uri = with_driver(uri)
     if uri.startswith("postgresql"):
         _green_postgres()
         options.setdefault("pool_size", 10)

@@ -110,3 +110,14 @@ class ServiceUnavailable(PortalError):
     status = 503
     code = "service_unavailable"
     default_message = "A backing service did not answer in time."
+
+
+class NotAdministrator(PortalError):
+    status = 403
+    code = "not_administrator"
+    default_message = "Your company does not administer this account (it is a Reseller account)."
+
+
+class NoFreeSeat(Conflict):
+    code = "no_free_seat"
+    default_message = "The account's subscriptions have no free seat for this computer."

@@ -4,9 +4,15 @@
 
 upgrades that service's database to the newest revision. Each service's `migrations/env.py` calls
 `run_migrations` with its metadata; SQLite gets batch mode so columns can be altered.
+
+    python -m portal_common.migrate <service folder> --revision "<message>"
+
+writes the next revision from the difference between the models and the migrations so far.
 """
 import pathlib
+import shutil
 import sys
+import tempfile
 
 from alembic import command
 from alembic.config import Config
@@ -22,6 +28,21 @@ def alembic_config(service_dir, db_uri):
 
 def upgrade(service_dir, db_uri):
     command.upgrade(alembic_config(service_dir, db_uri), "head")
+
+
+def new_revision(service_dir, message):
+    """Autogenerate the next revision, with the one template every service shares."""
+    script = pathlib.Path(service_dir) / "migrations" / "script.py.mako"
+    shutil.copy(pathlib.Path(__file__).parent / "templates" / "script.py.mako", script)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            uri = f"sqlite:///{scratch}/db.sqlite"
+            upgrade(service_dir, uri)
+            versions = list((pathlib.Path(service_dir) / "migrations" / "versions").glob("*.py"))
+            command.revision(alembic_config(service_dir, uri), message=message, autogenerate=True,
+                             rev_id=f"{len(versions) + 1:04d}")
+    finally:
+        script.unlink()
 
 
 def run_migrations(context, metadata):
@@ -40,6 +61,9 @@ def run_migrations(context, metadata):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: python -m portal_common.migrate <service folder> <database URI>")
-    upgrade(sys.argv[1], sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[2] == "--revision":
+        new_revision(sys.argv[1], sys.argv[3])
+    elif len(sys.argv) == 3:
+        upgrade(sys.argv[1], sys.argv[2])
+    else:
+        sys.exit("usage: python -m portal_common.migrate <service folder> (<database URI> | --revision <message>)")

@@ -2,7 +2,7 @@
 from portal_common.errors import Forbidden, Unauthenticated
 from portal_common.roles import allows
 
-from gateway.rpc import ServiceRpc
+from portal_common.rpc import ServiceRpc
 
 
 def bearer_token(request):

@@ -6,19 +6,14 @@ and answered without a word of its text.
 """
 import logging
 
-import eventlet
-from kombu.exceptions import OperationalError
-from nameko.exceptions import UnknownService
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from portal_common import errors
+from portal_common.rpc import UNAVAILABLE
 
 from gateway.responses import json_response
 
 log = logging.getLogger(__name__)
-
-# Failures of the bus itself: the caller may try again later.
-UNAVAILABLE = (eventlet.Timeout, UnknownService, OperationalError, ConnectionError, OSError)
 
 
 def as_portal_error(exc):

@@ -6,7 +6,7 @@ import requests
 from nameko.rpc import rpc
 
 from tests.harness import free_port
-from gateway.service import GatewayService
+from gateway.service import BACKING_SERVICES, GatewayService
 
 TIMEOUT = 1.0
 
@@ -58,6 +58,6 @@ def test_health_marks_the_failing_service_and_livez_does_not_care(container_fact
     base, _ = start_gateway(container_factory, rabbit_config)
     health = requests.get(base + "/health", timeout=10)
     assert health.status_code == 503
-    assert health.json() == {"status": "degraded", "services": {"identity": "unavailable"}}
+    assert health.json() == {"status": "degraded", "services": {name: "unavailable" for name in BACKING_SERVICES}}
     livez = requests.get(base + "/livez", timeout=10)
     assert livez.status_code == 200 and livez.json() == {"status": "ok"}

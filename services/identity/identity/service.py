@@ -1,4 +1,6 @@
 """The identity service: entrypoints and providers, nothing else."""
+import logging
+
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
 
@@ -6,6 +8,7 @@ from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.health import HealthCheck
+from portal_common.rpc import ServiceRpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import identity as api
 from portal_common.schemas.common import PageQuery
@@ -14,6 +17,7 @@ from identity.adapters.orm import Base
 from identity.dependencies import PasswordHasher
 from identity.usecases import employees, sessions, two_factor
 
+log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)
 
 
@@ -29,6 +33,7 @@ class IdentityService(HealthCheck):
     clock = Clock()
     hasher = PasswordHasher()
     dispatch = EventDispatcher()
+    accounts = ServiceRpc("accounts")
 
     def _publish(self):
         for event_type, payload in self.uow.take_events():
@@ -40,6 +45,12 @@ class IdentityService(HealthCheck):
     def sign_up(self, payload):
         answer = employees.sign_up(self.uow, self.hasher, self.clock.now(), load(api.SignupRequest, payload))
         self._publish()
+        # So that GET /v1/company works right after sign-up; the partner_signed_up event does the
+        # same (idempotently) should this call not get through.
+        try:
+            self.accounts.create_company(answer["partner"]["id"], answer["partner"]["name"], answer["employee"])
+        except PortalError:
+            log.warning("accounts did not take the new company %s: the event will", answer["partner"]["id"])
         return dump(api.SignupResponse, answer)
 
     @secret_rpc("payload.password", "payload.device_token")
@@ -116,6 +127,10 @@ class IdentityService(HealthCheck):
         answer = employees.update_employee(self.uow, self.clock.now(), caller, employee_id, data)
         self._publish()
         return dump(api.Employee, answer)
+
+    @command
+    def designate_primary_contact(self, caller, employee_id):
+        return employees.designate_primary_contact(self.uow, caller, employee_id)
 
     @command
     def delete_employee(self, caller, employee_id):

@@ -14,6 +14,8 @@ class Partner(Base):
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Kept here (accounts owns the company profile) so the contact cannot be removed or deactivated.
+    primary_contact_id: Mapped[str | None] = mapped_column(String(26))
     created_at = mapped_column(UtcDateTime, nullable=False)
 
 

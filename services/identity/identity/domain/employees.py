@@ -2,11 +2,13 @@
 from portal_common.roles import OWNER
 
 
-def refuse_change(actor_id, target, role=None, active=None):
+def refuse_change(actor_id, target, role=None, active=None, primary_contact_id=None):
     if target.role == OWNER and role is not None and role != OWNER:
         return "The owner cannot be demoted."
     if target.role == OWNER and active is False:
         return "The owner cannot be deactivated."
+    if target.id == primary_contact_id and active is False:
+        return "The company's primary contact cannot be deactivated: choose another one first."
     if target.id == actor_id and active is False:
         return "You cannot deactivate yourself."
     return None

@@ -17,6 +17,7 @@ EMPLOYEE_CREATED = "employee_created"
 EMPLOYEE_DEACTIVATED = "employee_deactivated"
 EMPLOYEE_UPDATED = "employee_updated"
 EMPLOYEE_REMOVED = "employee_removed"
+PARTNER_SIGNED_UP = "partner_signed_up"
 
 
 def _new_employee(partner_id, data, role, password_hash, now):
@@ -58,10 +59,13 @@ def sign_up(uow, hasher, now, data):
     with uow:
         partner = Partner(id=new_id(), name=data["company_name"].strip(), created_at=now)
         owner = _new_employee(partner.id, data, OWNER, password_hash, now)
+        partner.primary_contact_id = owner.id
         uow.session.add(partner)
         uow.session.flush()
+        owner_view = views.session_employee(owner)
+        uow.emit(PARTNER_SIGNED_UP, envelope(partner.id, 1, now, name=partner.name, owner=owner_view))
         _add_employee(uow, owner, now)
-        return {"partner": {"id": partner.id, "name": partner.name}, "employee": views.session_employee(owner)}
+        return {"partner": {"id": partner.id, "name": partner.name}, "employee": owner_view}
 
 
 def list_employees(uow, caller, page):
@@ -88,7 +92,9 @@ def create_employee(uow, hasher, now, caller, data):
 def update_employee(uow, now, caller, employee_id, data):
     with uow:
         employee = _find(uow, caller, employee_id)
-        reason = rules.refuse_change(caller["employee_id"], employee, data.get("role"), data.get("active"))
+        reason = rules.refuse_change(
+            caller["employee_id"], employee, data.get("role"), data.get("active"), _primary_contact_id(uow, caller)
+        )
         if reason:
             raise Conflict(reason)
         deactivating = employee.active and data.get("active") is False
@@ -106,10 +112,10 @@ def update_employee(uow, now, caller, employee_id, data):
         return views.employee(employee)
 
 
-def delete_employee(uow, now, caller, employee_id, primary_contact_id=None):
+def delete_employee(uow, now, caller, employee_id):
     with uow:
         employee = _find(uow, caller, employee_id)
-        reason = rules.refuse_removal(caller["employee_id"], employee, primary_contact_id)
+        reason = rules.refuse_removal(caller["employee_id"], employee, _primary_contact_id(uow, caller))
         if reason:
             raise Conflict(reason)
         uow.session.delete(employee)
@@ -117,6 +123,22 @@ def delete_employee(uow, now, caller, employee_id, primary_contact_id=None):
         employee.version += 1
         uow.emit(EMPLOYEE_REMOVED, _event(employee, now))
         uow.commit()
+
+
+def designate_primary_contact(uow, caller, employee_id):
+    """Accounts asks before it makes someone the company's primary contact: an active employee of
+    the same partner, or None."""
+    with uow:
+        employee = repository.employee_of_partner(uow.session, caller["partner_id"], employee_id)
+        if employee is None or not employee.active:
+            return None
+        uow.session.get(Partner, caller["partner_id"]).primary_contact_id = employee.id
+        uow.commit()
+        return {"id": employee.id, "name": employee.name, "email": employee.email}
+
+
+def _primary_contact_id(uow, caller):
+    return uow.session.get(Partner, caller["partner_id"]).primary_contact_id
 
 
 def _find(uow, caller, employee_id):

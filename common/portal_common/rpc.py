@@ -1,4 +1,4 @@
-"""RPC to the services, never waiting past a timeout.
+"""RPC between the gateway and the services, and between services, never waiting past a timeout.
 
 nameko's `RpcProxy` waits for a reply forever. Here every call is bounded by `RPC_TIMEOUT_SECONDS`
 and answered 503 when it runs out; the request message expires with it, so a service coming back
@@ -6,11 +6,14 @@ does not work through calls nobody waits for any more (a call that already start
 finish: the services' idempotency makes that safe).
 """
 import eventlet
+from kombu.exceptions import OperationalError
+from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
 
 from portal_common.errors import ServiceUnavailable
 
-from gateway.errors import UNAVAILABLE
+# Failures of the bus itself (or a service not there): the caller may try again later.
+UNAVAILABLE = (eventlet.Timeout, UnknownService, OperationalError, ConnectionError, OSError)
 
 RPC_TIMEOUT_CONFIG_KEY = "RPC_TIMEOUT_SECONDS"
 DEFAULT_RPC_TIMEOUT_SECONDS = 10.0

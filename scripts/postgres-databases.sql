@@ -1,0 +1,2 @@
+-- docker-compose's PostgreSQL: one database per service (identity is made by POSTGRES_DB).
+CREATE DATABASE accounts;

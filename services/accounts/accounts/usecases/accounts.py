@@ -1,0 +1,72 @@
+"""The partner's customer accounts: open, list, look at, release."""
+from portal_common.errors import NotFound
+from portal_common.events import envelope
+from portal_common.ids import new_id
+from portal_common.pagination import paginate
+
+from accounts.adapters import repository
+from accounts.adapters.orm import Account
+from accounts.usecases import views
+
+ACCOUNT_CREATED = "account_created"
+ACCOUNT_RELEASED = "account_released"
+
+
+def find(uow, caller, account_id, for_update=False):
+    """The partner's live account, or 404: another partner's and released accounts are not found."""
+    account = repository.account_of_partner(uow.session, caller["partner_id"], account_id, for_update)
+    if account is None:
+        raise NotFound("No such account.")
+    return account
+
+
+def _event(account, now):
+    return envelope(
+        account.id, account.version, now,
+        partner_id=account.partner_id, name=account.name, administered=account.administered,
+        released=account.released_at is not None,
+    )
+
+
+def create_account(uow, now, caller, data):
+    with uow:
+        account = Account(
+            id=new_id(), partner_id=caller["partner_id"], name=data["name"].strip(),
+            contact_email=data["contact_email"].strip(), administered=data["administered"],
+            created_at=now, version=1, computers=0, status="none", seats=0, server_seats=0,
+            bytes_backed_up=0, computers_not_backing_up=0,
+        )
+        uow.session.add(account)
+        uow.emit(ACCOUNT_CREATED, _event(account, now))
+        uow.commit()
+        return views.account(account)
+
+
+def list_accounts(uow, caller, query):
+    stmt = repository.listed_accounts(caller["partner_id"], query.get("status"), query.get("q"))
+    with uow:
+        rows, next_cursor = paginate(uow.session, stmt, Account.id, query["limit"], query["cursor"])
+        return {"items": [views.account(row) for row in rows], "next_cursor": next_cursor}
+
+
+def get_account(uow, caller, account_id):
+    with uow:
+        account = find(uow, caller, account_id)
+        computers = repository.computers_of(uow.session, account.id)
+        return {
+            **views.account(account),
+            "users": [views.user(row) for row in repository.users_of(uow.session, account.id)],
+            "computers": [views.computer(row) for row in computers],
+            "computer_count": len(computers),
+        }
+
+
+def release_account(uow, now, caller, account_id):
+    """The account leaves this partner; its users, computers and history stay as they are."""
+    with uow:
+        account = find(uow, caller, account_id)
+        account.released_at = now
+        account.version += 1
+        uow.emit(ACCOUNT_RELEASED, _event(account, now))
+        uow.commit()
+        return {"id": account.id, "status": "released"}

@@ -1,0 +1,94 @@
+"""The partner's own company: profile, primary contact, logo."""
+from portal_common.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+
+from accounts.adapters.orm import Company, Logo
+from accounts.domain import logo as logo_rules
+from accounts.usecases import views
+
+DEFAULT_TIMEZONE = "UTC"
+
+
+def create_company(uow, now, partner_id, name, owner):
+    """Made at sign-up; running it again (the RPC and the event both arrive) changes nothing."""
+    with uow:
+        if uow.session.get(Company, partner_id) is None:
+            uow.session.add(Company(
+                partner_id=partner_id, name=name, timezone=DEFAULT_TIMEZONE,
+                primary_contact_id=owner["id"], primary_contact_name=owner["name"],
+                primary_contact_email=owner["email"], created_at=now,
+            ))
+            uow.commit()
+
+
+def _company(uow, caller):
+    row = uow.session.get(Company, caller["partner_id"])
+    if row is None:
+        raise NotFound("The company profile is not there yet: try again in a moment.")
+    return row
+
+
+def get_company(uow, caller):
+    with uow:
+        row = _company(uow, caller)
+        return views.company(row, uow.session.get(Logo, row.partner_id) is not None)
+
+
+def update_company(uow, directory, caller, data):
+    """`directory` answers who an employee is (identity); a primary contact must be an active
+    employee of the same partner, which identity also records so it refuses to remove them."""
+    contact = None
+    if "primary_contact_id" in data:
+        contact = directory.designate_primary_contact(caller, data["primary_contact_id"])
+        if contact is None:
+            raise ValidationFailed(
+                "The primary contact must be an active employee of your company.",
+                {"primary_contact_id": ["Not an active employee of your company."]},
+            )
+    with uow:
+        row = _company(uow, caller)
+        if "name" in data:
+            row.name = data["name"].strip()
+        for key, value in (data.get("address") or {}).items():
+            setattr(row, key, value.strip() if isinstance(value, str) else value)
+        if "location" in data:
+            row.timezone = data["location"]["timezone"]
+        if contact:
+            row.primary_contact_id = contact["id"]
+            row.primary_contact_name = contact["name"]
+            row.primary_contact_email = contact["email"]
+        uow.commit()
+        return views.company(row, uow.session.get(Logo, row.partner_id) is not None)
+
+
+def put_logo(uow, now, caller, content_type, data):
+    if len(data) > logo_rules.MAX_LOGO_BYTES:
+        raise PayloadTooLarge("A logo is at most 1 MiB.")
+    problem = logo_rules.problem_with(content_type, data)
+    if problem:
+        raise UnsupportedMediaType(problem)
+    with uow:
+        _company(uow, caller)
+        logo = uow.session.get(Logo, caller["partner_id"])
+        if logo is None:
+            logo = Logo(partner_id=caller["partner_id"])
+            uow.session.add(logo)
+        logo.content_type, logo.data, logo.updated_at = content_type, data, now
+        uow.commit()
+    return {"logo_url": views.LOGO_URL}
+
+
+def get_logo(uow, caller):
+    with uow:
+        logo = uow.session.get(Logo, caller["partner_id"])
+        if logo is None:
+            raise NotFound("The company has no logo.")
+        return logo.content_type, logo.data
+
+
+def delete_logo(uow, caller):
+    """Deleting a logo that is not there is done already: no error."""
+    with uow:
+        logo = uow.session.get(Logo, caller["partner_id"])
+        if logo is not None:
+            uow.session.delete(logo)
+            uow.commit()

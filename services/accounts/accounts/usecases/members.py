@@ -1,0 +1,86 @@
+"""The users and computers of an account the partner administers."""
+from sqlalchemy.exc import IntegrityError
+
+from portal_common.errors import Conflict, NotAdministrator, NotFound
+from portal_common.events import envelope, iso
+from portal_common.ids import new_id
+
+from accounts.adapters import repository
+from accounts.adapters.orm import AccountUser, Computer
+from accounts.domain import agent_keys
+from accounts.usecases import views
+from accounts.usecases.accounts import find
+
+COMPUTER_ADDED = "computer_added"
+COMPUTER_REMOVED = "computer_removed"
+
+
+def _administered(uow, caller, account_id, for_update=False):
+    account = find(uow, caller, account_id, for_update)
+    if not account.administered:
+        raise NotAdministrator()
+    return account
+
+
+def add_user(uow, now, caller, account_id, data):
+    with uow:
+        account = _administered(uow, caller, account_id)
+        email_key = data["email"].strip().lower()
+        if repository.user_by_email(uow.session, account.id, email_key) is not None:
+            raise Conflict("This account already has a user with that email.", {"email": ["Already a user."]})
+        user = AccountUser(
+            id=new_id(), account_id=account.id, email=data["email"].strip(), email_key=email_key,
+            name=data["name"].strip(), created_at=now,
+        )
+        uow.session.add(user)
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict("This account already has a user with that email.") from None
+        return views.user(user)
+
+
+def remove_user(uow, caller, account_id, user_id):
+    with uow:
+        account = _administered(uow, caller, account_id)
+        user = uow.session.get(AccountUser, user_id)
+        if user is None or user.account_id != account.id:
+            raise NotFound("No such user on this account.")
+        uow.session.delete(user)
+        uow.commit()
+
+
+def _computer_event(computer, account, now, version):
+    return envelope(
+        computer.id, version, now,
+        account_id=account.id, partner_id=account.partner_id, name=computer.name, kind=computer.kind,
+        agent_key_hash=computer.agent_key_hash, created_at=iso(computer.created_at),
+        removed=computer.removed_at is not None,
+    )
+
+
+def add_computer(uow, now, caller, account_id, data):
+    agent_key = agent_keys.new_agent_key()
+    with uow:
+        account = _administered(uow, caller, account_id, for_update=True)
+        computer = Computer(
+            id=new_id(), account_id=account.id, name=data["name"].strip(), kind=data["kind"],
+            agent_key_hash=agent_keys.digest(agent_key), created_at=now,
+        )
+        uow.session.add(computer)
+        account.computers += 1
+        uow.emit(COMPUTER_ADDED, _computer_event(computer, account, now, version=1))
+        uow.commit()
+        return {**views.computer(computer), "agent_key": agent_key}
+
+
+def remove_computer(uow, now, caller, account_id, computer_id):
+    with uow:
+        account = _administered(uow, caller, account_id, for_update=True)
+        computer = uow.session.get(Computer, computer_id)
+        if computer is None or computer.account_id != account.id or computer.removed_at is not None:
+            raise NotFound("No such computer on this account.")
+        computer.removed_at = now
+        account.computers -= 1
+        uow.emit(COMPUTER_REMOVED, _computer_event(computer, account, now, version=2))
+        uow.commit()

@@ -1,0 +1,80 @@
+"""Accounts on a real RabbitMQ: the events it publishes and the ones it takes."""
+import hashlib
+
+from nameko.events import event_handler
+from nameko.standalone.events import event_dispatcher
+from nameko.testing.services import entrypoint_waiter
+
+CALLER = {"partner_id": "p1", "employee_id": "e1", "role": "owner", "session_id": "s1"}
+OWNER = {"id": "e1", "name": "Olive", "email": "olive@example.com", "role": "owner"}
+
+
+class Listener:
+    name = "listener"
+    seen = []
+
+    @event_handler("accounts", "account_created")
+    def on_account_created(self, payload):
+        self.seen.append(("account_created", payload))
+
+    @event_handler("accounts", "account_released")
+    def on_account_released(self, payload):
+        self.seen.append(("account_released", payload))
+
+    @event_handler("accounts", "computer_added")
+    def on_computer_added(self, payload):
+        self.seen.append(("computer_added", payload))
+
+    @event_handler("accounts", "computer_removed")
+    def on_computer_removed(self, payload):
+        self.seen.append(("computer_removed", payload))
+
+
+def listen(container_factory, config):
+    Listener.seen = []
+    listener = container_factory(Listener, config)
+    listener.start()
+    return listener
+
+
+def test_account_and_computer_events_carry_what_consumers_need(rpc, container_factory, config):
+    listener = listen(container_factory, config)
+    rpc.create_company("p1", "Acme", OWNER)
+    with entrypoint_waiter(listener, "on_account_created"):
+        account = rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
+    with entrypoint_waiter(listener, "on_computer_added"):
+        computer = rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "server"})
+    with entrypoint_waiter(listener, "on_computer_removed"):
+        rpc.remove_computer(CALLER, account["id"], computer["id"])
+    with entrypoint_waiter(listener, "on_account_released"):
+        rpc.release_account(CALLER, account["id"])
+
+    events = dict(Listener.seen)
+    assert events["account_created"]["id"] == account["id"]
+    assert events["account_created"]["partner_id"] == "p1" and events["account_created"]["administered"] is True
+    added = events["computer_added"]
+    assert added["id"] == computer["id"] and added["account_id"] == account["id"] and added["partner_id"] == "p1"
+    assert added["kind"] == "server" and added["version"] == 1
+    assert added["agent_key_hash"] == hashlib.sha256(computer["agent_key"].encode()).hexdigest()
+    assert computer["agent_key"] not in str(Listener.seen)
+    removed = events["computer_removed"]
+    assert removed["id"] == computer["id"] and removed["version"] == 2 and removed["removed"] is True
+    released = events["account_released"]
+    assert released["id"] == account["id"] and released["version"] == 2 and released["released"] is True
+    for _, payload in Listener.seen:
+        assert payload["event_id"] and payload["occurred_at"].endswith("Z")
+
+
+def test_the_company_is_made_once_however_often_the_call_and_the_event_arrive(rpc, accounts, config):
+    dispatch = event_dispatcher(config)
+    event = {"event_id": "ev1", "occurred_at": "2026-11-26T00:00:00Z", "id": "p1", "version": 1,
+             "name": "Acme", "owner": OWNER}
+    with entrypoint_waiter(accounts, "on_partner_signed_up"):
+        dispatch("identity", "partner_signed_up", event)
+    rpc.update_company(CALLER, {"name": "Acme Renamed"})
+    rpc.create_company("p1", "Acme", OWNER)
+    with entrypoint_waiter(accounts, "on_partner_signed_up"):
+        dispatch("identity", "partner_signed_up", event)
+    company = rpc.get_company(CALLER)
+    # The late duplicates did not put the old name back.
+    assert company["name"] == "Acme Renamed" and company["primary_contact"]["id"] == "e1"
