@@ -21,6 +21,7 @@ BIN = pathlib.Path(sys.executable).parent
 PROCESSES = {
     "identity": ("services/identity", "identity.service:IdentityService", True),
     "accounts": ("services/accounts", "accounts.service:AccountsService", True),
+    "billing": ("services/billing", "billing.service:BillingService", True),
     "gateway": ("gateway", "gateway.service:GatewayService", False),
 }
 STOP_GRACE_SECONDS = 10

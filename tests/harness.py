@@ -39,6 +39,12 @@ def _accounts():
     return AccountsService
 
 
+def _billing():
+    from billing.service import BillingService
+
+    return BillingService
+
+
 def _gateway():
     from gateway.service import GatewayService
 
@@ -49,6 +55,7 @@ def _gateway():
 SERVICES = {
     "identity": (ROOT / "services" / "identity", _identity),
     "accounts": (ROOT / "services" / "accounts", _accounts),
+    "billing": (ROOT / "services" / "billing", _billing),
 }
 
 
@@ -92,7 +99,8 @@ class ApiClient(requests.Session):
 
 
 class System:
-    def __init__(self, amqp_uri, data_dir=None, db_uris=None, clock=None, rpc_timeout=10, services=None):
+    def __init__(self, amqp_uri, data_dir=None, db_uris=None, clock=None, rpc_timeout=10, services=None,
+                 renewal_interval=0.2):
         self.amqp_uri = amqp_uri
         self.data_dir = pathlib.Path(data_dir or tempfile.mkdtemp(prefix="portal-"))
         self.clock = clock or FakeClock()
@@ -107,6 +115,8 @@ class System:
             "AMQP_URI": amqp_uri,
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{self.port}",
             "RPC_TIMEOUT_SECONDS": rpc_timeout,
+            # Renewals run often so tests that move the clock see them quickly.
+            "RENEWAL_INTERVAL_SECONDS": renewal_interval,
             "DB_URIS": {f"{name}:Base": uri for name, uri in self.db_uris.items()},
             CLOCK_CONFIG_KEY: self.clock,
         }

@@ -4,6 +4,8 @@ Every error a service raises for a client derives from `PortalError`, carries th
 `code` and HTTP `status`, and is registered with nameko so that the gateway receives an instance of
 the same class (not a `RemoteError`) and can answer from the class itself.
 """
+import json
+
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -13,8 +15,11 @@ class PortalError(Exception):
     default_message = "Something went wrong on our side."
 
     def __init__(self, message=None, details=None):
-        # `args` is what nameko serialises and what the gateway rebuilds the error from.
-        super().__init__(message or self.default_message, details or {})
+        # `args` is what nameko serialises and what the gateway rebuilds the error from. nameko
+        # turns every number in them into a string, so the details travel as one JSON text.
+        if not isinstance(details, str):
+            details = json.dumps(details or {})
+        super().__init__(message or self.default_message, details)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -26,7 +31,7 @@ class PortalError(Exception):
 
     @property
     def details(self):
-        return self.args[1]
+        return json.loads(self.args[1])
 
 
 deserialize_to_instance(PortalError)
@@ -102,7 +107,6 @@ class RateLimited(PortalError):
 
     @property
     def retry_after_seconds(self):
-        # nameko stringifies numbers on the wire.
         return max(1, int(self.details.get("retry_after_seconds", 1)))
 
 
@@ -121,3 +125,18 @@ class NotAdministrator(PortalError):
 class NoFreeSeat(Conflict):
     code = "no_free_seat"
     default_message = "The account's subscriptions have no free seat for this computer."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    default_message = "This Idempotency-Key was used for a different request."
+
+
+class AlreadySubscribed(Conflict):
+    code = "already_subscribed"
+    default_message = "The account already has a trial or active subscription of this product."
+
+
+class NotAvailable(Conflict):
+    code = "not_available"
+    default_message = "That inventory subscription is no longer available."

@@ -39,8 +39,11 @@ def new_revision(service_dir, message):
             uri = f"sqlite:///{scratch}/db.sqlite"
             upgrade(service_dir, uri)
             versions = list((pathlib.Path(service_dir) / "migrations" / "versions").glob("*.py"))
-            command.revision(alembic_config(service_dir, uri), message=message, autogenerate=True,
-                             rev_id=f"{len(versions) + 1:04d}")
+            written = command.revision(alembic_config(service_dir, uri), message=message, autogenerate=True,
+                                       rev_id=f"{len(versions) + 1:04d}")
+        path = pathlib.Path(written.path)
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if "### " not in line))
     finally:
         script.unlink()
 

@@ -3,6 +3,7 @@
 `@api(method, url, ...)` also records what `/openapi.json` says of the route: its permission, the
 schemas of its body, query and answers, and the errors it may give.
 """
+import io
 import json
 
 from nameko.web.handlers import HttpRequestHandler
@@ -10,12 +11,13 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
-from portal_common.errors import PortalError, UnsupportedMediaType, ValidationFailed
+from portal_common.errors import PayloadTooLarge, PortalError, UnsupportedMediaType, ValidationFailed
 
 from gateway.errors import error_response
 
 JSON_BODY_LIMIT = 64 * 1024
 JSON_TYPES = ("application/json",)
+CHUNK_READ = 16 * 1024
 
 
 class JsonWsgiApp(WsgiApp):
@@ -43,7 +45,7 @@ class ApiEntrypoint(HttpRequestHandler):
 
     def __init__(
         self, method, url, *, permission=None, summary="", body=None, query=None,
-        responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, **kwargs
+        responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, **kwargs
     ):
         self.permission = permission
         self.summary = summary
@@ -53,10 +55,16 @@ class ApiEntrypoint(HttpRequestHandler):
         self.errors = tuple(errors)
         self.body_limit = body_limit
         self.tag = tag
+        self.idempotent = idempotent  # True (a key is required), or when one is, in words
         super().__init__(method, url, expected_exceptions=PortalError, **kwargs)
 
     def handle_request(self, request):
-        # werkzeug refuses to read past this, with or without a Content-Length.
+        if "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            try:
+                _buffer_chunked_body(request.environ, self.body_limit)
+            except PayloadTooLarge as exc:
+                return error_response(exc)
+        # werkzeug refuses to read past this.
         request.max_content_length = self.body_limit
         return super().handle_request(request)
 
@@ -65,6 +73,22 @@ class ApiEntrypoint(HttpRequestHandler):
 
 
 api = ApiEntrypoint.decorator
+
+
+def _buffer_chunked_body(environ, limit):
+    """A chunked body has no Content-Length, and werkzeug would read it as empty: read it here (no
+    further than the limit) and hand werkzeug the bytes with their length."""
+    stream, data = environ["wsgi.input"], b""
+    while len(data) <= limit:
+        chunk = stream.read(CHUNK_READ)
+        if not chunk:
+            break
+        data += chunk
+    if len(data) > limit:
+        raise PayloadTooLarge()
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
 def json_body(request):
@@ -78,6 +102,8 @@ def json_body(request):
         body = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise ValidationFailed("The body is not valid JSON.", {"_body": ["Malformed JSON."]}) from None
+    except RecursionError:
+        raise ValidationFailed("The body nests too deeply.", {"_body": ["JSON nested too deeply."]}) from None
     if not isinstance(body, dict):
         raise ValidationFailed("The body must be a JSON object.", {"_body": ["Expected a JSON object."]})
     return body

@@ -49,6 +49,13 @@ def _operation(name, entrypoint):
         {"in": "path", "name": param, "required": True, "schema": {"type": "string"}}
         for param in re.findall(r"{([^}]+)}", openapi_path(entrypoint.url))
     ]
+    if entrypoint.idempotent:
+        parameters.append({
+            "in": "header", "name": "Idempotency-Key", "required": entrypoint.idempotent is True,
+            "description": "1–255 printable characters; the same key and body replay the first answer"
+                           + ("" if entrypoint.idempotent is True else f" (required {entrypoint.idempotent})") + ".",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        })
     if entrypoint.query is not None:
         parameters.append({"in": "query", "schema": entrypoint.query})
     if parameters:

@@ -14,19 +14,26 @@ def owner(system):
     return sign_up(system)
 
 
-def open_account(actor, name="Contoso", contact_email="it@contoso.test", **extra):
+def open_account(actor, name="Contoso", contact_email="it@contoso.test", trial=True, **extra):
+    """A new account; an administered one gets a Safe Pro Ultimate trial (15 seats, 1 server) unless
+    `trial=False`, so computers fit."""
     response = actor.client.post("/v1/accounts", json={"name": name, "contact_email": contact_email, **extra})
     assert response.status_code == 201, response.text
-    return response.json()
+    account = response.json()
+    if trial and account["role"] == "Administrator":
+        started = actor.client.post(f"/v1/accounts/{account['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"})
+        assert started.status_code == 201, started.text
+    return account
 
 
 def test_a_new_account_is_administered_by_default_and_has_no_subscription(owner):
-    account = open_account(owner)
+    account = open_account(owner, trial=False)
     assert ITEM_KEYS <= set(account)
     assert account["role"] == "Administrator"
     assert (account["status"], account["product"], account["plan"], account["expires_at"]) == ("none", None, None, None)
     assert (account["computers"], account["bytes_backed_up"], account["computers_not_backing_up"]) == (0, 0, 0)
     reseller = open_account(owner, name="Fabrikam", administered=False)
+    assert owner.client.get(f"/v1/accounts/{account['id']}").json()["subscriptions"] == []
     assert reseller["role"] == "Reseller"
 
 
@@ -58,9 +65,9 @@ def test_who_may_open_accounts(owner, role, allowed):
 
 
 def test_the_list_searches_name_and_contact_email_and_filters_by_status(owner):
-    open_account(owner, name="Contoso Ltd", contact_email="it@contoso.test")
-    open_account(owner, name="Fabrikam", contact_email="admin@fabrikam.test")
-    open_account(owner, name="Northwind 100%", contact_email="ops@northwind.test")
+    open_account(owner, name="Contoso Ltd", contact_email="it@contoso.test", trial=False)
+    open_account(owner, name="Fabrikam", contact_email="admin@fabrikam.test", trial=False)
+    open_account(owner, name="Northwind 100%", contact_email="ops@northwind.test", trial=False)
     names = lambda **params: sorted(i["name"] for i in owner.client.get("/v1/accounts", params=params).json()["items"])
     assert names(q="contoso") == ["Contoso Ltd"]
     assert names(q="FABRIKAM.TEST") == ["Fabrikam"]
@@ -73,7 +80,7 @@ def test_the_list_searches_name_and_contact_email_and_filters_by_status(owner):
 
 
 def test_the_list_pages_with_a_cursor(owner):
-    created = [open_account(owner, name=f"Customer {n}")["id"] for n in range(7)]
+    created = [open_account(owner, name=f"Customer {n}", trial=False)["id"] for n in range(7)]
     items, pages = walk(owner.client, "/v1/accounts", limit=3)
     assert [item["id"] for item in items] == created
     assert pages == 3
@@ -93,7 +100,7 @@ def test_the_detail_has_users_computers_and_subscriptions_but_no_agent_keys(owne
     assert detail["computers"] == [{"id": computer["id"], "name": "FRONT-DESK", "kind": "workstation",
                                     "created_at": computer["created_at"]}]
     assert detail["computer_count"] == 1
-    assert detail["subscriptions"] == []
+    assert [(s["product"], s["plan"], s["status"]) for s in detail["subscriptions"]] == [("safe-pro", "ultimate", "trial")]
     assert computer["agent_key"] not in str(detail)
     listed = owner.client.get("/v1/accounts").json()["items"][0]
     assert listed["computers"] == 1
@@ -102,7 +109,7 @@ def test_the_detail_has_users_computers_and_subscriptions_but_no_agent_keys(owne
 def test_computers_get_a_strong_key_shown_once(owner):
     account = open_account(owner)
     keys = set()
-    for kind in ("workstation", "workstation"):
+    for kind in ("workstation", "server"):
         response = owner.client.post(f"/v1/accounts/{account['id']}/computers", json={"name": "PC", "kind": kind})
         assert response.status_code == 201, response.text
         body = response.json()

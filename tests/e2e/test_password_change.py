@@ -36,6 +36,10 @@ def change(client, current, new, **extra):
 def test_change_password_without_a_second_factor(system, clock):
     owner = sign_up(system)
 
+    # A wrong current password changes nothing.
+    assert_error(change(owner.client, "not my password", NEW_PASSWORD), 401, "invalid_credentials")
+    assert_error(sign_in(system, owner.email, NEW_PASSWORD), 401, "invalid_credentials")
+
     response = change(owner.client, owner.password, NEW_PASSWORD)
 
     assert response.status_code == 204, response.text
@@ -44,15 +48,6 @@ def test_change_password_without_a_second_factor(system, clock):
     assert sign_in(system, owner.email, NEW_PASSWORD).status_code == 201
     # The session that made the change goes on.
     assert owner.client.get("/v1/me").status_code == 200
-
-
-def test_change_password_refuses_a_wrong_current_password(system, clock):
-    owner = sign_up(system)
-
-    assert_error(change(owner.client, "not my password", NEW_PASSWORD), 401, "invalid_credentials")
-
-    assert sign_in(system, owner.email, owner.password).status_code == 201
-    assert_error(sign_in(system, owner.email, NEW_PASSWORD), 401, "invalid_credentials")
 
 
 @pytest.mark.parametrize("body, field", [
@@ -86,8 +81,6 @@ def test_with_a_second_factor_the_code_is_required(system, clock):
     enable_two_factor(owner, clock)
 
     assert_error(change(owner.client, owner.password, NEW_PASSWORD), 401, "invalid_code")
-    assert_error(change(owner.client, owner.password, NEW_PASSWORD, code=None), 401, "invalid_code")
-    assert_error(change(owner.client, owner.password, NEW_PASSWORD, code=""), 401, "invalid_code")
     assert_error(
         change(owner.client, owner.password, NEW_PASSWORD, code=wrong_code(owner.secret, clock.now())),
         401, "invalid_code",
@@ -150,20 +143,14 @@ def test_change_revokes_other_sessions_and_devices_but_keeps_the_current_one(sys
     assert response.status_code == 202, response.text
 
 
-def test_a_change_does_not_touch_colleagues(system, clock):
-    owner = sign_up(system)
-    colleague = create_employee(owner, "support")
-
-    assert change(owner.client, owner.password, NEW_PASSWORD).status_code == 204
-
-    assert colleague.client.get("/v1/me").status_code == 200
-
-
-def test_every_role_changes_its_own_password(system, clock):
+def test_every_role_changes_its_own_password_and_only_its_own(system, clock):
     owner = sign_up(system)
     viewer = create_employee(owner, "viewer")
 
     assert change(viewer.client, viewer.password, NEW_PASSWORD).status_code == 204
+
     assert sign_in(system, viewer.email, NEW_PASSWORD).status_code == 201
-    # Only their own: the owner's password did not move.
+    assert viewer.client.get("/v1/me").status_code == 200
+    # The owner's password and session did not move.
+    assert owner.client.get("/v1/me").status_code == 200
     assert sign_in(system, owner.email, owner.password).status_code == 201

@@ -74,8 +74,9 @@ def test_setup_answers_a_secret_its_otpauth_uri_and_a_qr_code(system, clock):
 def test_confirm_answers_ten_single_use_recovery_codes_and_turns_it_on(system, clock):
     owner = sign_up(system)
     secret = owner.client.post("/v1/me/2fa/setup").json()["secret"]
+    code = totp(secret, clock.now())
 
-    response = owner.client.post("/v1/me/2fa/confirm", json={"code": totp(secret, clock.now())})
+    response = owner.client.post("/v1/me/2fa/confirm", json={"code": code})
 
     assert response.status_code == 200, response.text
     body = response.json()
@@ -87,6 +88,10 @@ def test_confirm_answers_ten_single_use_recovery_codes_and_turns_it_on(system, c
     listed = owner.client.get("/v1/employees").json()["items"]
     assert [item["two_factor_enabled"] for item in listed if item["id"] == owner.id] == [True]
 
+    # Once on, a new set-up (or confirmation) is a conflict.
+    assert_error(owner.client.post("/v1/me/2fa/setup"), 409, "conflict")
+    assert me(owner)["two_factor_enabled"] is True
+
     clock.advance(seconds=1)
     response = sign_in(system, owner.email, owner.password)
     assert response.status_code == 202, response.text
@@ -95,6 +100,11 @@ def test_confirm_answers_ten_single_use_recovery_codes_and_turns_it_on(system, c
     assert body["two_factor_required"] is True
     assert isinstance(body["challenge"], str) and body["challenge"]
     assert assert_iso_utc(body["expires_at"]) == (clock.now() + FIVE_MINUTES).replace(microsecond=0)
+
+    # The code the confirmation spent is not good again for signing in.
+    assert_error(verify(system, body["challenge"], code), 401, "invalid_code")
+    owner.secret = secret
+    assert verify(system, body["challenge"], next_code(clock, secret)).status_code == 201
 
 
 def test_confirm_refuses_a_wrong_code_and_stays_off(system, clock):
@@ -135,14 +145,7 @@ def test_a_new_setup_replaces_a_pending_one(system, clock):
     assert sign_in_with_code(owner, clock)["employee"]["id"] == owner.id
 
 
-def test_setup_is_a_conflict_when_already_on(owner, clock):
-    assert_error(owner.client.post("/v1/me/2fa/setup"), 409, "conflict")
-    assert me(owner)["two_factor_enabled"] is True
-
-
-# --- the sign-in challenge --------------------------------------------------------------------------------
-
-def test_verify_with_a_totp_opens_a_session(owner, system, clock):
+def test_verify_with_a_totp_opens_a_session_once(owner, system, clock):
     challenge = challenge_for(owner)
 
     response = verify(system, challenge, next_code(clock, owner.secret))
@@ -154,17 +157,12 @@ def test_verify_with_a_totp_opens_a_session(owner, system, clock):
     assert body["employee"] == {"id": owner.id, "email": owner.email, "name": owner.name, "role": "owner"}
     assert assert_iso_utc(body["expires_at"]) > clock.now()
     assert me(system.client(body["token"]))["id"] == owner.id
-
-
-def test_a_challenge_is_used_once(owner, system, clock):
-    challenge = challenge_for(owner)
-    assert verify(system, challenge, next_code(clock, owner.secret)).status_code == 201
-
+    # A challenge answered is used up, even with a new good code.
     assert_error(verify(system, challenge, next_code(clock, owner.secret)), 401, "invalid_code")
 
 
-def test_an_unknown_challenge_is_refused(owner, system, clock):
-    assert_error(verify(system, "no-such-challenge", next_code(clock, owner.secret)), 401, "invalid_code")
+def test_an_unknown_challenge_is_refused(system, clock):
+    assert_error(verify(system, "no-such-challenge", "123456"), 401, "invalid_code")
 
 
 @pytest.mark.parametrize("body, field", [
@@ -204,24 +202,16 @@ def test_a_totp_is_never_accepted_twice_nor_an_earlier_step(owner, system, clock
     now = clock.advance(seconds=90)
     assert verify(system, challenge_for(owner), totp(owner.secret, now)).status_code == 201
 
+    challenge = challenge_for(owner)
     # The same code again, on a fresh challenge: a replay.
-    assert_error(verify(system, challenge_for(owner), totp(owner.secret, now)), 401, "invalid_code")
+    assert_error(verify(system, challenge, totp(owner.secret, now)), 401, "invalid_code")
     # The step before (inside the drift window, but earlier than the accepted one).
-    assert_error(verify(system, challenge_for(owner), totp(owner.secret, now, -1)), 401, "invalid_code")
-    # Still refused once the clock moves on by a few seconds inside the same step window.
+    assert_error(verify(system, challenge, totp(owner.secret, now, -1)), 401, "invalid_code")
+    # Still refused a second later.
     clock.advance(seconds=1)
-    assert_error(verify(system, challenge_for(owner), totp(owner.secret, now)), 401, "invalid_code")
-    # A later step is fine.
-    assert verify(system, challenge_for(owner), totp(owner.secret, now, +1)).status_code == 201
-
-
-def test_the_confirmation_code_cannot_be_replayed_at_sign_in(system, clock):
-    owner = sign_up(system)
-    secret = owner.client.post("/v1/me/2fa/setup").json()["secret"]
-    code = totp(secret, clock.now())
-    assert owner.client.post("/v1/me/2fa/confirm", json={"code": code}).status_code == 200
-
-    assert_error(verify(system, challenge_for(owner), code), 401, "invalid_code")
+    assert_error(verify(system, challenge, totp(owner.secret, now)), 401, "invalid_code")
+    # A later step is fine, on the same challenge.
+    assert verify(system, challenge, totp(owner.secret, now, +1)).status_code == 201
 
 
 def test_a_challenge_expires_after_5_minutes(owner, system, clock):
@@ -239,37 +229,26 @@ def test_a_challenge_expires_after_5_minutes(owner, system, clock):
     assert verify(system, challenge_for(owner), totp(owner.secret, clock.now())).status_code == 201
 
 
-def test_a_challenge_survives_4_wrong_codes(owner, system, clock):
-    challenge = challenge_for(owner)
-    code = next_code(clock, owner.secret)
-    bad = wrong_code(owner.secret, clock.now())
-
-    for _ in range(4):
-        assert_error(verify(system, challenge, bad), 401, "invalid_code")
-
-    assert verify(system, challenge, code).status_code == 201
-
-
 def test_a_challenge_dies_after_5_wrong_codes(owner, system, clock):
-    challenge = challenge_for(owner)
     code = next_code(clock, owner.secret)
     bad = wrong_code(owner.secret, clock.now())
 
-    for _ in range(5):
-        assert_error(verify(system, challenge, bad), 401, "invalid_code")
+    # Four wrong codes leave it alive.
+    survivor = challenge_for(owner)
+    for _ in range(4):
+        assert_error(verify(system, survivor, bad), 401, "invalid_code")
+    assert verify(system, survivor, code).status_code == 201
 
-    # Even the right code no longer opens it...
+    # Five kill it; codes of any wrong shape count.
+    code = next_code(clock, owner.secret)
+    challenge = challenge_for(owner)
+    for wrong in ("12345", "1234567", "abcdef", "12 345", wrong_code(owner.secret, clock.now())):
+        assert_error(verify(system, challenge, wrong), 401, "invalid_code")
+    # Even the right code no longer opens it, nor a recovery code.
     assert_error(verify(system, challenge, code), 401, "invalid_code")
-    # ...nor a recovery code.
     assert_error(verify(system, challenge, owner.recovery_codes[0]), 401, "invalid_code")
     # The code was not spent by the dead challenge: a new challenge takes it.
     assert verify(system, challenge_for(owner), code).status_code == 201
-
-
-def test_wrong_code_shapes_are_wrong_codes(owner, system, clock):
-    challenge = challenge_for(owner)
-    for code in ("12345", "1234567", "abcdef", "      ", "12 345"):
-        assert_error(verify(system, challenge, code), 401, "invalid_code")
 
 
 # --- recovery codes -------------------------------------------------------------------------------------
@@ -281,8 +260,9 @@ def test_a_recovery_code_signs_in_once(owner, system, clock):
     assert response.status_code == 201, response.text
     assert me(system.client(response.json()["token"]))["id"] == owner.id
 
-    assert_error(verify(system, challenge_for(owner), first), 401, "invalid_code")
-    assert verify(system, challenge_for(owner), second).status_code == 201
+    challenge = challenge_for(owner)
+    assert_error(verify(system, challenge, first), 401, "invalid_code")
+    assert verify(system, challenge, second).status_code == 201
     # Spending recovery codes does not spend TOTP steps, and the other way round.
     assert verify(system, challenge_for(owner), next_code(clock, owner.secret)).status_code == 201
     assert verify(system, challenge_for(owner), owner.recovery_codes[2]).status_code == 201
@@ -332,18 +312,13 @@ def test_remember_device_trusts_it_for_exactly_30_days(owner, system, clock):
 
 
 def test_without_a_device_token_or_with_a_bad_one_the_code_is_still_needed(owner, system, clock):
-    remember(owner, clock)
+    device_token = remember(owner, clock)["device_token"]
 
     assert sign_in(system, owner.email, owner.password).status_code == 202
     assert sign_in(system, owner.email, owner.password, device_token="forged-device-token").status_code == 202
     assert sign_in(system, owner.email, owner.password, device_token=None).status_code == 202
-
-
-def test_a_device_token_is_no_good_without_the_password(owner, system, clock):
-    device_token = remember(owner, clock)["device_token"]
-
-    response = sign_in(system, owner.email, "wrong password!", device_token=device_token)
-    assert_error(response, 401, "invalid_credentials")
+    # And a good device token is no good without the password.
+    assert_error(sign_in(system, owner.email, "wrong password!", device_token=device_token), 401, "invalid_credentials")
 
 
 def test_a_device_token_trusts_only_its_own_employee(owner, system, clock):
@@ -455,20 +430,16 @@ def test_disable_needs_the_password_and_a_code(owner, system, clock):
         client.delete("/v1/me/2fa", json={"password": owner.password, "code": wrong_code(owner.secret, clock.now())}),
         401, "invalid_code",
     )
+    # A code already accepted (here, by a sign-in) is a replay.
+    used = next_code(clock, owner.secret)
+    assert verify(system, challenge_for(owner), used).status_code == 201
+    assert_error(client.delete("/v1/me/2fa", json={"password": owner.password, "code": used}), 401, "invalid_code")
     assert me(owner)["two_factor_enabled"] is True
 
     response = client.delete("/v1/me/2fa", json={"password": owner.password, "code": next_code(clock, owner.secret)})
     assert response.status_code == 204, response.text
     assert me(owner)["two_factor_enabled"] is False
     assert sign_in(system, owner.email, owner.password).status_code == 201
-
-
-def test_disable_refuses_a_replayed_code(owner, clock):
-    code = next_code(clock, owner.secret)
-    assert verify(owner.system, challenge_for(owner), code).status_code == 201
-
-    assert_error(owner.client.delete("/v1/me/2fa", json={"password": owner.password, "code": code}), 401, "invalid_code")
-    assert me(owner)["two_factor_enabled"] is True
 
 
 def test_disable_forgets_trusted_devices(owner, system, clock):

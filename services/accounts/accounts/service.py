@@ -13,7 +13,7 @@ from portal_common.schemas import accounts as api
 from portal_common.schemas import dump, load
 
 from accounts.adapters.orm import Base
-from accounts.usecases import accounts, company, members
+from accounts.usecases import accounts, company, members, read_model
 
 command = rpc(expected_exceptions=PortalError)
 
@@ -25,6 +25,7 @@ class AccountsService(HealthCheck):
     clock = Clock()
     dispatch = EventDispatcher()
     identity = ServiceRpc("identity")
+    billing = ServiceRpc("billing")
 
     def _publish(self):
         for event_type, payload in self.uow.take_events():
@@ -79,8 +80,14 @@ class AccountsService(HealthCheck):
         return {**answer, "items": dump(api.AccountItem(many=True), answer["items"])}
 
     @command
+    def account_brief(self, caller, account_id):
+        return accounts.account_brief(self.uow, caller, account_id)
+
+    @command
     def get_account(self, caller, account_id):
-        return dump(api.AccountDetail, {**accounts.get_account(self.uow, caller, account_id), "subscriptions": []})
+        detail = accounts.get_account(self.uow, caller, account_id)
+        detail["subscriptions"] = self.billing.account_subscriptions(caller, account_id)
+        return dump(api.AccountDetail, detail)
 
     @command
     def release_account(self, caller, account_id):
@@ -110,3 +117,13 @@ class AccountsService(HealthCheck):
     def remove_computer(self, caller, account_id, computer_id):
         members.remove_computer(self.uow, self.clock.now(), caller, account_id, computer_id)
         self._publish()
+
+    # --- what other services own, for the accounts list -------------------------------------------
+
+    @command
+    def apply_billing_summary(self, summary):
+        read_model.apply_billing_summary(self.uow, summary)
+
+    @event_handler("billing", "subscription_changed")
+    def on_subscription_changed(self, summary):
+        read_model.apply_billing_summary(self.uow, summary)

@@ -56,7 +56,9 @@ class Account(Base):
     released_at = mapped_column(UtcDateTime, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     computers: Mapped[int] = mapped_column(Integer, default=0)
-    # From billing's subscription_changed events.
+    servers: Mapped[int] = mapped_column(Integer, default=0)
+    # From billing's subscription_changed events (and calls): kept only when newer.
+    billing_version: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="none")
     product: Mapped[str | None] = mapped_column(String(64))
     plan: Mapped[str | None] = mapped_column(String(64))

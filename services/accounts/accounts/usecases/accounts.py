@@ -33,7 +33,8 @@ def create_account(uow, now, caller, data):
         account = Account(
             id=new_id(), partner_id=caller["partner_id"], name=data["name"].strip(),
             contact_email=data["contact_email"].strip(), administered=data["administered"],
-            created_at=now, version=1, computers=0, status="none", seats=0, server_seats=0,
+            created_at=now, version=1, computers=0, servers=0, billing_version=0, status="none", seats=0,
+            server_seats=0,
             bytes_backed_up=0, computers_not_backing_up=0,
         )
         uow.session.add(account)
@@ -47,6 +48,13 @@ def list_accounts(uow, caller, query):
     with uow:
         rows, next_cursor = paginate(uow.session, stmt, Account.id, query["limit"], query["cursor"])
         return {"items": [views.account(row) for row in rows], "next_cursor": next_cursor}
+
+
+def account_brief(uow, caller, account_id):
+    """What billing checks before it sells to an account: it is this partner's and live."""
+    with uow:
+        account = find(uow, caller, account_id)
+        return {"id": account.id, "administered": account.administered}
 
 
 def get_account(uow, caller, account_id):

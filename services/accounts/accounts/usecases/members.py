@@ -1,13 +1,13 @@
 """The users and computers of an account the partner administers."""
 from sqlalchemy.exc import IntegrityError
 
-from portal_common.errors import Conflict, NotAdministrator, NotFound
+from portal_common.errors import Conflict, NoFreeSeat, NotAdministrator, NotFound
 from portal_common.events import envelope, iso
 from portal_common.ids import new_id
 
 from accounts.adapters import repository
 from accounts.adapters.orm import AccountUser, Computer
-from accounts.domain import agent_keys
+from accounts.domain import agent_keys, seats
 from accounts.usecases import views
 from accounts.usecases.accounts import find
 
@@ -63,12 +63,18 @@ def add_computer(uow, now, caller, account_id, data):
     agent_key = agent_keys.new_agent_key()
     with uow:
         account = _administered(uow, caller, account_id, for_update=True)
+        reason = seats.refuse_computer(data["kind"], account.computers, account.servers, account.seats,
+                                       account.server_seats)
+        if reason:
+            raise NoFreeSeat(reason, {"seats": account.seats, "server_seats": account.server_seats,
+                                     "computers": account.computers, "servers": account.servers})
         computer = Computer(
             id=new_id(), account_id=account.id, name=data["name"].strip(), kind=data["kind"],
             agent_key_hash=agent_keys.digest(agent_key), created_at=now,
         )
         uow.session.add(computer)
         account.computers += 1
+        account.servers += computer.kind == "server"
         uow.emit(COMPUTER_ADDED, _computer_event(computer, account, now, version=1))
         uow.commit()
         return {**views.computer(computer), "agent_key": agent_key}
@@ -82,5 +88,6 @@ def remove_computer(uow, now, caller, account_id, computer_id):
             raise NotFound("No such computer on this account.")
         computer.removed_at = now
         account.computers -= 1
+        account.servers -= computer.kind == "server"
         uow.emit(COMPUTER_REMOVED, _computer_event(computer, account, now, version=2))
         uow.commit()

@@ -1,0 +1,28 @@
+"""The accounts list's columns that other services own, kept from their events (and calls).
+
+Each source stamps a version per account; an older or repeated one changes nothing, so an event
+may arrive twice, late, or after the same change came by RPC.
+"""
+import datetime as dt
+
+from accounts.adapters.orm import Account
+
+
+def _time(value):
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def apply_billing_summary(uow, summary):
+    with uow:
+        account = uow.session.get(Account, summary["id"])
+        if account is None or summary["version"] <= account.billing_version:
+            return False
+        account.billing_version = summary["version"]
+        account.status = summary["status"]
+        account.product = summary["product"]
+        account.plan = summary["plan"]
+        account.expires_at = _time(summary["expires_at"])
+        account.seats = summary["seats"]
+        account.server_seats = summary["server_seats"]
+        uow.commit()
+        return True

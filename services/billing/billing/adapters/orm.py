@@ -1,0 +1,94 @@
+"""Billing's tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from portal_common.db import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_partner", "partner_id", "id"),)
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(String(26))
+    kind: Mapped[str] = mapped_column(String(16))  # purchase, renewal, upgrade, addon
+    currency: Mapped[str] = mapped_column(String(3))
+    total_cents: Mapped[int] = mapped_column(Integer)
+    created_at = mapped_column(UtcDateTime, nullable=False)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    product: Mapped[str] = mapped_column(String(64))
+    plan: Mapped[str] = mapped_column(String(64))
+    addon: Mapped[str | None] = mapped_column(String(64))
+    term_years: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[str | None] = mapped_column(String(26))
+    subscription_id: Mapped[str] = mapped_column(String(26))
+
+
+class Subscription(Base):
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        Index("ix_subscriptions_partner", "partner_id", "id"),
+        Index("ix_subscriptions_account", "account_id"),
+        Index("ix_subscriptions_due", "status", "expires_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(String(26))
+    account_id: Mapped[str | None] = mapped_column(String(26))
+    product: Mapped[str] = mapped_column(String(64))
+    plan: Mapped[str] = mapped_column(String(64))
+    term_years: Mapped[int | None] = mapped_column(Integer)  # None for a trial
+    quantity: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # available, trial, active, expired
+    starts_at = mapped_column(UtcDateTime, nullable=True)
+    expires_at = mapped_column(UtcDateTime, nullable=True)
+    auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at = mapped_column(UtcDateTime, nullable=False)
+
+
+class SubscriptionAddon(Base):
+    __tablename__ = "subscription_addons"
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    addon: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer)
+    starts_at = mapped_column(UtcDateTime, nullable=False)
+
+
+class AccountLink(Base):
+    """An account billing has sold to: whose it is, whether released, and the version of the summary
+    last sent to accounts (bumped on every change, so accounts keeps only the newest)."""
+
+    __tablename__ = "account_links"
+
+    account_id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(String(26))
+    released: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotencyKey(Base):
+    """A spending request's key, stored with its answer in the same transaction as the order."""
+
+    __tablename__ = "idempotency_keys"
+
+    partner_id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response = mapped_column(JSON, nullable=False)
+    created_at = mapped_column(UtcDateTime, nullable=False)

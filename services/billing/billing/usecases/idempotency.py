@@ -1,0 +1,66 @@
+"""Idempotency-Key: the same key and body replay the first answer; another body is a 409."""
+import hashlib
+import json
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal_common.errors import IdempotencyKeyReused, ValidationFailed
+
+from billing.adapters.orm import IdempotencyKey
+
+KEY_MAX = 255
+HEADER = "Idempotency-Key"
+
+
+def checked_key(key):
+    if key is None or key == "":
+        raise ValidationFailed(f"This request spends money: send an {HEADER} header.",
+                               {HEADER: ["Required for requests that spend money."]})
+    if len(key) > KEY_MAX or not all(" " <= ch <= "~" for ch in key):
+        raise ValidationFailed(f"The {HEADER} is 1–{KEY_MAX} printable characters.",
+                               {HEADER: [f"1–{KEY_MAX} printable ASCII characters."]})
+    return key
+
+
+def request_hash(operation, **request):
+    canonical = json.dumps({"operation": operation, **request}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def replay(session, partner_id, key, digest):
+    """The stored answer for this key, or None when the key is new."""
+    row = session.scalars(
+        select(IdempotencyKey).where(IdempotencyKey.partner_id == partner_id, IdempotencyKey.key == key)
+    ).one_or_none()
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise IdempotencyKeyReused()
+    return row.response
+
+
+def remember(session, partner_id, key, digest, response, now):
+    session.add(IdempotencyKey(partner_id=partner_id, key=key, request_hash=digest, response=response, created_at=now))
+
+
+def spend_once(uow, partner_id, key, digest, now, work):
+    """Run `work(uow)` once per key: it stages an order and answers; the key and the answer are
+    committed with it. A replay answers the stored answer; a concurrent twin loses on the key's
+    primary key and answers the winner's."""
+    with uow:
+        stored = replay(uow.session, partner_id, key, digest)
+    if stored is not None:
+        return stored
+    try:
+        with uow:
+            answer = work(uow)
+            remember(uow.session, partner_id, key, digest, answer, now)
+            uow.commit()
+            return answer
+    except IntegrityError:
+        with uow:
+            stored = replay(uow.session, partner_id, key, digest)
+        if stored is None:
+            raise
+        return stored

@@ -1,0 +1,68 @@
+"""Buying subscriptions: to an account (running from now) or into the partner's inventory."""
+from portal_common.errors import NotFound
+from portal_common.ids import new_id
+from portal_common.pagination import paginate
+
+from billing.adapters import repository
+from billing.adapters.orm import Order, Subscription
+from billing.domain.terms import add_years
+from billing.usecases import idempotency, views
+from billing.usecases.shared import OrderBuilder, account_changed, plan_or_400, term_or_400
+
+
+def new_subscription(caller, item, now, status, account_id=None):
+    running = status != "available"
+    return Subscription(
+        id=new_id(), partner_id=caller["partner_id"], account_id=account_id, product=item["product"],
+        plan=item["plan"], term_years=item.get("term_years"), quantity=item.get("quantity", 1), status=status,
+        starts_at=now if running else None,
+        expires_at=add_years(now, item["term_years"]) if running and item.get("term_years") else None,
+        auto_renew=True, version=1, created_at=now,
+    )
+
+
+def place_order(uow, catalog, directory, now, caller, data, key):
+    key = idempotency.checked_key(key)
+    digest = idempotency.request_hash("order", body=data)
+    plans = []
+    for index, item in enumerate(data["items"]):
+        plans.append(plan_or_400(catalog, item["product"], item["plan"], ("items", str(index))))
+        term_or_400(catalog, item["term_years"], ("items", str(index)))
+    accounts = {item["account_id"] for item in data["items"] if item["account_id"]}
+    for account_id in sorted(accounts):
+        directory.account_brief(caller, account_id)  # 404 for anything not this partner's
+
+    def work(uow):
+        order = OrderBuilder(uow, catalog, caller, "purchase", now)
+        for item, plan in zip(data["items"], plans):
+            status = "active" if item["account_id"] else "available"
+            subscription = new_subscription(caller, item, now, status, item["account_id"])
+            uow.session.add(subscription)
+            unit = catalog.price(plan, item["term_years"])
+            order.line(
+                product=item["product"], plan=item["plan"], term_years=item["term_years"],
+                quantity=item["quantity"], unit_price_cents=unit, amount_cents=unit * item["quantity"],
+                account_id=item["account_id"], subscription_id=subscription.id,
+            )
+        uow.session.flush()
+        for account_id in sorted(accounts):
+            account_changed(uow, catalog, account_id, caller["partner_id"], now)
+        return order.view()
+
+    return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+
+
+def list_orders(uow, caller, page):
+    with uow:
+        rows, next_cursor = paginate(uow.session, repository.orders_of_partner(caller["partner_id"]), Order.id,
+                                     page["limit"], page["cursor"])
+        lines = repository.lines_of(uow.session, [row.id for row in rows])
+        return {"items": [views.order(row, lines.get(row.id, [])) for row in rows], "next_cursor": next_cursor}
+
+
+def get_order(uow, caller, order_id):
+    with uow:
+        row = repository.order_of_partner(uow.session, caller["partner_id"], order_id)
+        if row is None:
+            raise NotFound("No such order.")
+        return views.order(row, repository.lines_of(uow.session, [row.id]).get(row.id, []))

@@ -1,0 +1,65 @@
+"""At expiry: an active subscription with auto-renew renews for one more term at the then-current
+catalog price (plan, quantity and add-ons as they were); anything else expires. Safe to run from
+several billing instances at once: each change is a conditional update that only one wins."""
+import logging
+
+from billing.adapters import repository
+from billing.adapters.orm import AccountLink
+from billing.domain.terms import add_years
+from billing.usecases.shared import OrderBuilder, account_changed
+
+log = logging.getLogger(__name__)
+BATCH = 100
+
+
+def run_renewals(uow, catalog, now):
+    """Renew or expire everything due; answers how many subscriptions it changed."""
+    changed = 0
+    while True:
+        with uow:
+            due = repository.due(uow.session, now, BATCH)
+        if not due:
+            return changed
+        for subscription in due:
+            changed += _settle(uow, catalog, subscription, now)
+        if len(due) < BATCH:
+            return changed
+
+
+def _settle(uow, catalog, subscription, now):
+    with uow:
+        link = uow.session.get(AccountLink, subscription.account_id) if subscription.account_id else None
+        released = link is not None and link.released
+        plan = catalog.plan(subscription.product, subscription.plan)
+        renew = subscription.status == "active" and subscription.auto_renew and not released and plan is not None
+        if renew:
+            new_expiry = add_years(subscription.expires_at, subscription.term_years)
+            if not repository.renew_if_unchanged(uow.session, subscription, subscription.expires_at, new_expiry):
+                return 0
+            _renewal_order(uow, catalog, subscription, plan, now)
+        elif not repository.end_if_unchanged(uow.session, subscription):
+            return 0
+        if plan is None and subscription.status == "active" and subscription.auto_renew:
+            log.warning("subscription %s not renewed: %s/%s left the catalog", subscription.id,
+                        subscription.product, subscription.plan)
+        if subscription.account_id:
+            account_changed(uow, catalog, subscription.account_id, subscription.partner_id, now)
+        uow.commit()
+        return 1
+
+
+def _renewal_order(uow, catalog, subscription, plan, now):
+    caller = {"partner_id": subscription.partner_id}
+    order = OrderBuilder(uow, catalog, caller, "renewal", now)
+    unit = catalog.price(plan, subscription.term_years)
+    order.line(product=subscription.product, plan=plan.id, term_years=subscription.term_years,
+               quantity=subscription.quantity, unit_price_cents=unit, amount_cents=unit * subscription.quantity,
+               account_id=subscription.account_id, subscription_id=subscription.id)
+    for bought in repository.addons_of(uow.session, [subscription.id]).get(subscription.id, ()):
+        addon = catalog.addon(bought.addon)
+        if addon is None:
+            continue
+        unit = catalog.price(addon, subscription.term_years)
+        order.line(product=subscription.product, plan=plan.id, addon=addon.id, term_years=subscription.term_years,
+                   quantity=bought.quantity, unit_price_cents=unit, amount_cents=unit * bought.quantity,
+                   account_id=subscription.account_id, subscription_id=subscription.id)

@@ -1,0 +1,99 @@
+"""What billing's use cases share: finding a partner's subscription, building an order, and telling
+accounts what an account's subscriptions now add up to."""
+from portal_common.errors import NotFound, ValidationFailed
+from portal_common.events import envelope
+from portal_common.ids import new_id
+
+from billing.adapters import repository
+from billing.adapters.orm import Order, OrderLine
+from billing.domain.summary import SubscriptionFacts, summarize
+from billing.usecases import views
+
+SUBSCRIPTION_CHANGED = "subscription_changed"
+
+
+def find_subscription(uow, caller, subscription_id, for_update=False):
+    row = repository.subscription_of_partner(uow.session, caller["partner_id"], subscription_id, for_update)
+    if row is None:
+        raise NotFound("No such subscription.")
+    return row
+
+
+def subscription_view(session, row):
+    return views.subscription(row, repository.addons_of(session, [row.id]).get(row.id, ()))
+
+
+def _at(path, field, message):
+    """`details` for a field, nested the way marshmallow nests them (`items` → `"0"` → `plan`)."""
+    details = {field: [message]}
+    for part in reversed(path):
+        details = {part: details}
+    return details
+
+
+def plan_or_400(catalog, product, plan, path=()):
+    if catalog.product(product) is None:
+        raise ValidationFailed("No such product.", _at(path, "product", f"Not a product of the catalog: {product}."))
+    found = catalog.plan(product, plan)
+    if found is None:
+        raise ValidationFailed("No such plan.", _at(path, "plan", f"Not a plan of {product}: {plan}."))
+    return found
+
+
+def term_or_400(catalog, years, path=()):
+    if years not in catalog.terms:
+        raise ValidationFailed("No such term.", _at(path, "term_years", f"Terms are {sorted(catalog.terms)} years."))
+    return years
+
+
+class OrderBuilder:
+    """Stages an order and its lines in the unit of work; `view()` is the answer."""
+
+    def __init__(self, uow, catalog, caller, kind, now):
+        self.uow = uow
+        self.row = Order(id=new_id(), partner_id=caller["partner_id"], kind=kind, currency=catalog.currency,
+                         total_cents=0, created_at=now)
+        self.lines = []
+        uow.session.add(self.row)
+
+    def line(self, *, product, plan, term_years, quantity, unit_price_cents, amount_cents, subscription_id,
+             account_id=None, addon=None):
+        line = OrderLine(
+            id=new_id(), order_id=self.row.id, product=product, plan=plan, addon=addon, term_years=term_years,
+            quantity=quantity, unit_price_cents=unit_price_cents, amount_cents=amount_cents,
+            account_id=account_id, subscription_id=subscription_id,
+        )
+        self.uow.session.add(line)
+        self.lines.append(line)
+        self.row.total_cents += amount_cents
+        return line
+
+    def view(self):
+        return views.order(self.row, self.lines)
+
+
+def account_summary(session, catalog, account_id):
+    rows = repository.subscriptions_of_account(session, account_id)
+    addons = repository.addons_of(session, [row.id for row in rows])
+    facts = []
+    for row in rows:
+        plan = catalog.plan(row.product, row.plan)
+        bought = [(catalog.addon(a.addon), a.quantity) for a in addons.get(row.id, ())]
+        facts.append(SubscriptionFacts(
+            id=row.id, status=row.status, product=row.product, plan=row.plan, quantity=row.quantity,
+            starts_at=row.starts_at, expires_at=row.expires_at,
+            computers_included=plan.computers_included if plan else 0,
+            servers_included=plan.servers_included if plan else 0,
+            addon_computers=sum(addon.computers_included * n for addon, n in bought if addon),
+            addon_servers=sum(addon.servers_included * n for addon, n in bought if addon),
+        ))
+    return summarize(facts)
+
+
+def account_changed(uow, catalog, account_id, partner_id, now):
+    """Bump the account's summary version and emit what accounts' list and seats need."""
+    link = repository.lock_account(uow.session, account_id, partner_id)
+    link.summary_version += 1
+    summary = account_summary(uow.session, catalog, account_id)
+    summary["expires_at"] = views.iso_or_none(summary["expires_at"])
+    uow.emit(SUBSCRIPTION_CHANGED, envelope(account_id, link.summary_version, now, partner_id=partner_id, **summary))

@@ -1,0 +1,60 @@
+"""Looking at subscriptions, auto-renew, and what happens to them when an account is released."""
+from sqlalchemy import update
+
+from portal_common.errors import Conflict
+from portal_common.pagination import paginate
+
+from billing.adapters import repository
+from billing.adapters.orm import AccountLink, Subscription
+from billing.usecases import views
+from billing.usecases.shared import find_subscription, subscription_view
+
+
+def list_subscriptions(uow, caller, query):
+    stmt = repository.subscriptions_of_partner(caller["partner_id"], query.get("status"), query.get("account_id"))
+    with uow:
+        rows, next_cursor = paginate(uow.session, stmt, Subscription.id, query["limit"], query["cursor"])
+        addons = repository.addons_of(uow.session, [row.id for row in rows])
+        return {"items": [views.subscription(row, addons.get(row.id, ())) for row in rows], "next_cursor": next_cursor}
+
+
+def account_subscriptions(uow, caller, account_id):
+    with uow:
+        rows = [row for row in repository.subscriptions_of_account(uow.session, account_id)
+                if row.partner_id == caller["partner_id"]]
+        addons = repository.addons_of(uow.session, [row.id for row in rows])
+        return [views.subscription(row, addons.get(row.id, ())) for row in rows]
+
+
+def get_subscription(uow, caller, subscription_id):
+    with uow:
+        return subscription_view(uow.session, find_subscription(uow, caller, subscription_id))
+
+
+def set_auto_renew(uow, caller, subscription_id, auto_renew):
+    with uow:
+        row = find_subscription(uow, caller, subscription_id)
+        if auto_renew and row.status == "expired":
+            raise Conflict("An expired subscription does not renew.")
+        link = uow.session.get(AccountLink, row.account_id) if row.account_id else None
+        if auto_renew and link is not None and link.released:
+            raise Conflict("The account was released: it renews on its own now.")
+        if row.auto_renew != auto_renew:
+            row.auto_renew = auto_renew
+            row.version += 1
+        view = subscription_view(uow.session, row)
+        uow.commit()
+        return view
+
+
+def account_released(uow, account_id, partner_id):
+    """Idempotent: the partner renews nothing of a released account any more."""
+    with uow:
+        link = repository.lock_account(uow.session, account_id, partner_id)
+        link.released = True
+        uow.session.execute(
+            update(Subscription).where(Subscription.account_id == account_id, Subscription.auto_renew.is_(True))
+            .values(auto_renew=False, version=Subscription.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        uow.commit()

@@ -1,0 +1,108 @@
+"""Trials, and turning a trial into a paid subscription (from the inventory, or by buying one)."""
+import datetime as dt
+
+from portal_common.errors import AlreadySubscribed, Conflict, NotAvailable
+
+from billing.adapters import repository
+from billing.domain.terms import add_years
+from billing.usecases import idempotency
+from billing.usecases.orders import new_subscription
+from billing.usecases.shared import (
+    OrderBuilder, account_changed, find_subscription, plan_or_400, subscription_view, term_or_400,
+)
+
+
+def _running(session, account_id, product):
+    return [
+        row for row in repository.subscriptions_of_account(session, account_id)
+        if row.product == product and row.status in ("trial", "active")
+    ]
+
+
+def start_trial(uow, catalog, directory, now, caller, account_id, data):
+    plan_or_400(catalog, data["product"], data["plan"])
+    directory.account_brief(caller, account_id)
+    with uow:
+        repository.lock_account(uow.session, account_id, caller["partner_id"])
+        if _running(uow.session, account_id, data["product"]):
+            raise AlreadySubscribed()
+        trial = new_subscription(caller, {"product": data["product"], "plan": data["plan"]}, now, "trial", account_id)
+        trial.expires_at = now + dt.timedelta(days=catalog.trial_days)
+        trial.auto_renew = False
+        uow.session.add(trial)
+        uow.session.flush()
+        account_changed(uow, catalog, account_id, caller["partner_id"], now)
+        view = subscription_view(uow.session, trial)
+        uow.commit()
+        return view
+
+
+def _trial_to_end(session, account_id, product=None):
+    trials = [
+        row for row in repository.subscriptions_of_account(session, account_id)
+        if row.status == "trial" and (product is None or row.product == product)
+    ]
+    if not trials:
+        raise Conflict("The account has no trial to upgrade" + (f" of {product}." if product else "."))
+    return max(trials, key=lambda row: (row.starts_at, row.id))
+
+
+def _end(trial, now):
+    trial.status = "expired"
+    trial.expires_at = now
+    trial.version += 1
+
+
+def upgrade_trial(uow, catalog, directory, now, caller, account_id, data, key=None):
+    directory.account_brief(caller, account_id)
+    if "subscription_id" in data:
+        return _apply_inventory(uow, catalog, now, caller, account_id, data["subscription_id"])
+    return _buy(uow, catalog, now, caller, account_id, data, key)
+
+
+def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
+    with uow:
+        repository.lock_account(uow.session, account_id, caller["partner_id"])
+        stock = find_subscription(uow, caller, subscription_id)
+        if stock.status != "available":
+            raise NotAvailable()
+        trial = _trial_to_end(uow.session, account_id, stock.product)
+        if not repository.claim_available(uow.session, caller["partner_id"], stock.id, account_id, now,
+                                          add_years(now, stock.term_years)):
+            raise NotAvailable()
+        _end(trial, now)
+        uow.session.flush()
+        uow.session.refresh(stock)
+        account_changed(uow, catalog, account_id, caller["partner_id"], now)
+        view = {"subscription": subscription_view(uow.session, stock), "order": None}
+        uow.commit()
+        return view
+
+
+def _buy(uow, catalog, now, caller, account_id, data, key):
+    key = idempotency.checked_key(key)
+    digest = idempotency.request_hash("trial-upgrade", account_id=account_id, body=data)
+    term_or_400(catalog, data["term_years"])
+    with uow:
+        trial = _trial_to_end(uow.session, account_id, data.get("product"))
+        product, plan_id = trial.product, data.get("plan", trial.plan)
+    plan = plan_or_400(catalog, product, plan_id)
+
+    def work(uow):
+        repository.lock_account(uow.session, account_id, caller["partner_id"])
+        trial = _trial_to_end(uow.session, account_id, product)
+        item = {"product": product, "plan": plan.id, "term_years": data["term_years"], "quantity": trial.quantity}
+        paid = new_subscription(caller, item, now, "active", account_id)
+        uow.session.add(paid)
+        unit = catalog.price(plan, data["term_years"])
+        order = OrderBuilder(uow, catalog, caller, "purchase", now)
+        order.line(product=product, plan=plan.id, term_years=data["term_years"], quantity=trial.quantity,
+                   unit_price_cents=unit, amount_cents=unit * trial.quantity, account_id=account_id,
+                   subscription_id=paid.id)
+        _end(trial, now)
+        uow.session.flush()
+        account_changed(uow, catalog, account_id, caller["partner_id"], now)
+        return {"subscription": subscription_view(uow.session, paid), "order": order.view()}
+
+    return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+
