@@ -315,6 +315,20 @@ def test_the_owner_cannot_be_demoted_deactivated_or_removed(team, system, clock)
     assert response.json()["role"] == "owner"
 
 
+def test_the_primary_contact_cannot_be_removed(team, clock):
+    contact = create_employee(team.owner, "sales", sign_in_now=False)
+    client = team.owner.client
+    response = client.patch("/v1/company", json={"primary_contact_id": contact.id})
+    assert response.status_code == 200, response.text
+
+    assert_error(client.delete(f"/v1/employees/{contact.id}"), 409, "conflict")
+    assert get_employee(client, contact.id)["active"] is True
+
+    # Once someone else is the primary contact, they may go.
+    assert client.patch("/v1/company", json={"primary_contact_id": team.owner.id}).status_code == 200
+    assert client.delete(f"/v1/employees/{contact.id}").status_code == 204
+
+
 # --- other partners -------------------------------------------------------------------------------------------
 
 def test_another_partners_employees_are_not_found(team, stranger, clock):
