@@ -22,6 +22,7 @@ PROCESSES = {
     "identity": ("services/identity", "identity.service:IdentityService", True),
     "accounts": ("services/accounts", "accounts.service:AccountsService", True),
     "billing": ("services/billing", "billing.service:BillingService", True),
+    "monitoring": ("services/monitoring", "monitoring.service:MonitoringService", True),
     "gateway": ("gateway", "gateway.service:GatewayService", False),
 }
 STOP_GRACE_SECONDS = 10

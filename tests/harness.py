@@ -45,6 +45,12 @@ def _billing():
     return BillingService
 
 
+def _monitoring():
+    from monitoring.service import MonitoringService
+
+    return MonitoringService
+
+
 def _gateway():
     from gateway.service import GatewayService
 
@@ -56,6 +62,7 @@ SERVICES = {
     "identity": (ROOT / "services" / "identity", _identity),
     "accounts": (ROOT / "services" / "accounts", _accounts),
     "billing": (ROOT / "services" / "billing", _billing),
+    "monitoring": (ROOT / "services" / "monitoring", _monitoring),
 }
 
 
@@ -100,7 +107,7 @@ class ApiClient(requests.Session):
 
 class System:
     def __init__(self, amqp_uri, data_dir=None, db_uris=None, clock=None, rpc_timeout=10, services=None,
-                 renewal_interval=0.2):
+                 renewal_interval=0.2, sweep_interval=0.2):
         self.amqp_uri = amqp_uri
         self.data_dir = pathlib.Path(data_dir or tempfile.mkdtemp(prefix="portal-"))
         self.clock = clock or FakeClock()
@@ -117,6 +124,7 @@ class System:
             "RPC_TIMEOUT_SECONDS": rpc_timeout,
             # Renewals run often so tests that move the clock see them quickly.
             "RENEWAL_INTERVAL_SECONDS": renewal_interval,
+            "STATUS_SWEEP_SECONDS": sweep_interval,
             "DB_URIS": {f"{name}:Base": uri for name, uri in self.db_uris.items()},
             CLOCK_CONFIG_KEY: self.clock,
         }

@@ -22,11 +22,14 @@ def decode_cursor(cursor):
     return text[len("after:"):]
 
 
-def paginate(session, stmt, id_column, limit, cursor):
-    """Run `stmt` (a select of entities) one page at a time, ordered by `id_column`."""
+def paginate(session, stmt, id_column, limit, cursor, scalars=True):
+    """Run `stmt` one page at a time, ordered by `id_column`. With `scalars=False` the rows are
+    tuples whose first element is the entity that holds the id."""
     if cursor:
         stmt = stmt.where(id_column > decode_cursor(cursor))
-    rows = session.scalars(stmt.order_by(id_column).limit(limit + 1)).all()
-    next_cursor = encode_cursor(getattr(rows[limit - 1], id_column.key)) if len(rows) > limit else None
+    stmt = stmt.order_by(id_column).limit(limit + 1)
+    rows = session.scalars(stmt).all() if scalars else session.execute(stmt).all()
+    last = (rows[limit - 1] if scalars else rows[limit - 1][0]) if len(rows) > limit else None
+    next_cursor = encode_cursor(getattr(last, id_column.key)) if last is not None else None
     return rows[:limit], next_cursor
 

@@ -45,7 +45,8 @@ class ApiEntrypoint(HttpRequestHandler):
 
     def __init__(
         self, method, url, *, permission=None, summary="", body=None, query=None,
-        responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, **kwargs
+        responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, agent=False,
+        **kwargs
     ):
         self.permission = permission
         self.summary = summary
@@ -55,6 +56,7 @@ class ApiEntrypoint(HttpRequestHandler):
         self.errors = tuple(errors)
         self.body_limit = body_limit
         self.tag = tag
+        self.agent = agent  # authenticated by an agent key, not a session
         self.idempotent = idempotent  # True (a key is required), or when one is, in words
         super().__init__(method, url, expected_exceptions=PortalError, **kwargs)
 

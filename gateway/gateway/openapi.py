@@ -42,6 +42,9 @@ def _operation(name, entrypoint):
     operation = {"operationId": name, "summary": entrypoint.summary, "responses": {}}
     if entrypoint.tag:
         operation["tags"] = [entrypoint.tag]
+    if entrypoint.agent:
+        operation["security"] = [{"agent": []}]
+        operation["description"] = "Authorization: Agent <agent_key> (the key shown when the computer was added)."
     if entrypoint.permission is not None:
         operation["security"] = [{"bearer": []}]
         operation["description"] = f"Requires the `{entrypoint.permission}` permission."
@@ -87,7 +90,10 @@ def openapi_document():
 
     spec = APISpec(title=TITLE, version=VERSION, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.security_scheme("agent", {"type": "apiKey", "in": "header", "name": "Authorization"})
+    spec.components.security_scheme("agent", {
+        "type": "apiKey", "in": "header", "name": "Authorization",
+        "description": "Agent <agent_key>",
+    })
     spec.components.schema("ErrorResponse", schema=ErrorResponse)
     paths = {}
     for name, entrypoint in routes(GatewayService):

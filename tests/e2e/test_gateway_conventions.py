@@ -339,6 +339,18 @@ def test_a_chunked_body_over_64_kib_is_a_413(system):
     assert_error(response, 413, "payload_too_large")
 
 
+def test_a_small_chunked_body_is_read_not_dropped(system):
+    data = json.dumps({"email": unique_email(), "password": PASSWORD}).encode()
+
+    def chunks():
+        yield data[:10]
+        yield data[10:]
+
+    response = system.client().post("/v1/sessions", data=chunks(), headers={"Content-Type": "application/json"})
+
+    assert_error(response, 401, "invalid_credentials")  # parsed and checked, not taken as an empty body
+
+
 def test_a_large_body_is_refused_on_an_authenticated_route_too(system, partner):
     body = {"email": unique_email(), "name": "x" * (JSON_LIMIT + 1), "role": "viewer", "password": PASSWORD}
 

@@ -2,7 +2,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from portal_common.schemas.common import PageQuery
-from portal_common.schemas.fields import StrictBoolean, UtcDateTime
+from portal_common.schemas.fields import StrictBoolean, StrictInteger, UtcDateTime
 
 ID_MAX = 64
 MAX_ORDER_ITEMS = 50
@@ -16,15 +16,6 @@ def _id(**kwargs):
 
 def _count(**kwargs):
     return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY), **kwargs)
-
-
-class StrictInteger(fields.Integer):
-    """A JSON integer: not a float, a string or a boolean."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
-            raise ValidationError("Not a valid integer.")
-        return super()._deserialize(value, attr, data, **kwargs)
 
 
 # --- catalog ------------------------------------------------------------------------------------
@@ -61,8 +52,8 @@ class Catalog(Schema):
 class OrderItem(Schema):
     product = _id(required=True)
     plan = _id(required=True)
-    term_years = StrictInteger(strict=True, required=True)
-    quantity = StrictInteger(strict=True, required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    term_years = StrictInteger(required=True)
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
     account_id = _id(load_default=None, allow_none=True)
 
 
@@ -80,7 +71,7 @@ class TrialUpgradeRequest(Schema):
     """Either apply an inventory subscription, or buy a new one for a term."""
 
     subscription_id = _id()
-    term_years = StrictInteger(strict=True)
+    term_years = StrictInteger()
     plan = _id()
     product = _id()
 
@@ -105,7 +96,7 @@ class QuoteQuery(Schema):
 
 class AddonRequest(Schema):
     addon = _id(required=True)
-    quantity = StrictInteger(strict=True, required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    quantity = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
 
 
 class SubscriptionPatch(Schema):

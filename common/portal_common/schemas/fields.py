@@ -36,6 +36,18 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class StrictInteger(fields.Integer):
+    """A JSON integer: not a float, a numeric string or a boolean."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("Not a valid integer.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def not_blank(value):
     if not value.strip():
         raise ValidationError("May not be blank.")

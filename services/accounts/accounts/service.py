@@ -1,5 +1,6 @@
 """The accounts service: entrypoints and providers, nothing else."""
 import base64
+import logging
 
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
@@ -15,7 +16,16 @@ from portal_common.schemas import dump, load
 from accounts.adapters.orm import Base
 from accounts.usecases import accounts, company, members, read_model
 
+log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)
+# Monitoring authenticates agents from its own replica: it hears of these at once (so an agent may
+# report right after its computer is added), the events being how it catches up otherwise.
+TOLD_TO_MONITORING = {
+    accounts.ACCOUNT_CREATED: "track_account",
+    accounts.ACCOUNT_RELEASED: "track_account",
+    members.COMPUTER_ADDED: "track_computer",
+    members.COMPUTER_REMOVED: "track_computer",
+}
 
 
 class AccountsService(HealthCheck):
@@ -26,10 +36,16 @@ class AccountsService(HealthCheck):
     dispatch = EventDispatcher()
     identity = ServiceRpc("identity")
     billing = ServiceRpc("billing")
+    monitoring = ServiceRpc("monitoring")
 
     def _publish(self):
         for event_type, payload in self.uow.take_events():
             self.dispatch(event_type, payload)
+            if event_type in TOLD_TO_MONITORING:
+                try:
+                    getattr(self.monitoring, TOLD_TO_MONITORING[event_type])(payload)
+                except PortalError:
+                    log.warning("monitoring did not take %s of %s: the event will", event_type, payload["id"])
 
     # --- the company ------------------------------------------------------------------------------
 
@@ -127,3 +143,7 @@ class AccountsService(HealthCheck):
     @event_handler("billing", "subscription_changed")
     def on_subscription_changed(self, summary):
         read_model.apply_billing_summary(self.uow, summary)
+
+    @event_handler("monitoring", "account_backup_changed")
+    def on_account_backup_changed(self, summary):
+        read_model.apply_backup_summary(self.uow, summary)

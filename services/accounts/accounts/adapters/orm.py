@@ -65,7 +65,8 @@ class Account(Base):
     expires_at = mapped_column(UtcDateTime, nullable=True)
     seats: Mapped[int] = mapped_column(Integer, default=0)
     server_seats: Mapped[int] = mapped_column(Integer, default=0)
-    # From monitoring's events.
+    # From monitoring's account_backup_changed events: kept only when newer.
+    backup_version: Mapped[int] = mapped_column(Integer, default=0)
     bytes_backed_up: Mapped[int] = mapped_column(BigInteger, default=0)
     computers_not_backing_up: Mapped[int] = mapped_column(Integer, default=0)
 

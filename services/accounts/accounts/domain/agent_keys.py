@@ -1,6 +1,7 @@
 """A computer's agent key: 256 random bits, shown once, stored (and replicated) only as SHA-256."""
-import hashlib
 import secrets
+
+from portal_common.agent_keys import agent_key_digest
 
 KEY_BYTES = 32
 PREFIX = "agk_"
@@ -10,5 +11,4 @@ def new_agent_key():
     return PREFIX + secrets.token_urlsafe(KEY_BYTES)
 
 
-def digest(agent_key):
-    return hashlib.sha256(agent_key.encode()).hexdigest()
+digest = agent_key_digest

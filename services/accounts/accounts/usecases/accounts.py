@@ -33,7 +33,7 @@ def create_account(uow, now, caller, data):
         account = Account(
             id=new_id(), partner_id=caller["partner_id"], name=data["name"].strip(),
             contact_email=data["contact_email"].strip(), administered=data["administered"],
-            created_at=now, version=1, computers=0, servers=0, billing_version=0, status="none", seats=0,
+            created_at=now, version=1, computers=0, servers=0, billing_version=0, backup_version=0, status="none", seats=0,
             server_seats=0,
             bytes_backed_up=0, computers_not_backing_up=0,
         )

@@ -26,3 +26,15 @@ def apply_billing_summary(uow, summary):
         account.server_seats = summary["server_seats"]
         uow.commit()
         return True
+
+
+def apply_backup_summary(uow, summary):
+    with uow:
+        account = uow.session.get(Account, summary["id"])
+        if account is None or summary["version"] <= account.backup_version:
+            return False
+        account.backup_version = summary["version"]
+        account.bytes_backed_up = summary["bytes_backed_up"]
+        account.computers_not_backing_up = summary["computers_not_backing_up"]
+        uow.commit()
+        return True

@@ -1,0 +1,74 @@
+"""Agents' reports: the fast path that needs no reply from a service.
+
+An agent key is checked against monitoring's replica once, then remembered here for a while
+(removing a computer evicts its key at once, by a broadcast event to every gateway). A valid report
+is published as a durable message for monitoring and answered 202 once the broker has confirmed it:
+if monitoring is restarting, the report waits in its queue.
+"""
+import time
+
+from nameko.amqp.publish import UndeliverableMessage
+from nameko.extensions import DependencyProvider
+
+from portal_common.agent_keys import agent_key_digest
+from portal_common.errors import ServiceUnavailable, Unauthenticated
+
+KEY_CACHE_SECONDS = 300
+KEY_CACHE_SIZE = 100_000
+AGENT_REPORT_RECEIVED = "agent_report_received"
+
+
+def agent_key(request):
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme != "Agent" or not key.strip():
+        raise Unauthenticated("Send Authorization: Agent <agent_key>.")
+    return key.strip()
+
+
+class KnownAgents:
+    """key hash -> (computer identity, when to ask again)."""
+
+    def __init__(self, seconds=KEY_CACHE_SECONDS, size=KEY_CACHE_SIZE):
+        self.seconds, self.size = seconds, size
+        self._known = {}
+
+    def get(self, key_hash):
+        found = self._known.get(key_hash)
+        if found is None or found[1] < time.monotonic():
+            return None
+        return found[0]
+
+    def put(self, key_hash, identity):
+        if len(self._known) >= self.size:
+            self._known.clear()  # rare, and the next reports simply ask monitoring again
+        self._known[key_hash] = (identity, time.monotonic() + self.seconds)
+
+    def forget(self, key_hash):
+        self._known.pop(key_hash, None)
+
+
+class AgentKeys(DependencyProvider):
+    def setup(self):
+        self.known = KnownAgents()
+
+    def get_dependency(self, worker_ctx):
+        return self.known
+
+
+def identify(known, monitoring, request):
+    """The computer behind the request's agent key, or 401."""
+    key_hash = agent_key_digest(agent_key(request))
+    identity = known.get(key_hash)
+    if identity is None:
+        identity = monitoring.agent_identity(key_hash)
+        if identity is None:
+            raise Unauthenticated("Unknown or removed agent key.")
+        known.put(key_hash, identity)
+    return identity
+
+
+def hand_on(dispatch, report):
+    try:
+        dispatch(AGENT_REPORT_RECEIVED, report)
+    except UndeliverableMessage:
+        raise ServiceUnavailable("Monitoring is not ready to take reports yet.", {"service": "monitoring"}) from None

@@ -1,0 +1,1 @@
+"""Monitoring's rules in plain Python: no nameko, no SQLAlchemy."""

@@ -1,0 +1,119 @@
+"""The monitoring service: entrypoints and providers, nothing else."""
+from nameko.events import EventDispatcher, event_handler
+from nameko.rpc import rpc
+from nameko.timer import Timer
+
+from portal_common.clock import Clock
+from portal_common.db import UnitOfWorkProvider
+from portal_common.errors import PortalError
+from portal_common.health import HealthCheck
+from portal_common.schemas import dump, load
+from portal_common.schemas import monitoring as api
+from portal_common.schemas.common import PageQuery
+
+from monitoring.adapters.orm import Base
+from monitoring.usecases import ingest, queries, replica, settings, sweep
+
+command = rpc(expected_exceptions=PortalError)
+SWEEP_INTERVAL_CONFIG_KEY = "STATUS_SWEEP_SECONDS"
+SWEEP_INTERVAL_SECONDS = 60
+
+
+class ConfiguredTimer(Timer):
+    """nameko's timer with its interval read from the config (tests make it short)."""
+
+    def __init__(self, config_key, default_seconds, **kwargs):
+        self.config_key = config_key
+        super().__init__(interval=default_seconds, **kwargs)
+
+    def setup(self):
+        self.interval = float(self.container.config.get(self.config_key, self.interval))
+        super().setup()
+
+
+class MonitoringService(HealthCheck):
+    name = "monitoring"
+
+    uow = UnitOfWorkProvider(Base)
+    clock = Clock()
+    dispatch = EventDispatcher()
+
+    def _publish(self):
+        for event_type, payload in self.uow.take_events():
+            self.dispatch(event_type, payload)
+
+    # --- agents -----------------------------------------------------------------------------------
+
+    @command
+    def agent_identity(self, agent_key_hash):
+        return ingest.agent_identity(self.uow, agent_key_hash)
+
+    @event_handler("gateway", "agent_report_received", requeue_on_error=True)
+    def on_agent_report(self, report):
+        """Reports come as durable messages: one answered 202 waits in the queue while monitoring
+        restarts, and is acknowledged only once stored."""
+        if ingest.store_report(self.uow, self.clock.now(), load(api.ReportMessage, report)):
+            self._publish()
+
+    # --- the partner's views ----------------------------------------------------------------------
+
+    @command
+    def overview(self, caller):
+        return dump(api.Overview, queries.overview(self.uow, self.clock.now(), caller))
+
+    @command
+    def list_computers(self, caller, query=None):
+        answer = queries.list_computers(self.uow, self.clock.now(), caller, load(api.ComputerQuery, query))
+        return {**answer, "items": dump(api.ComputerState(many=True), answer["items"])}
+
+    @command
+    def account_backup_status(self, caller, account_id):
+        return dump(api.BackupStatus, queries.account_backup_status(self.uow, self.clock.now(), caller, account_id))
+
+    @command
+    def reports(self, caller, computer_id, query=None):
+        answer = queries.reports(self.uow, caller, computer_id, load(PageQuery, query))
+        return {**answer, "items": dump(api.Report(many=True), answer["items"])}
+
+    @command
+    def get_settings(self, caller):
+        return dump(api.Settings, settings.get_settings(self.uow, caller))
+
+    @command
+    def update_settings(self, caller, payload):
+        answer = settings.update_settings(self.uow, self.clock.now(), caller, load(api.Settings, payload))
+        self._publish()
+        return dump(api.Settings, answer)
+
+    # --- accounts' events, and time ---------------------------------------------------------------
+
+    @command
+    def track_account(self, event):
+        replica.track_account(self.uow, self.clock.now(), event)
+        self._publish()
+
+    @command
+    def track_computer(self, event):
+        replica.track_computer(self.uow, self.clock.now(), event)
+        self._publish()
+
+    @event_handler("accounts", "account_created")
+    def on_account_created(self, event):
+        self.track_account(event)
+
+    @event_handler("accounts", "account_released")
+    def on_account_released(self, event):
+        self.track_account(event)
+
+    @event_handler("accounts", "computer_added")
+    def on_computer_added(self, event):
+        self.track_computer(event)
+
+    @event_handler("accounts", "computer_removed")
+    def on_computer_removed(self, event):
+        self.track_computer(event)
+
+    @ConfiguredTimer.decorator(SWEEP_INTERVAL_CONFIG_KEY, SWEEP_INTERVAL_SECONDS)
+    def sweep_states(self):
+        if sweep.sweep(self.uow, self.clock.now()):
+            self._publish()

@@ -1,0 +1,29 @@
+"""The partner's threshold for "not backing up"; changing it re-judges its computers at once."""
+from monitoring.adapters import repository
+from monitoring.adapters.orm import PartnerSettings
+from monitoring.domain import states
+from monitoring.usecases.summaries import account_changed, set_state
+
+
+def get_settings(uow, caller):
+    with uow:
+        return {"not_backing_up_after_hours": repository.threshold(uow.session, caller["partner_id"])}
+
+
+def update_settings(uow, now, caller, data):
+    hours = data["not_backing_up_after_hours"]
+    with uow:
+        settings = uow.session.get(PartnerSettings, caller["partner_id"])
+        if settings is None:
+            settings = PartnerSettings(partner_id=caller["partner_id"])
+            uow.session.add(settings)
+        settings.not_backing_up_after_hours = hours
+        uow.session.flush()
+        accounts = set()
+        for computer in repository.computers_of_partner(uow.session, caller["partner_id"]):
+            if set_state(uow, computer, states.state(computer.last_success_at, computer.created_at, now, hours), now):
+                accounts.add(computer.account_id)
+        for account_id in sorted(accounts):
+            account_changed(uow, account_id, now)
+        uow.commit()
+        return {"not_backing_up_after_hours": hours}

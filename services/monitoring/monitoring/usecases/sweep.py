@@ -1,0 +1,23 @@
+"""Time passing turns computers `not_backing_up` with no report at all: a periodic sweep finds the
+ones whose stored state is out of date and tells accounts."""
+from monitoring.adapters import repository
+from monitoring.domain import states
+from monitoring.usecases.summaries import account_changed, set_state
+
+
+def sweep(uow, now):
+    with uow:
+        partners = repository.partners_to_sweep(uow.session)
+    changed = 0
+    for partner_id in partners:
+        with uow:
+            cutoff = states.cutoff(now, repository.threshold(uow.session, partner_id))
+            accounts = set()
+            for computer in repository.flipped_by_time(uow.session, partner_id, cutoff):
+                set_state(uow, computer, states.NOT_BACKING_UP, now)
+                accounts.add(computer.account_id)
+            for account_id in sorted(accounts):
+                account_changed(uow, account_id, now)
+            uow.commit()
+            changed += len(accounts)
+    return changed
