@@ -260,24 +260,3 @@ def test_every_role_sees_monitoring_and_only_owner_and_admin_change_the_threshol
     assert employee.client.get("/v1/monitoring/settings").status_code == 200
     assert_error(employee.client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": 5}),
                  403, "forbidden")
-
-
-def test_a_report_answered_202_waits_while_monitoring_restarts(partner, system):
-    computer = partner.computer(partner.account())
-    assert partner.report(computer).status_code == 202  # the gateway now knows this agent
-    eventually(lambda: partner.reports_of(computer))
-    monitoring = next(c for c in system.runner.containers if c.service_name == "monitoring")
-    monitoring.stop()
-    accepted = [partner.report(computer, backed_up=n) for n in range(5)]
-    assert [r.status_code for r in accepted] == [202] * 5
-    from nameko.containers import ServiceContainer
-
-    restarted = ServiceContainer(monitoring.service_cls, system.config)
-    restarted.start()
-    try:
-        ids = {r.json()["id"] for r in accepted}
-        stored = eventually(lambda: ids <= {r["id"] for r in partner.reports_of(computer)}, seconds=10)
-        assert stored
-        assert len(partner.reports_of(computer)) == 6
-    finally:
-        system.runner.service_map["monitoring"] = restarted  # so the system stops it at the end

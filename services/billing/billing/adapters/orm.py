@@ -26,6 +26,7 @@ class OrderLine(Base):
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # lines read back in the order they were bought
     product: Mapped[str] = mapped_column(String(64))
     plan: Mapped[str] = mapped_column(String(64))
     addon: Mapped[str | None] = mapped_column(String(64))

@@ -49,7 +49,9 @@ def orders_of_partner(partner_id):
 
 
 def lines_of(session, order_ids):
-    rows = session.scalars(select(OrderLine).where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.id)).all()
+    rows = session.scalars(
+        select(OrderLine).where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.order_id, OrderLine.position)
+    ).all()
     grouped = {}
     for row in rows:
         grouped.setdefault(row.order_id, []).append(row)

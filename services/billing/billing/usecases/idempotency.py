@@ -44,12 +44,18 @@ def remember(session, partner_id, key, digest, response, now):
     session.add(IdempotencyKey(partner_id=partner_id, key=key, request_hash=digest, response=response, created_at=now))
 
 
+def replayed(uow, partner_id, key, digest):
+    """The first answer to this key (checked before anything else, so a replay answers the same
+    even when the state that decided it has moved on), or None."""
+    with uow:
+        return replay(uow.session, partner_id, key, digest)
+
+
 def spend_once(uow, partner_id, key, digest, now, work):
     """Run `work(uow)` once per key: it stages an order and answers; the key and the answer are
     committed with it. A replay answers the stored answer; a concurrent twin loses on the key's
     primary key and answers the winner's."""
-    with uow:
-        stored = replay(uow.session, partner_id, key, digest)
+    stored = replayed(uow, partner_id, key, digest)
     if stored is not None:
         return stored
     try:

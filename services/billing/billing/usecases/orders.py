@@ -24,6 +24,9 @@ def new_subscription(caller, item, now, status, account_id=None):
 def place_order(uow, catalog, directory, now, caller, data, key):
     key = idempotency.checked_key(key)
     digest = idempotency.request_hash("order", body=data)
+    stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
+    if stored is not None:
+        return stored
     plans = []
     for index, item in enumerate(data["items"]):
         plans.append(plan_or_400(catalog, item["product"], item["plan"], ("items", str(index))))

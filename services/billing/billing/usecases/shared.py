@@ -59,7 +59,7 @@ class OrderBuilder:
     def line(self, *, product, plan, term_years, quantity, unit_price_cents, amount_cents, subscription_id,
              account_id=None, addon=None):
         line = OrderLine(
-            id=new_id(), order_id=self.row.id, product=product, plan=plan, addon=addon, term_years=term_years,
+            id=new_id(), order_id=self.row.id, position=len(self.lines), product=product, plan=plan, addon=addon, term_years=term_years,
             quantity=quantity, unit_price_cents=unit_price_cents, amount_cents=amount_cents,
             account_id=account_id, subscription_id=subscription_id,
         )

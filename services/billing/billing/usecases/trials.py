@@ -54,10 +54,10 @@ def _end(trial, now):
 
 
 def upgrade_trial(uow, catalog, directory, now, caller, account_id, data, key=None):
-    directory.account_brief(caller, account_id)
     if "subscription_id" in data:
+        directory.account_brief(caller, account_id)
         return _apply_inventory(uow, catalog, now, caller, account_id, data["subscription_id"])
-    return _buy(uow, catalog, now, caller, account_id, data, key)
+    return _buy(uow, catalog, directory, now, caller, account_id, data, key)
 
 
 def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
@@ -79,9 +79,13 @@ def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
         return view
 
 
-def _buy(uow, catalog, now, caller, account_id, data, key):
+def _buy(uow, catalog, directory, now, caller, account_id, data, key):
     key = idempotency.checked_key(key)
     digest = idempotency.request_hash("trial-upgrade", account_id=account_id, body=data)
+    stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
+    if stored is not None:
+        return stored
+    directory.account_brief(caller, account_id)
     term_or_400(catalog, data["term_years"])
     with uow:
         trial = _trial_to_end(uow.session, account_id, data.get("product"))

@@ -59,6 +59,9 @@ def upgrade(uow, catalog, now, caller, subscription_id, data, key):
 def buy_addon(uow, catalog, now, caller, subscription_id, data, key):
     key = idempotency.checked_key(key)
     digest = idempotency.request_hash("addon", subscription_id=subscription_id, body=data)
+    stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
+    if stored is not None:
+        return stored
     addon = catalog.addon(data["addon"])
     if addon is None:
         raise ValidationFailed("No such add-on.", {"addon": [f"Not an add-on of the catalog: {data['addon']}."]})
