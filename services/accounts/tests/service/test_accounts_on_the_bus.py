@@ -1,9 +1,12 @@
 """Accounts on a real RabbitMQ: the events it publishes and the ones it takes."""
 import hashlib
 
+import pytest
 from nameko.events import event_handler
 from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import entrypoint_waiter
+
+from portal_common.errors import NoFreeSeat
 
 CALLER = {"partner_id": "p1", "employee_id": "e1", "role": "owner", "session_id": "s1"}
 OWNER = {"id": "e1", "name": "Olive", "email": "olive@example.com", "role": "owner"}
@@ -30,6 +33,12 @@ class Listener:
         self.seen.append(("computer_removed", payload))
 
 
+def summary(account_id, version, seats, server_seats, status="active"):
+    return {"event_id": f"ev{version}", "occurred_at": "2026-11-26T00:00:00Z", "id": account_id,
+            "version": version, "partner_id": "p1", "status": status, "product": "safe-pro", "plan": "ultimate",
+            "expires_at": "2027-11-26T00:00:00Z", "seats": seats, "server_seats": server_seats}
+
+
 def listen(container_factory, config):
     Listener.seen = []
     listener = container_factory(Listener, config)
@@ -42,6 +51,7 @@ def test_account_and_computer_events_carry_what_consumers_need(rpc, container_fa
     rpc.create_company("p1", "Acme", OWNER)
     with entrypoint_waiter(listener, "on_account_created"):
         account = rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
+    rpc.apply_billing_summary(summary(account["id"], version=1, seats=1, server_seats=1))
     with entrypoint_waiter(listener, "on_computer_added"):
         computer = rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "server"})
     with entrypoint_waiter(listener, "on_computer_removed"):
@@ -78,3 +88,24 @@ def test_the_company_is_made_once_however_often_the_call_and_the_event_arrive(rp
     company = rpc.get_company(CALLER)
     # The late duplicates did not put the old name back.
     assert company["name"] == "Acme Renamed" and company["primary_contact"]["id"] == "e1"
+
+
+def test_seats_come_from_billing_and_an_older_summary_changes_nothing(rpc, accounts, config):
+    rpc.create_company("p1", "Acme", OWNER)
+    account = rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
+    with pytest.raises(NoFreeSeat):
+        rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "workstation"})
+    rpc.apply_billing_summary(summary(account["id"], version=2, seats=1, server_seats=0))
+    dispatch = event_dispatcher(config)
+    with entrypoint_waiter(accounts, "on_subscription_changed"):
+        # The same change arriving late by event, with an older version: ignored.
+        dispatch("billing", "subscription_changed", summary(account["id"], version=1, seats=0, server_seats=0,
+                                                            status="expired"))
+    listed = rpc.list_accounts(CALLER, {})["items"][0]
+    assert (listed["status"], listed["expires_at"]) == ("active", "2027-11-26T00:00:00Z")
+    rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "workstation"})
+    with pytest.raises(NoFreeSeat) as refused:
+        rpc.add_computer(CALLER, account["id"], {"name": "PC2", "kind": "workstation"})
+    assert refused.value.details["seats"] == 1
+    with pytest.raises(NoFreeSeat):
+        rpc.add_computer(CALLER, account["id"], {"name": "SRV", "kind": "server"})
