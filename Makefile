@@ -6,13 +6,17 @@ BIN := $(VENV)/bin
 PACKAGES := common services/identity services/accounts services/billing services/monitoring gateway
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test setup broker postgres clean
+.PHONY: run test simulate setup broker postgres clean
 
 run: setup broker
 	$(BIN)/python scripts/run.py
 
 test: setup broker
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)
+
+# With `make run` up: sign up a partner and have its customers' agents report (SIMULATE_ARGS='--once').
+simulate: setup
+	$(BIN)/python scripts/simulate.py $(SIMULATE_ARGS)
 
 setup: $(INSTALLED)
 

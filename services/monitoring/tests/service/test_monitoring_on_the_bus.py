@@ -1,0 +1,93 @@
+"""Monitoring on a real RabbitMQ: its replica takes every event twice and late and ends the same;
+reports are stored once; time alone turns computers not_backing_up and accounts hear of it."""
+import datetime as dt
+
+from nameko.events import event_handler
+from nameko.standalone.events import event_dispatcher
+from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+
+from portal_common.agent_keys import agent_key_digest
+from portal_common.events import iso
+
+CALLER = {"partner_id": "p1", "employee_id": "e1", "role": "owner", "session_id": "s1"}
+
+
+class Listener:
+    name = "listener"
+    seen = []
+
+    @event_handler("monitoring", "account_backup_changed")
+    def on_account_backup_changed(self, payload):
+        self.seen.append(payload)
+
+
+def account_event(version, released=False):
+    return {"event_id": f"a{version}", "occurred_at": "2026-11-26T00:00:00Z", "id": "a1", "version": version,
+            "partner_id": "p1", "name": "Contoso", "administered": True, "released": released}
+
+
+def computer_event(clock, version, removed=False):
+    return {"event_id": f"c{version}", "occurred_at": "2026-11-26T00:00:00Z", "id": "c1", "version": version,
+            "account_id": "a1", "partner_id": "p1", "name": "PC", "kind": "workstation",
+            "agent_key_hash": agent_key_digest("agk_test"), "created_at": iso(clock.now()), "removed": removed}
+
+
+def report(clock, report_id, bytes_backed_up=100):
+    now = clock.now()
+    return {"id": report_id, "computer_id": "c1", "partner_id": "p1", "received_at": iso(now),
+            "started_at": iso(now - dt.timedelta(minutes=5)), "finished_at": iso(now), "status": "success",
+            "bytes_selected": 200, "bytes_backed_up": bytes_backed_up, "files": 3, "error": None}
+
+
+def deliver(monitoring, config, source, event_type, payload, handler):
+    with entrypoint_waiter(monitoring, handler):
+        event_dispatcher(config)(source, event_type, payload)
+
+
+def test_duplicate_and_late_events_leave_the_replica_as_the_newest_says(rpc, monitoring, config, clock):
+    deliver(monitoring, config, "accounts", "account_created", account_event(1), "on_account_created")
+    deliver(monitoring, config, "accounts", "computer_added", computer_event(clock, 1), "on_computer_added")
+    deliver(monitoring, config, "accounts", "computer_added", computer_event(clock, 1), "on_computer_added")
+    assert rpc.agent_identity(agent_key_digest("agk_test"))["computer_id"] == "c1"
+    deliver(monitoring, config, "accounts", "computer_removed", computer_event(clock, 2, removed=True),
+            "on_computer_removed")
+    # The add arriving again, late: still removed.
+    deliver(monitoring, config, "accounts", "computer_added", computer_event(clock, 1), "on_computer_added")
+    assert rpc.agent_identity(agent_key_digest("agk_test")) is None
+    assert rpc.overview(CALLER)["computers"] == 0
+    deliver(monitoring, config, "accounts", "account_released", account_event(2, released=True),
+            "on_account_released")
+    deliver(monitoring, config, "accounts", "account_created", account_event(1), "on_account_created")
+    assert rpc.overview(CALLER)["accounts"] == 0
+
+
+def test_a_report_delivered_twice_is_stored_once(rpc, monitoring, config, clock):
+    rpc.track_account(account_event(1))
+    rpc.track_computer(computer_event(clock, 1))
+    for _ in range(2):
+        deliver(monitoring, config, "gateway", "agent_report_received", report(clock, "r1", 700), "on_agent_report")
+    assert [r["id"] for r in rpc.reports(CALLER, "c1", {})["items"]] == ["r1"]
+    assert rpc.overview(CALLER)["bytes_backed_up"] == 700
+
+
+def test_time_alone_turns_a_computer_not_backing_up_and_accounts_hear_of_it(rpc, monitoring, container_factory,
+                                                                            config, clock):
+    Listener.seen = []
+    listener = container_factory(Listener, config)
+    listener.start()
+    rpc.track_account(account_event(1))
+    rpc.track_computer(computer_event(clock, 1))
+    deliver(monitoring, config, "gateway", "agent_report_received", report(clock, "r1"), "on_agent_report")
+    clock.advance(hours=72, seconds=1)
+    with entrypoint_waiter(listener, "on_account_backup_changed"):
+        with entrypoint_hook(monitoring, "sweep_states") as sweep:
+            sweep()
+    latest = max(Listener.seen, key=lambda s: s["version"])
+    assert latest["id"] == "a1" and latest["computers_not_backing_up"] == 1 and latest["bytes_backed_up"] == 100
+    versions = [s["version"] for s in Listener.seen]
+    assert versions == sorted(versions) and len(set(versions)) == len(versions)
+    # A second sweep finds nothing more to say.
+    count = len(Listener.seen)
+    with entrypoint_hook(monitoring, "sweep_states") as sweep:
+        sweep()
+    assert len(Listener.seen) == count
