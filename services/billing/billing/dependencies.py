@@ -1,6 +1,5 @@
-"""Billing's own dependency providers and entrypoints."""
+"""Billing's own dependency providers."""
 from nameko.extensions import DependencyProvider
-from nameko.timer import Timer
 
 from billing.adapters import catalog_file
 
@@ -17,18 +16,3 @@ class CatalogProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.catalog
-
-
-class ConfiguredTimer(Timer):
-    """nameko's timer with its interval read from the config (tests make it short)."""
-
-    def __init__(self, config_key, default_seconds, **kwargs):
-        self.config_key = config_key
-        super().__init__(interval=default_seconds, **kwargs)
-
-    def setup(self):
-        self.interval = float(self.container.config.get(self.config_key, self.interval))
-        super().setup()
-
-
-every_renewal_interval = ConfiguredTimer.decorator

@@ -12,10 +12,11 @@ from portal_common.rpc import ServiceRpc
 from portal_common.schemas import billing as api
 from portal_common.schemas import dump, load
 from portal_common.schemas.common import PageQuery
+from portal_common.timer import every
 
 from billing.adapters import catalog_file
 from billing.adapters.orm import Base
-from billing.dependencies import RENEWAL_INTERVAL_CONFIG_KEY, CatalogProvider, every_renewal_interval
+from billing.dependencies import RENEWAL_INTERVAL_CONFIG_KEY, CatalogProvider
 from billing.usecases import orders, renewals, subscriptions, trials, upgrades
 from billing.usecases.shared import SUBSCRIPTION_CHANGED
 
@@ -129,7 +130,7 @@ class BillingService(HealthCheck):
 
     # --- time and other services' events ----------------------------------------------------------
 
-    @every_renewal_interval(RENEWAL_INTERVAL_CONFIG_KEY, RENEWAL_INTERVAL_SECONDS)
+    @every(RENEWAL_INTERVAL_CONFIG_KEY, RENEWAL_INTERVAL_SECONDS)
     def renew(self):
         if renewals.run_renewals(self.uow, self.catalog, self.clock.now()):
             self._publish()

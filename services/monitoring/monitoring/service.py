@@ -1,7 +1,6 @@
 """The monitoring service: entrypoints and providers, nothing else."""
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
-from nameko.timer import Timer
 
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
@@ -10,6 +9,7 @@ from portal_common.health import HealthCheck
 from portal_common.schemas import dump, load
 from portal_common.schemas import monitoring as api
 from portal_common.schemas.common import PageQuery
+from portal_common.timer import every
 
 from monitoring.adapters.orm import Base
 from monitoring.usecases import ingest, queries, replica, settings, sweep
@@ -17,18 +17,6 @@ from monitoring.usecases import ingest, queries, replica, settings, sweep
 command = rpc(expected_exceptions=PortalError)
 SWEEP_INTERVAL_CONFIG_KEY = "STATUS_SWEEP_SECONDS"
 SWEEP_INTERVAL_SECONDS = 60
-
-
-class ConfiguredTimer(Timer):
-    """nameko's timer with its interval read from the config (tests make it short)."""
-
-    def __init__(self, config_key, default_seconds, **kwargs):
-        self.config_key = config_key
-        super().__init__(interval=default_seconds, **kwargs)
-
-    def setup(self):
-        self.interval = float(self.container.config.get(self.config_key, self.interval))
-        super().setup()
 
 
 class MonitoringService(HealthCheck):
@@ -113,7 +101,7 @@ class MonitoringService(HealthCheck):
     def on_computer_removed(self, event):
         self.track_computer(event)
 
-    @ConfiguredTimer.decorator(SWEEP_INTERVAL_CONFIG_KEY, SWEEP_INTERVAL_SECONDS)
+    @every(SWEEP_INTERVAL_CONFIG_KEY, SWEEP_INTERVAL_SECONDS)
     def sweep_states(self):
         if sweep.sweep(self.uow, self.clock.now()):
             self._publish()

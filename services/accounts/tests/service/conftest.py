@@ -2,8 +2,8 @@ import pathlib
 
 import pytest
 
-from portal_common import migrate
 from portal_common.clock import FakeClock
+from tests.service_config import service_config
 
 ACCOUNTS_DIR = pathlib.Path(__file__).resolve().parents[2]
 
@@ -15,10 +15,7 @@ def clock():
 
 @pytest.fixture
 def config(rabbit_config, tmp_path, clock):
-    """Accounts on a fresh vhost of the real broker, with a migrated SQLite file of its own."""
-    uri = f"sqlite:///{tmp_path / 'accounts.db'}"
-    migrate.upgrade(ACCOUNTS_DIR, uri)
-    return {**rabbit_config, "DB_URIS": {"accounts:Base": uri}, "CLOCK": clock, "RPC_TIMEOUT_SECONDS": 2}
+    return service_config("accounts", ACCOUNTS_DIR, rabbit_config, tmp_path, clock, RPC_TIMEOUT_SECONDS=2)
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
+import pathlib
+
 import pytest
 
-from portal_common import migrate
 from portal_common.clock import FakeClock
+from tests.service_config import service_config
 
-IDENTITY_DIR = __import__("pathlib").Path(__file__).resolve().parents[2]
+IDENTITY_DIR = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -13,10 +15,7 @@ def clock():
 
 @pytest.fixture
 def config(rabbit_config, tmp_path, clock):
-    """Identity on a fresh vhost of the real broker, with a migrated SQLite file of its own."""
-    uri = f"sqlite:///{tmp_path / 'identity.db'}"
-    migrate.upgrade(IDENTITY_DIR, uri)
-    return {**rabbit_config, "DB_URIS": {"identity:Base": uri}, "CLOCK": clock}
+    return service_config("identity", IDENTITY_DIR, rabbit_config, tmp_path, clock)
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ import pathlib
 
 import pytest
 
-from portal_common import migrate
 from portal_common.clock import FakeClock
+from tests.service_config import service_config
 
 MONITORING_DIR = pathlib.Path(__file__).resolve().parents[2]
 
@@ -15,10 +15,7 @@ def clock():
 
 @pytest.fixture
 def config(rabbit_config, tmp_path, clock):
-    """Monitoring on a fresh vhost of the real broker, with a migrated SQLite file of its own."""
-    uri = f"sqlite:///{tmp_path / 'monitoring.db'}"
-    migrate.upgrade(MONITORING_DIR, uri)
-    return {**rabbit_config, "DB_URIS": {"monitoring:Base": uri}, "CLOCK": clock, "STATUS_SWEEP_SECONDS": 3600}
+    return service_config("monitoring", MONITORING_DIR, rabbit_config, tmp_path, clock, STATUS_SWEEP_SECONDS=3600)
 
 
 @pytest.fixture
