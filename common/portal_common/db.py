@@ -8,6 +8,7 @@ import datetime as dt
 
 from nameko_sqlalchemy import Database
 from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -104,6 +105,17 @@ class UnitOfWork:
     def take_events(self):
         events, self.committed_events = self.committed_events, []
         return events
+
+
+def create_once(uow, make_row):
+    """Insert a row in a transaction of its own, unless another request just did: on PostgreSQL two
+    requests can both see the row missing, and the primary key decides. Lock and update it after."""
+    with uow:
+        uow.session.add(make_row())
+        try:
+            uow.commit()
+        except IntegrityError:
+            pass
 
 
 class UnitOfWorkProvider(Database):

@@ -40,9 +40,19 @@ class TimedProxy:
         return call
 
 
+# For calls made on the side of a request that has already succeeded (a best-effort heads-up whose
+# event follows anyway): well inside the gateway's own timeout, so the person still gets the answer.
+HEADS_UP_TIMEOUT_SECONDS = 2.0
+
+
 class ServiceRpc(RpcProxy):
+    def __init__(self, target_service, timeout=None, **options):
+        self.fixed_timeout = timeout
+        super().__init__(target_service, **options)
+
     def setup(self):
-        self.timeout = float(self.container.config.get(RPC_TIMEOUT_CONFIG_KEY, DEFAULT_RPC_TIMEOUT_SECONDS))
+        configured = float(self.container.config.get(RPC_TIMEOUT_CONFIG_KEY, DEFAULT_RPC_TIMEOUT_SECONDS))
+        self.timeout = min(configured, self.fixed_timeout) if self.fixed_timeout else configured
         self.options["expiration"] = self.timeout
         super().setup()
 

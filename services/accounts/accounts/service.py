@@ -9,7 +9,7 @@ from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.health import HealthCheck
-from portal_common.rpc import ServiceRpc
+from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
 from portal_common.schemas import accounts as api
 from portal_common.schemas import dump, load
 
@@ -36,7 +36,7 @@ class AccountsService(HealthCheck):
     dispatch = EventDispatcher()
     identity = ServiceRpc("identity")
     billing = ServiceRpc("billing")
-    monitoring = ServiceRpc("monitoring")
+    monitoring = ServiceRpc("monitoring", timeout=HEADS_UP_TIMEOUT_SECONDS)
 
     def _publish(self):
         for event_type, payload in self.uow.take_events():
@@ -44,8 +44,9 @@ class AccountsService(HealthCheck):
             if event_type in TOLD_TO_MONITORING:
                 try:
                     getattr(self.monitoring, TOLD_TO_MONITORING[event_type])(payload)
-                except PortalError:
-                    log.warning("monitoring did not take %s of %s: the event will", event_type, payload["id"])
+                except Exception:  # noqa: BLE001 - committed already; the event carries it
+                    log.warning("monitoring did not take %s of %s: the event will", event_type, payload["id"],
+                                exc_info=True)
 
     # --- the company ------------------------------------------------------------------------------
 

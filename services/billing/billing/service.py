@@ -8,7 +8,7 @@ from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.health import HealthCheck
-from portal_common.rpc import ServiceRpc
+from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
 from portal_common.schemas import billing as api
 from portal_common.schemas import dump, load
 from portal_common.schemas.common import PageQuery
@@ -33,6 +33,7 @@ class BillingService(HealthCheck):
     catalog = CatalogProvider()
     dispatch = EventDispatcher()
     accounts = ServiceRpc("accounts")
+    accounts_heads_up = ServiceRpc("accounts", timeout=HEADS_UP_TIMEOUT_SECONDS)
 
     def _publish(self):
         """Events after commit; accounts also hears of seat changes at once (read-your-writes), the
@@ -41,10 +42,10 @@ class BillingService(HealthCheck):
             self.dispatch(event_type, payload)
             if event_type == SUBSCRIPTION_CHANGED:
                 try:
-                    self.accounts.apply_billing_summary(payload)
-                except PortalError:
+                    self.accounts_heads_up.apply_billing_summary(payload)
+                except Exception:  # noqa: BLE001 - committed already; the event carries it
                     log.warning("accounts did not take summary %s of %s: the event will", payload["version"],
-                                payload["id"])
+                                payload["id"], exc_info=True)
 
     @command
     def get_catalog(self):

@@ -8,7 +8,7 @@ from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.health import HealthCheck
-from portal_common.rpc import ServiceRpc
+from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import identity as api
 from portal_common.schemas.common import PageQuery
@@ -33,7 +33,7 @@ class IdentityService(HealthCheck):
     clock = Clock()
     hasher = PasswordHasher()
     dispatch = EventDispatcher()
-    accounts = ServiceRpc("accounts")
+    accounts = ServiceRpc("accounts", timeout=HEADS_UP_TIMEOUT_SECONDS)
 
     def _publish(self):
         for event_type, payload in self.uow.take_events():
@@ -49,8 +49,9 @@ class IdentityService(HealthCheck):
         # same (idempotently) should this call not get through.
         try:
             self.accounts.create_company(answer["partner"]["id"], answer["partner"]["name"], answer["employee"])
-        except PortalError:
-            log.warning("accounts did not take the new company %s: the event will", answer["partner"]["id"])
+        except Exception:  # noqa: BLE001 - the sign-up is done; the event carries the rest
+            log.warning("accounts did not take the new company %s: the event will", answer["partner"]["id"],
+                        exc_info=True)
         return dump(api.SignupResponse, answer)
 
     @secret_rpc("payload.password", "payload.device_token")

@@ -58,16 +58,9 @@ def lines_of(session, order_ids):
     return grouped
 
 
-def lock_account(session, account_id, partner_id):
-    """The account's link row, locked for this transaction (made on first use)."""
-    link = session.scalars(
-        select(AccountLink).where(AccountLink.account_id == account_id).with_for_update()
-    ).one_or_none()
-    if link is None:
-        link = AccountLink(account_id=account_id, partner_id=partner_id, released=False, summary_version=0)
-        session.add(link)
-        session.flush()
-    return link
+def lock_account(session, account_id):
+    """The account's link row (see `usecases.shared.link_account`), locked for this transaction."""
+    return session.scalars(select(AccountLink).where(AccountLink.account_id == account_id).with_for_update()).one()
 
 
 def claim_available(session, partner_id, subscription_id, account_id, starts_at, expires_at):

@@ -7,7 +7,7 @@ from billing.adapters import repository
 from billing.adapters.orm import Order, Subscription
 from billing.domain.terms import add_years
 from billing.usecases import idempotency, views
-from billing.usecases.shared import OrderBuilder, account_changed, plan_or_400, term_or_400
+from billing.usecases.shared import OrderBuilder, account_changed, link_account, plan_or_400, term_or_400
 
 
 def new_subscription(caller, item, now, status, account_id=None):
@@ -34,6 +34,7 @@ def place_order(uow, catalog, directory, now, caller, data, key):
     accounts = {item["account_id"] for item in data["items"] if item["account_id"]}
     for account_id in sorted(accounts):
         directory.account_brief(caller, account_id)  # 404 for anything not this partner's
+        link_account(uow, account_id, caller["partner_id"])
 
     def work(uow):
         order = OrderBuilder(uow, catalog, caller, "purchase", now)

@@ -1,11 +1,12 @@
 """What billing's use cases share: finding a partner's subscription, building an order, and telling
 accounts what an account's subscriptions now add up to."""
+from portal_common.db import create_once
 from portal_common.errors import NotFound, ValidationFailed
 from portal_common.events import envelope
 from portal_common.ids import new_id
 
 from billing.adapters import repository
-from billing.adapters.orm import Order, OrderLine
+from billing.adapters.orm import AccountLink, Order, OrderLine
 from billing.domain.summary import SubscriptionFacts, summarize
 from billing.usecases import views
 
@@ -90,9 +91,19 @@ def account_summary(session, catalog, account_id):
     return summarize(facts)
 
 
+def link_account(uow, account_id, partner_id):
+    """Billing's row for an account it sells to, made before the first sale (outside its transaction,
+    so that two first sales at once do not collide); every later change locks it."""
+    with uow:
+        known = uow.session.get(AccountLink, account_id) is not None
+    if not known:
+        create_once(uow, lambda: AccountLink(account_id=account_id, partner_id=partner_id, released=False,
+                                             summary_version=0))
+
+
 def account_changed(uow, catalog, account_id, partner_id, now):
     """Bump the account's summary version and emit what accounts' list and seats need."""
-    link = repository.lock_account(uow.session, account_id, partner_id)
+    link = repository.lock_account(uow.session, account_id)
     link.summary_version += 1
     summary = account_summary(uow.session, catalog, account_id)
     summary["expires_at"] = views.iso_or_none(summary["expires_at"])

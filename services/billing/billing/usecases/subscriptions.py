@@ -7,7 +7,7 @@ from portal_common.pagination import paginate
 from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Subscription
 from billing.usecases import views
-from billing.usecases.shared import find_subscription, subscription_view
+from billing.usecases.shared import find_subscription, link_account, subscription_view
 
 
 def list_subscriptions(uow, caller, query):
@@ -49,8 +49,9 @@ def set_auto_renew(uow, caller, subscription_id, auto_renew):
 
 def account_released(uow, account_id, partner_id):
     """Idempotent: the partner renews nothing of a released account any more."""
+    link_account(uow, account_id, partner_id)
     with uow:
-        link = repository.lock_account(uow.session, account_id, partner_id)
+        link = repository.lock_account(uow.session, account_id)
         link.released = True
         uow.session.execute(
             update(Subscription).where(Subscription.account_id == account_id, Subscription.auto_renew.is_(True))

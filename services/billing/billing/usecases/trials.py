@@ -8,7 +8,7 @@ from billing.domain.terms import add_years
 from billing.usecases import idempotency
 from billing.usecases.orders import new_subscription
 from billing.usecases.shared import (
-    OrderBuilder, account_changed, find_subscription, plan_or_400, subscription_view, term_or_400,
+    OrderBuilder, account_changed, find_subscription, link_account, plan_or_400, subscription_view, term_or_400,
 )
 
 
@@ -22,8 +22,9 @@ def _running(session, account_id, product):
 def start_trial(uow, catalog, directory, now, caller, account_id, data):
     plan_or_400(catalog, data["product"], data["plan"])
     directory.account_brief(caller, account_id)
+    link_account(uow, account_id, caller["partner_id"])
     with uow:
-        repository.lock_account(uow.session, account_id, caller["partner_id"])
+        repository.lock_account(uow.session, account_id)
         if _running(uow.session, account_id, data["product"]):
             raise AlreadySubscribed()
         trial = new_subscription(caller, {"product": data["product"], "plan": data["plan"]}, now, "trial", account_id)
@@ -56,13 +57,14 @@ def _end(trial, now):
 def upgrade_trial(uow, catalog, directory, now, caller, account_id, data, key=None):
     if "subscription_id" in data:
         directory.account_brief(caller, account_id)
+        link_account(uow, account_id, caller["partner_id"])
         return _apply_inventory(uow, catalog, now, caller, account_id, data["subscription_id"])
     return _buy(uow, catalog, directory, now, caller, account_id, data, key)
 
 
 def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
     with uow:
-        repository.lock_account(uow.session, account_id, caller["partner_id"])
+        repository.lock_account(uow.session, account_id)
         stock = find_subscription(uow, caller, subscription_id)
         if stock.status != "available":
             raise NotAvailable()
@@ -86,6 +88,7 @@ def _buy(uow, catalog, directory, now, caller, account_id, data, key):
     if stored is not None:
         return stored
     directory.account_brief(caller, account_id)
+    link_account(uow, account_id, caller["partner_id"])
     term_or_400(catalog, data["term_years"])
     with uow:
         trial = _trial_to_end(uow.session, account_id, data.get("product"))
@@ -93,7 +96,7 @@ def _buy(uow, catalog, directory, now, caller, account_id, data, key):
     plan = plan_or_400(catalog, product, plan_id)
 
     def work(uow):
-        repository.lock_account(uow.session, account_id, caller["partner_id"])
+        repository.lock_account(uow.session, account_id)
         trial = _trial_to_end(uow.session, account_id, product)
         item = {"product": product, "plan": plan.id, "term_years": data["term_years"], "quantity": trial.quantity}
         paid = new_subscription(caller, item, now, "active", account_id)

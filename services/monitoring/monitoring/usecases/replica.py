@@ -2,6 +2,8 @@
 applied only when newer than what is here, so duplicates and late arrivals change nothing."""
 import datetime as dt
 
+from portal_common.db import create_once
+
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer
 from monitoring.domain import states
@@ -14,12 +16,15 @@ def _time(value):
 
 def track_account(uow, now, event):
     with uow:
-        account = uow.session.get(MonitoredAccount, event["id"])
-        if account is not None and event["version"] <= account.version:
+        known = uow.session.get(MonitoredAccount, event["id"]) is not None
+    if not known:
+        create_once(uow, lambda: MonitoredAccount(
+            id=event["id"], partner_id=event["partner_id"], name=event["name"], administered=event["administered"],
+            released=event["released"], version=0, summary_version=0))
+    with uow:
+        account = uow.session.get(MonitoredAccount, event["id"], with_for_update=True)
+        if event["version"] <= account.version:
             return
-        if account is None:
-            account = MonitoredAccount(id=event["id"], summary_version=0)
-            uow.session.add(account)
         account.partner_id = event["partner_id"]
         account.name = event["name"]
         account.administered = event["administered"]
@@ -31,18 +36,18 @@ def track_account(uow, now, event):
 
 def track_computer(uow, now, event):
     with uow:
-        computer = uow.session.get(MonitoredComputer, event["id"])
-        if computer is not None and event["version"] <= computer.version:
+        known = uow.session.get(MonitoredComputer, event["id"]) is not None
+        threshold = repository.threshold(uow.session, event["partner_id"])
+    if not known:
+        created_at = _time(event["created_at"])
+        create_once(uow, lambda: MonitoredComputer(
+            id=event["id"], account_id=event["account_id"], partner_id=event["partner_id"], name=event["name"],
+            kind=event["kind"], agent_key_hash=event["agent_key_hash"], created_at=created_at, removed=False,
+            version=0, bytes_backed_up=0, state=states.state(None, created_at, now, threshold), state_version=1))
+    with uow:
+        computer = uow.session.get(MonitoredComputer, event["id"], with_for_update=True)
+        if event["version"] <= computer.version:
             return
-        if computer is None:
-            created_at = _time(event["created_at"])
-            computer = MonitoredComputer(
-                id=event["id"], account_id=event["account_id"], partner_id=event["partner_id"],
-                agent_key_hash=event["agent_key_hash"], created_at=created_at, bytes_backed_up=0,
-                state=states.state(None, created_at, now, repository.threshold(uow.session, event["partner_id"])),
-                state_version=1,
-            )
-            uow.session.add(computer)
         computer.name = event["name"]
         computer.kind = event["kind"]
         computer.removed = event["removed"]
