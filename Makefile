@@ -11,7 +11,7 @@ INSTALLED := $(VENV)/.installed
 run: setup broker
 	$(BIN)/python scripts/run.py
 
-test: setup broker
+test: setup broker postgres
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)
 
 # With `make run` up: sign up a partner and have its customers' agents report (SIMULATE_ARGS='--once').
@@ -31,9 +31,10 @@ $(INSTALLED): constraints.txt requirements-test.txt $(addsuffix /pyproject.toml,
 broker:
 	scripts/ensure-broker.sh
 
-# PostgreSQL is optional (SQLite is the default); this starts the local cluster when one is installed.
+# PostgreSQL: optional for `make run` (SQLite is the default); the tests race billing on it too. This
+# starts the local cluster when one is installed and down.
 postgres:
-	pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	-@pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 
 clean:
 	rm -rf $(VENV) data

@@ -11,7 +11,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
-from portal_common.errors import PayloadTooLarge, PortalError, UnsupportedMediaType, ValidationFailed
+from portal_common.errors import NotFound, PayloadTooLarge, PortalError, UnsupportedMediaType, ValidationFailed
 
 from gateway.errors import error_response
 
@@ -66,6 +66,11 @@ class ApiEntrypoint(HttpRequestHandler):
                 _buffer_chunked_body(request.environ, self.body_limit)
             except PayloadTooLarge as exc:
                 return error_response(exc)
+        # No id has a NUL in it, and no database would take one: refuse before any service sees it.
+        if any("\x00" in str(value) for value in request.path_values.values()):
+            return error_response(NotFound())
+        if any("\x00" in key + value for key, value in request.args.items(multi=True)):
+            return error_response(ValidationFailed("Query parameters may not contain NUL characters."))
         # werkzeug refuses to read past this.
         request.max_content_length = self.body_limit
         return super().handle_request(request)

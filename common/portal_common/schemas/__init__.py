@@ -8,12 +8,28 @@ from marshmallow import ValidationError
 from portal_common.errors import ValidationFailed
 
 
+def _nul_fields(data, path=""):
+    """Fields holding a NUL character: no database stores one (PostgreSQL refuses it outright)."""
+    if isinstance(data, str):
+        return [path or "_body"] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [bad for key, value in data.items()
+                for bad in ([str(key)] if "\x00" in str(key) else _nul_fields(value, path or str(key)))]
+    if isinstance(data, list):
+        return [bad for value in data for bad in _nul_fields(value, path)]
+    return []
+
+
 def load(schema, data):
     """Validate `data` with `schema` (a class or an instance), raising the contract's 400."""
     if isinstance(schema, type):
         schema = schema()
     if data is None:
         data = {}
+    bad = _nul_fields(data)
+    if bad:
+        raise ValidationFailed("Text may not contain NUL characters.",
+                               {field: ["May not contain NUL characters."] for field in bad})
     try:
         return schema.load(data)
     except ValidationError as exc:

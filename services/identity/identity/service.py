@@ -140,4 +140,6 @@ class IdentityService(HealthCheck):
 
 
 def _clip(user_agent):
-    return user_agent[: api.USER_AGENT_MAX] if user_agent else None
+    """A User-Agent as a device list shows it: printable, and not endless."""
+    printable = "".join(ch for ch in user_agent or "" if ch.isprintable())
+    return printable[: api.USER_AGENT_MAX] or None
