@@ -6,13 +6,18 @@ BIN := $(VENV)/bin
 PACKAGES := common services/identity services/accounts services/billing services/monitoring gateway
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test simulate setup broker postgres clean
+.PHONY: run test test-postgres simulate setup broker postgres clean
 
 run: setup broker
 	$(BIN)/python scripts/run.py
 
 test: setup broker postgres
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)
+
+# The end-to-end tests again, on fresh PostgreSQL databases (what runs when services scale out).
+POSTGRES_URI ?= postgresql://postgres@127.0.0.1:5432
+test-postgres: setup broker postgres
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest tests/e2e --postgres $(POSTGRES_URI) $(PYTEST_ARGS)
 
 # With `make run` up: sign up a partner and have its customers' agents report (SIMULATE_ARGS='--once').
 simulate: setup
