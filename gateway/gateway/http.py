@@ -13,6 +13,8 @@ from werkzeug.wrappers import Request
 
 from portal_common.errors import NotFound, PayloadTooLarge, PortalError, UnsupportedMediaType, ValidationFailed
 
+from portal_common.schemas import unstorable
+
 from gateway.errors import error_response
 
 JSON_BODY_LIMIT = 64 * 1024
@@ -66,10 +68,10 @@ class ApiEntrypoint(HttpRequestHandler):
                 _buffer_chunked_body(request.environ, self.body_limit)
             except PayloadTooLarge as exc:
                 return error_response(exc)
-        # No id has a NUL in it, and no database would take one: refuse before any service sees it.
-        if any("\x00" in str(value) for value in request.path_values.values()):
+        # No id holds text a database cannot store: refuse before any service sees it.
+        if any(unstorable(str(value)) for value in request.path_values.values()):
             return error_response(NotFound())
-        if any("\x00" in key + value for key, value in request.args.items(multi=True)):
+        if any(unstorable(key + value) for key, value in request.args.items(multi=True)):
             return error_response(ValidationFailed("Query parameters may not contain NUL characters."))
         # werkzeug refuses to read past this.
         request.max_content_length = self.body_limit

@@ -8,15 +8,20 @@ from marshmallow import ValidationError
 from portal_common.errors import ValidationFailed
 
 
-def _nul_fields(data, path=""):
-    """Fields holding a NUL character: no database stores one (PostgreSQL refuses it outright)."""
+def unstorable(text):
+    """Text no database stores: a NUL character (PostgreSQL refuses it), or a lone UTF-16 surrogate
+    (no UTF-8 encoding exists for it)."""
+    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _unstorable_fields(data, path=""):
     if isinstance(data, str):
-        return [path or "_body"] if "\x00" in data else []
+        return [path or "_body"] if unstorable(data) else []
     if isinstance(data, dict):
         return [bad for key, value in data.items()
-                for bad in ([str(key)] if "\x00" in str(key) else _nul_fields(value, path or str(key)))]
+                for bad in ([str(key)] if unstorable(str(key)) else _unstorable_fields(value, path or str(key)))]
     if isinstance(data, list):
-        return [bad for value in data for bad in _nul_fields(value, path)]
+        return [bad for value in data for bad in _unstorable_fields(value, path)]
     return []
 
 
@@ -26,10 +31,10 @@ def load(schema, data):
         schema = schema()
     if data is None:
         data = {}
-    bad = _nul_fields(data)
+    bad = _unstorable_fields(data)
     if bad:
-        raise ValidationFailed("Text may not contain NUL characters.",
-                               {field: ["May not contain NUL characters."] for field in bad})
+        raise ValidationFailed("Text may not contain NUL characters or lone surrogates.",
+                               {field: ["May not contain NUL characters or lone surrogates."] for field in bad})
     try:
         return schema.load(data)
     except ValidationError as exc:

@@ -8,7 +8,9 @@ from portal_common.schemas.fields import StrictInteger, UtcDateTime
 
 REPORT_STATUSES = ("success", "failed", "partial")
 COMPUTER_STATES = ("ok", "not_backing_up", "new")
-MAX_COUNT = 2**63 - 1
+# One backup of one computer: at most 1 PiB and a billion files (sums over many stay exact).
+MAX_BACKUP_BYTES = 2**50
+MAX_FILES = 10**9
 ERROR_MAX = 2000
 THRESHOLD_HOURS = (1, 720)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -19,17 +21,17 @@ def from_the_future(finished_at, now):
     return finished_at > now + FUTURE_TOLERANCE
 
 
-def _count(**kwargs):
-    return StrictInteger(validate=validate.Range(min=0, max=MAX_COUNT), **kwargs)
+def _count(maximum, **kwargs):
+    return StrictInteger(validate=validate.Range(min=0, max=maximum), **kwargs)
 
 
 class ReportRequest(Schema):
     started_at = UtcDateTime(required=True)
     finished_at = UtcDateTime(required=True)
     status = fields.String(required=True, validate=validate.OneOf(REPORT_STATUSES))
-    bytes_selected = _count(required=True)
-    bytes_backed_up = _count(required=True)
-    files = _count(required=True)
+    bytes_selected = _count(MAX_BACKUP_BYTES, required=True)
+    bytes_backed_up = _count(MAX_BACKUP_BYTES, required=True)
+    files = _count(MAX_FILES, required=True)
     error = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=ERROR_MAX))
 
     @validates_schema

@@ -1,5 +1,8 @@
 """The monitoring service: entrypoints and providers, nothing else."""
+import logging
+
 from nameko.events import EventDispatcher, event_handler
+from sqlalchemy.exc import DataError, IntegrityError
 from nameko.rpc import rpc
 
 from portal_common.clock import Clock
@@ -14,7 +17,11 @@ from portal_common.timer import every
 from monitoring.adapters.orm import Base
 from monitoring.usecases import ingest, queries, replica, settings, sweep
 
+log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)
+# A report that can never be stored, whatever the retry: dropped with an error in the log, not
+# redelivered forever. Anything else (a database away, a lock) puts the report back in the queue.
+UNSTORABLE = (PortalError, LookupError, ValueError, DataError, IntegrityError)
 SWEEP_INTERVAL_CONFIG_KEY = "STATUS_SWEEP_SECONDS"
 SWEEP_INTERVAL_SECONDS = 60
 
@@ -40,7 +47,12 @@ class MonitoringService(HealthCheck):
     def on_agent_report(self, report):
         """Reports come as durable messages: one answered 202 waits in the queue while monitoring
         restarts, and is acknowledged only once stored."""
-        if ingest.store_report(self.uow, self.clock.now(), load(api.ReportMessage, report)):
+        try:
+            stored = ingest.store_report(self.uow, self.clock.now(), load(api.ReportMessage, report))
+        except UNSTORABLE:
+            log.error("report %s can never be stored: dropped", report.get("id"), exc_info=True)
+            return
+        if stored:
             self._publish()
 
     # --- the partner's views ----------------------------------------------------------------------

@@ -86,6 +86,8 @@ class TrustedDevice(Base):
 
 
 class LoginFailure(Base):
+    """A failed (or in-flight) password check for an email, or a wrong code for `code:<employee>`."""
+
     __tablename__ = "login_failures"
     __table_args__ = (Index("ix_login_failures_email_key_at", "email_key", "at"),)
 

@@ -44,10 +44,12 @@ def delete_sessions(session, employee_id, keep_session_id=None):
     session.execute(stmt)
 
 
-def failures_since(session, email_key, since):
-    return session.scalars(
-        select(LoginFailure.at).where(LoginFailure.email_key == email_key, LoginFailure.at > since)
-    ).all()
+def failures_in_window(session, key, since, before_id=None):
+    """When the attempts on this key inside the window (before attempt `before_id`) were made."""
+    stmt = select(LoginFailure.at).where(LoginFailure.email_key == key, LoginFailure.at > since)
+    if before_id is not None:
+        stmt = stmt.where(LoginFailure.id < before_id)
+    return session.scalars(stmt).all()
 
 
 def forget_failures_before(session, email_key, before):

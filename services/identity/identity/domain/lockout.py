@@ -4,6 +4,9 @@ import datetime as dt
 import math
 
 MAX_FAILURES = 5
+# Wrong second-factor codes per employee, across challenges: a password alone must not buy
+# endless guesses at a six-digit code.
+MAX_CODE_FAILURES = 10
 WINDOW = dt.timedelta(minutes=15)
 
 
@@ -11,13 +14,13 @@ def window_start(now):
     return now - WINDOW
 
 
-def seconds_locked(failures, now):
+def seconds_locked(failures, now, most=MAX_FAILURES):
     """Seconds until sign-in may be tried again, or 0 when it may be tried now.
 
     `failures` are the times of failed attempts inside the window, in any order.
     """
     recent = sorted((at for at in failures if at > window_start(now)), reverse=True)
-    if len(recent) < MAX_FAILURES:
+    if len(recent) < most:
         return 0
-    unlocks_at = recent[MAX_FAILURES - 1] + WINDOW
+    unlocks_at = recent[most - 1] + WINDOW
     return max(1, math.ceil((unlocks_at - now).total_seconds()))

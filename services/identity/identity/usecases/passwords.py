@@ -1,4 +1,11 @@
-"""Checking a password against the lockout: shared by sign-in, password change and disabling 2FA."""
+"""Checking a password against the lockout: shared by sign-in, password change and disabling 2FA.
+
+Each check first records itself as a failed attempt, and counts the attempts before it: so requests
+racing for one email see each other, and no more than 5 passwords are ever checked in the window.
+A correct password then takes its attempt back.
+"""
+from sqlalchemy import delete
+
 from portal_common.errors import InvalidCredentials, RateLimited
 
 from identity.adapters import repository
@@ -10,24 +17,35 @@ def email_key(email):
     return email.strip().lower()
 
 
-def refuse_if_locked(uow, key, now):
+def _begin_attempt(uow, key, now):
     with uow:
-        failures = repository.failures_since(uow.session, key, lockout.window_start(now))
-    wait = lockout.seconds_locked(failures, now)
+        attempt = LoginFailure(email_key=key, at=now)
+        uow.session.add(attempt)
+        repository.forget_failures_before(uow.session, key, lockout.window_start(now))
+        uow.commit()
+    with uow:
+        earlier = repository.failures_in_window(uow.session, key, lockout.window_start(now), attempt.id)
+    wait = lockout.seconds_locked(earlier, now)
     if wait:
+        _drop(uow, attempt.id)  # refused unchecked: it does not count
         raise RateLimited.retry_after(wait, "Too many failed sign-ins for this email: try again later.")
+    return attempt.id
+
+
+def _drop(uow, attempt_id):
+    with uow:
+        uow.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
+        uow.commit()
 
 
 def check_password(uow, hasher, key, password_hash, password, now):
-    """Verify (off the event loop) and count a failure toward the lockout."""
+    """Verify (off the event loop); a wrong password stays counted toward the lockout."""
+    attempt_id = _begin_attempt(uow, key, now)
     if password_hash is None:
         hasher.burn(password)  # an unknown email costs the same time as a wrong password
         ok = False
     else:
         ok = hasher.verify(password_hash, password)
     if not ok:
-        with uow:
-            uow.session.add(LoginFailure(email_key=key, at=now))
-            repository.forget_failures_before(uow.session, key, lockout.window_start(now))
-            uow.commit()
         raise InvalidCredentials()
+    _drop(uow, attempt_id)

@@ -2,14 +2,14 @@
 import datetime as dt
 import secrets
 
-from portal_common.errors import InvalidCode, Unauthenticated
+from portal_common.errors import InvalidCode, RateLimited, Unauthenticated
 from portal_common.ids import new_id
 
 from identity.adapters import repository
-from identity.adapters.orm import Challenge, Employee, Session, TrustedDevice
-from identity.domain import credentials
+from identity.adapters.orm import Challenge, Employee, LoginFailure, Session, TrustedDevice
+from identity.domain import credentials, lockout
 from identity.usecases import views
-from identity.usecases.passwords import check_password, email_key, refuse_if_locked
+from identity.usecases.passwords import check_password, email_key
 from identity.usecases.second_factor import spend_code
 
 SESSION_TTL = dt.timedelta(hours=12)
@@ -33,7 +33,6 @@ def open_session(session, employee, now):
 
 def sign_in(uow, hasher, now, data):
     key = email_key(data["email"])
-    refuse_if_locked(uow, key, now)
     with uow:
         employee = repository.employee_by_email(uow.session, key)
     usable = employee is not None and employee.active
@@ -78,8 +77,14 @@ def verify(uow, now, data, user_agent=None):
         ):
             raise InvalidCode("This sign-in challenge is unknown, expired or used up: sign in again.")
         employee = uow.session.get(Employee, challenge.employee_id)
+        guesses_key = f"code:{employee.id}"
+        wrong = repository.failures_in_window(uow.session, guesses_key, lockout.window_start(now))
+        wait = lockout.seconds_locked(wrong, now, most=lockout.MAX_CODE_FAILURES)
+        if wait:
+            raise RateLimited.retry_after(wait, "Too many wrong codes: try again later.")
         if not employee.active or not spend_code(uow.session, employee, data["code"], now):
             challenge.failed_attempts += 1
+            uow.session.add(LoginFailure(email_key=guesses_key, at=now))
             uow.commit()
             raise InvalidCode()
         if not repository.claim_challenge(uow.session, challenge.id, now):
@@ -125,7 +130,6 @@ def change_password(uow, hasher, now, caller, data):
     with uow:
         employee = uow.session.get(Employee, caller["employee_id"])
     key = employee.email_key
-    refuse_if_locked(uow, key, now)
     check_password(uow, hasher, key, employee.password_hash, data["current_password"], now)
     new_hash = hasher.hash(data["new_password"])
     with uow:

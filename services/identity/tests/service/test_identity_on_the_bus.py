@@ -122,3 +122,44 @@ def test_no_password_or_code_reaches_the_logs(rpc, caplog, clock):
     assert caplog.records, "nothing was logged at all: the check would prove nothing"
     for secret_value in (PASSWORD, "the secret guess 123", code, *codes):
         assert secret_value not in text
+
+
+def test_racing_wrong_passwords_never_get_more_than_five_checks(rpc, config):
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    sign_up(rpc)
+
+    def guess(n):
+        with ServiceRpcProxy("identity", config) as proxy:
+            try:
+                proxy.sign_in({"email": "owner@example.com", "password": f"wrong guess {n}"})
+            except Exception as exc:  # noqa: BLE001 - which error each got is the point
+                return type(exc)
+
+    answers = list(eventlet.GreenPool().imap(guess, range(12)))
+    assert answers.count(InvalidCredentials) == 5
+    assert answers.count(RateLimited) == 7
+
+
+def wrong_code(secret, when):
+    near = {pyotp.TOTP(secret).at(when.timestamp() + 30 * step) for step in (-1, 0, 1)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in near)
+
+
+def test_wrong_codes_are_limited_per_employee_across_challenges(rpc, clock):
+    sign_up(rpc)
+    owner = caller_of(rpc, "owner@example.com")
+    secret = rpc.set_up_two_factor(owner)["secret"]
+    rpc.confirm_two_factor(owner, {"code": pyotp.TOTP(secret).at(clock.now())})
+    for _ in range(2):
+        challenge = rpc.sign_in({"email": "owner@example.com", "password": PASSWORD})["challenge"]
+        for _ in range(5):
+            with pytest.raises(InvalidCode):
+                rpc.verify({"challenge": challenge, "code": wrong_code(secret, clock.now())})
+    challenge = rpc.sign_in({"email": "owner@example.com", "password": PASSWORD})["challenge"]
+    clock.advance(seconds=30)
+    with pytest.raises(RateLimited):
+        rpc.verify({"challenge": challenge, "code": pyotp.TOTP(secret).at(clock.now())})
+    clock.advance(minutes=15, seconds=1)
+    challenge = rpc.sign_in({"email": "owner@example.com", "password": PASSWORD})["challenge"]
+    assert rpc.verify({"challenge": challenge, "code": pyotp.TOTP(secret).at(clock.now())})["token"]

@@ -27,6 +27,12 @@ def state_is(state, cutoff):
     return and_(C.last_success_at.is_(None), C.created_at >= cutoff)
 
 
+def byte_sum(session, column):
+    """SUM of byte counts: exact on PostgreSQL (numeric); on SQLite `total()`, which cannot overflow
+    as an integer SUM past 2**63 would (exact up to 2**53 bytes, 8 PiB)."""
+    return func.total(column) if session.bind.dialect.name == "sqlite" else func.sum(column)
+
+
 def visible_accounts(partner_id):
     return and_(A.partner_id == partner_id, A.administered.is_(True), A.released.is_(False))
 
@@ -49,7 +55,7 @@ def overview(session, partner_id, cutoff):
     computers, bytes_backed_up, not_backing_up = session.execute(
         select(
             func.count(C.id),
-            func.coalesce(func.sum(C.bytes_backed_up), 0),
+            func.coalesce(byte_sum(session, C.bytes_backed_up), 0),
             func.coalesce(func.sum(state_is(states.NOT_BACKING_UP, cutoff).cast(Integer)), 0),
         )
         .join(A, A.id == C.account_id)
@@ -61,7 +67,7 @@ def overview(session, partner_id, cutoff):
 def account_totals(session, account_id, cutoff):
     total, not_backing_up = session.execute(
         select(
-            func.coalesce(func.sum(C.bytes_backed_up), 0),
+            func.coalesce(byte_sum(session, C.bytes_backed_up), 0),
             func.coalesce(func.sum(state_is(states.NOT_BACKING_UP, cutoff).cast(Integer)), 0),
         ).where(C.account_id == account_id, C.removed.is_(False))
     ).one()
