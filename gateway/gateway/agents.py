@@ -20,7 +20,7 @@ AGENT_REPORT_RECEIVED = "agent_report_received"
 
 def agent_key(request):
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    if scheme != "Agent" or not key.strip():
+    if scheme.lower() != "agent" or not key.strip():
         raise Unauthenticated("Send Authorization: Agent <agent_key>.")
     return key.strip()
 

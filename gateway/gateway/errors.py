@@ -44,5 +44,7 @@ def error_response(exc):
     headers = {}
     if isinstance(error, errors.RateLimited):
         headers["Retry-After"] = str(error.retry_after_seconds)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     body = {"error": {"code": error.code, "message": error.message, "details": error.details}}
     return json_response(error.status, body, headers)

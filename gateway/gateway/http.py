@@ -48,7 +48,7 @@ class ApiEntrypoint(HttpRequestHandler):
     def __init__(
         self, method, url, *, permission=None, summary="", body=None, query=None,
         responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, agent=False,
-        **kwargs
+        raw_body=(), raw_response=(), **kwargs
     ):
         self.permission = permission
         self.summary = summary
@@ -59,8 +59,10 @@ class ApiEntrypoint(HttpRequestHandler):
         self.body_limit = body_limit
         self.tag = tag
         self.agent = agent  # authenticated by an agent key, not a session
+        self.raw_body = raw_body  # content types of a body that is not JSON (a logo)
+        self.raw_response = raw_response
         self.idempotent = idempotent  # True (a key is required), or when one is, in words
-        super().__init__(method, url, expected_exceptions=PortalError, **kwargs)
+        super().__init__(method, url, expected_exceptions=(PortalError, HTTPException), **kwargs)
 
     def handle_request(self, request):
         if "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():

@@ -12,6 +12,7 @@ from gateway.http import ApiEntrypoint
 TITLE = "Partner Portal"
 VERSION = "1.0.0"
 
+BINARY = {"type": "string", "format": "binary"}
 ERROR_TEXT = {
     400: "validation_error: malformed JSON, wrong types, missing or unknown fields",
     401: "unauthenticated, invalid_credentials or invalid_code",
@@ -68,10 +69,14 @@ def _operation(name, entrypoint):
             "required": True,
             "content": {"application/json": {"schema": entrypoint.body}},
         }
+    if entrypoint.raw_body:
+        operation["requestBody"] = {"required": True, "content": {kind: {"schema": BINARY} for kind in entrypoint.raw_body}}
     for status, schema in entrypoint.responses.items():
         answer = {"description": "OK" if status < 300 else ERROR_TEXT.get(status, "")}
         if schema is not None:
             answer["content"] = {"application/json": {"schema": schema}}
+        if status == 200 and entrypoint.raw_response:
+            answer["content"] = {kind: {"schema": BINARY} for kind in entrypoint.raw_response}
         operation["responses"][str(status)] = answer
     errors = set(entrypoint.errors)
     if entrypoint.tag != "operations":  # every call that crosses the bus may time out
@@ -81,7 +86,34 @@ def _operation(name, entrypoint):
             "description": ERROR_TEXT[status],
             "content": {"application/json": {"schema": "ErrorResponse"}},
         })
+    if "429" in operation["responses"]:
+        operation["responses"]["429"]["headers"] = {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
     return operation
+
+
+def _open_answers(document):
+    """Answers may grow new fields (the contract says so): only request bodies refuse unknown ones."""
+    schemas = document["components"]["schemas"]
+    closed, todo = set(), []
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                todo.append(content["schema"])
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if ref and ref.rsplit("/", 1)[1] not in closed:
+                closed.add(ref.rsplit("/", 1)[1])
+                todo.append(schemas[ref.rsplit("/", 1)[1]])
+            todo.extend(value for value in node.values() if isinstance(value, (dict, list)))
+        elif isinstance(node, list):
+            todo.extend(node)
+    for name, schema in schemas.items():
+        if name not in closed:
+            schema.pop("additionalProperties", None)
+    return document
 
 
 @functools.lru_cache(maxsize=1)
@@ -102,4 +134,4 @@ def openapi_document():
             operations[method.lower()] = _operation(name, entrypoint)
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return _open_answers(spec.to_dict())

@@ -15,4 +15,6 @@ def json_response(status, body, headers=None):
 
 
 def no_content():
-    return json_response(204, None)
+    response = json_response(204, None)
+    del response.headers["Content-Type"]
+    return response

@@ -77,7 +77,8 @@ class GatewayService:
         except (eventlet.Timeout, Exception):  # one dead service must not fail the whole answer
             return "unavailable"
 
-    @api("GET", "/openapi.json", tag="operations", summary="This API as an OpenAPI 3 document.")
+    @api("GET", "/openapi.json", tag="operations", summary="This API as an OpenAPI 3 document.",
+         responses={200: None})
     def openapi(self, request):
         return json_response(200, openapi_document())
 
@@ -196,6 +197,7 @@ class GatewayService:
         return json_response(200, self.accounts.update_company(self.guard.caller(), json_body(request)))
 
     @api("PUT", "/v1/company/logo", tag="accounts", permission=roles.EDIT_COMPANY, body_limit=LOGO_BODY_LIMIT,
+         raw_body=LOGO_TYPES,
          summary="Upload the logo: raw PNG, JPEG or GIF bytes, at most 1 MiB.",
          responses={200: account_schemas.LogoUrl}, errors=AUTH + (413, 415))
     def put_logo(self, request):
@@ -206,6 +208,7 @@ class GatewayService:
         return json_response(200, self.accounts.put_logo(caller, request.mimetype, data))
 
     @api("GET", "/v1/company/logo", tag="accounts", permission=roles.VIEW, summary="The logo's bytes.",
+         raw_response=LOGO_TYPES,
          responses={200: None}, errors=AUTH + (404,))
     def get_logo(self, request):
         logo = self.accounts.get_logo(self.guard.caller())

@@ -192,7 +192,7 @@ def test_only_an_upgrade_to_a_dearer_plan_of_an_active_subscription_is_possible(
     assert trial["account_id"] == trial_account["id"]
 
 
-@pytest.mark.parametrize("params", [{}, {"plan": "gold"}, {"plan": "basic"}, {"plan": ""}])
+@pytest.mark.parametrize("params", [{}, {"plan": "gold"}, {"plan": ""}])
 def test_a_quote_for_no_or_an_unknown_plan_is_400(owner, params):
     _, sub = running(owner)
 
@@ -201,7 +201,7 @@ def test_a_quote_for_no_or_an_unknown_plan_is_400(owner, params):
     assert_error(response, 400, "validation_error")
 
 
-@pytest.mark.parametrize("body", [{}, {"plan": "gold"}, {"plan": "basic"}, {"plan": 5}, {"plan": "power", "extra": 1}])
+@pytest.mark.parametrize("body", [{}, {"plan": "gold"}, {"plan": 5}, {"plan": "power", "extra": 1}])
 def test_a_malformed_upgrade_is_400_and_charges_nothing(owner, body):
     _, sub = running(owner)
     orders = all_orders(owner)
@@ -334,3 +334,15 @@ def test_upgrades_and_addons_do_not_reach_another_partners_subscription(owner, s
     after = subscription(owner, sub["id"])
     assert (after["plan"], after["addons"]) == ("core", [])
     assert all_orders(other) == [] and len(all_orders(owner)) == 1
+
+
+def test_a_plan_of_another_product_is_409_as_no_upgrade_and_charges_nothing(owner):
+    """API.md: only upgrades to a dearer plan of the same product (409 otherwise)."""
+    _, sub = running(owner)
+    orders = all_orders(owner)
+    quote = owner.client.get(f"/v1/subscriptions/{sub['id']}/upgrade-quote", params={"plan": "basic"})
+    assert_error(quote, 409, "conflict")
+    response = owner.client.post(f"/v1/subscriptions/{sub['id']}/upgrade", json={"plan": "basic"},
+                                 headers={"Idempotency-Key": "other-product"})
+    assert_error(response, 409, "conflict")
+    assert all_orders(owner) == orders

@@ -4,6 +4,7 @@ import zoneinfo
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from portal_common.countries import ISO_3166_ALPHA_2
+from portal_common.schemas.billing import Subscription
 from portal_common.schemas.common import PageQuery
 from portal_common.schemas.fields import StrictBoolean, UtcDateTime, email_field, name_field
 
@@ -141,7 +142,7 @@ class AccountDetail(AccountItem):
     users = fields.List(fields.Nested(User), required=True)
     computers = fields.List(fields.Nested(Computer), required=True)
     computer_count = fields.Integer(required=True)
-    subscriptions = fields.List(fields.Dict(), required=True)
+    subscriptions = fields.List(fields.Nested(Subscription), required=True)
 
 
 class Released(Schema):

@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from portal_common.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
@@ -14,6 +14,11 @@ class ErrorResponse(Schema):
 
 
 class PageQuery(Schema):
+    """Query parameters: ones a route does not know are ignored (caches add their own)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 

@@ -102,9 +102,10 @@ class AccountsService(HealthCheck):
 
     @command
     def get_account(self, caller, account_id):
-        detail = accounts.get_account(self.uow, caller, account_id)
+        detail = dump(api.AccountDetail, {**accounts.get_account(self.uow, caller, account_id), "subscriptions": []})
+        # Billing's answer is in the contract's shape already.
         detail["subscriptions"] = self.billing.account_subscriptions(caller, account_id)
-        return dump(api.AccountDetail, detail)
+        return detail
 
     @command
     def release_account(self, caller, account_id):

@@ -1,13 +1,18 @@
 """Billing's queries. Every read of a partner's data is scoped by partner id."""
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from billing.adapters.orm import AccountLink, Order, OrderLine, Subscription, SubscriptionAddon
 
 
-def subscription_of_partner(session, partner_id, subscription_id, for_update=False):
+def subscription_of_partner(session, partner_id, subscription_id, for_update=False, live_only=False):
+    """A partner's subscription; with `live_only`, not one of an account it released (those run to
+    their expiry, and the partner can look at them but no longer change or add to them)."""
     stmt = select(Subscription).where(Subscription.id == subscription_id, Subscription.partner_id == partner_id)
+    if live_only:
+        stmt = stmt.outerjoin(AccountLink, AccountLink.account_id == Subscription.account_id).where(
+            or_(AccountLink.released.is_(None), AccountLink.released.is_(False)))
     if for_update:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Subscription)
     return session.scalars(stmt).one_or_none()
 
 

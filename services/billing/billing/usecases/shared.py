@@ -13,8 +13,9 @@ from billing.usecases import views
 SUBSCRIPTION_CHANGED = "subscription_changed"
 
 
-def find_subscription(uow, caller, subscription_id, for_update=False):
-    row = repository.subscription_of_partner(uow.session, caller["partner_id"], subscription_id, for_update)
+def find_subscription(uow, caller, subscription_id, for_update=False, to_change=False):
+    row = repository.subscription_of_partner(uow.session, caller["partner_id"], subscription_id, for_update,
+                                             live_only=to_change)
     if row is None:
         raise NotFound("No such subscription.")
     return row

@@ -33,7 +33,7 @@ def get_subscription(uow, caller, subscription_id):
 
 def set_auto_renew(uow, caller, subscription_id, auto_renew):
     with uow:
-        row = find_subscription(uow, caller, subscription_id)
+        row = find_subscription(uow, caller, subscription_id, to_change=True)
         if auto_renew and row.status == "expired":
             raise Conflict("An expired subscription does not renew.")
         link = uow.session.get(AccountLink, row.account_id) if row.account_id else None

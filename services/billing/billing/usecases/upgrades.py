@@ -5,7 +5,7 @@ from portal_common.ids import new_id
 from billing.adapters.orm import SubscriptionAddon
 from billing.domain.prorate import prorate, upgrade_full_cents
 from billing.usecases import idempotency
-from billing.usecases.shared import OrderBuilder, account_changed, find_subscription, plan_or_400, subscription_view
+from billing.usecases.shared import OrderBuilder, account_changed, find_subscription, subscription_view
 
 
 def _active(subscription, what):
@@ -15,7 +15,11 @@ def _active(subscription, what):
 
 def _quote(catalog, subscription, plan_id, now):
     _active(subscription, "an upgrade")
-    new = plan_or_400(catalog, subscription.product, plan_id)
+    new = catalog.plan(subscription.product, plan_id)
+    if new is None and not any(product.plan(plan_id) for product in catalog.products):
+        raise ValidationFailed("No such plan.", {"plan": [f"Not a plan of the catalog: {plan_id}."]})
+    if new is None:
+        raise Conflict(f"{plan_id} is not a plan of {subscription.product}: upgrades stay within the product.")
     old = catalog.plan(subscription.product, subscription.plan)
     old_price = catalog.price(old, subscription.term_years)
     new_price = catalog.price(new, subscription.term_years)
@@ -39,7 +43,7 @@ def upgrade(uow, catalog, now, caller, subscription_id, data, key):
     digest = idempotency.request_hash("upgrade", subscription_id=subscription_id, body=data)
 
     def work(uow):
-        subscription = find_subscription(uow, caller, subscription_id, for_update=True)
+        subscription = find_subscription(uow, caller, subscription_id, for_update=True, to_change=True)
         answer, unit_difference = _quote(catalog, subscription, data["plan"], now)
         order = OrderBuilder(uow, catalog, caller, "upgrade", now)
         order.line(product=subscription.product, plan=data["plan"], term_years=subscription.term_years,
@@ -67,7 +71,7 @@ def buy_addon(uow, catalog, now, caller, subscription_id, data, key):
         raise ValidationFailed("No such add-on.", {"addon": [f"Not an add-on of the catalog: {data['addon']}."]})
 
     def work(uow):
-        subscription = find_subscription(uow, caller, subscription_id, for_update=True)
+        subscription = find_subscription(uow, caller, subscription_id, for_update=True, to_change=True)
         _active(subscription, "add-ons")
         unit = catalog.price(addon, subscription.term_years)
         proration = prorate(unit * data["quantity"], subscription.starts_at, subscription.expires_at, now)
