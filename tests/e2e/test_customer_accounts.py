@@ -239,3 +239,18 @@ def test_ids_of_one_account_do_not_reach_into_another(owner):
     user = owner.client.post(f"/v1/accounts/{first['id']}/users", json={"email": "u@c.test", "name": "U"}).json()
     assert_error(owner.client.delete(f"/v1/accounts/{second['id']}/computers/{computer['id']}"), 404, "not_found")
     assert_error(owner.client.delete(f"/v1/accounts/{second['id']}/users/{user['id']}"), 404, "not_found")
+
+
+def test_a_released_accounts_subscriptions_can_be_seen_but_no_longer_changed_or_added_to(owner):
+    account = open_account(owner, trial=False)
+    order = owner.client.post("/v1/orders", headers={"Idempotency-Key": "before-release"}, json={"items": [
+        {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 1, "account_id": account["id"]}]})
+    subscription_id = order.json()["lines"][0]["subscription_id"]
+    assert owner.client.post(f"/v1/accounts/{account['id']}/release").status_code == 200
+    assert owner.client.get(f"/v1/subscriptions/{subscription_id}").status_code == 200
+    assert_error(owner.client.post(f"/v1/subscriptions/{subscription_id}/addons", json={"addon": "extra-computer", "quantity": 1},
+                                   headers={"Idempotency-Key": "after-release-1"}), 404, "not_found")
+    assert_error(owner.client.post(f"/v1/subscriptions/{subscription_id}/upgrade", json={"plan": "power"},
+                                   headers={"Idempotency-Key": "after-release-2"}), 404, "not_found")
+    assert_error(owner.client.patch(f"/v1/subscriptions/{subscription_id}", json={"auto_renew": True}), 404, "not_found")
+    assert [o["id"] for o in owner.client.get("/v1/orders").json()["items"]] == [order.json()["id"]]

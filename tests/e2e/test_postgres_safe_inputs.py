@@ -35,3 +35,12 @@ def test_a_user_agent_with_control_characters_is_stored_printable(system, clock)
     assert verified.status_code == 201, verified.text
     devices = system.client(verified.json()["token"]).get("/v1/me/devices").json()["items"]
     assert [d["user_agent"] for d in devices] == ["AgentSmith"]
+
+
+def test_lone_surrogates_are_400_not_500(system):
+    owner = sign_up(system)
+    for path, body in (("/v1/accounts", b'{"name": "\\ud800", "contact_email": "a@b.test"}'),
+                       ("/v1/signup", b'{"company_name": "A", "name": "\\udc80x", "email": "s@b.test", "password": "0123456789"}'),
+                       ("/v1/sessions", b'{"email": "a\\ud800@x.test", "password": "whatever"}')):
+        response = owner.client.post(path, data=body, headers={"Content-Type": "application/json"})
+        assert_error(response, 400, "validation_error")

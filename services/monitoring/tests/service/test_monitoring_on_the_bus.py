@@ -91,3 +91,13 @@ def test_time_alone_turns_a_computer_not_backing_up_and_accounts_hear_of_it(rpc,
     with entrypoint_hook(monitoring, "sweep_states") as sweep:
         sweep()
     assert len(Listener.seen) == count
+
+
+def test_a_report_that_can_never_be_stored_is_dropped_not_redelivered_forever(rpc, monitoring, config, clock):
+    rpc.track_account(account_event(1))
+    rpc.track_computer(computer_event(clock, 1))
+    poison = {**report(clock, "r-poison"), "computer_id": "no-such-computer"}
+    deliver(monitoring, config, "gateway", "agent_report_received", poison, "on_agent_report")
+    # The queue moves on: the next report is stored.
+    deliver(monitoring, config, "gateway", "agent_report_received", report(clock, "r-good", 5), "on_agent_report")
+    assert [r["id"] for r in rpc.reports(CALLER, "c1", {})["items"]] == ["r-good"]
