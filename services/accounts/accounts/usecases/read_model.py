@@ -14,7 +14,7 @@ def _time(value):
 
 def apply_billing_summary(uow, summary):
     with uow:
-        account = uow.session.get(Account, summary["id"])
+        account = uow.session.get(Account, summary["id"], with_for_update=True)
         if account is None or summary["version"] <= account.billing_version:
             return False
         account.billing_version = summary["version"]
@@ -30,7 +30,7 @@ def apply_billing_summary(uow, summary):
 
 def apply_backup_summary(uow, summary):
     with uow:
-        account = uow.session.get(Account, summary["id"])
+        account = uow.session.get(Account, summary["id"], with_for_update=True)
         if account is None or summary["version"] <= account.backup_version:
             return False
         account.backup_version = summary["version"]

@@ -19,7 +19,8 @@ def store_report(uow, now, report):
     with uow:
         if uow.session.get(Report, report["id"]) is not None:
             return False
-        computer = uow.session.get(MonitoredComputer, report["computer_id"])
+        # Locked: reports of one computer handled at once must not overwrite each other's latest.
+        computer = uow.session.get(MonitoredComputer, report["computer_id"], with_for_update=True)
         if computer is None:
             raise LookupError(f"report {report['id']} for computer {report['computer_id']} not in the replica")
         row = Report(**{key: report[key] for key in (

@@ -23,7 +23,7 @@ def set_state(uow, computer, new_state, now):
 
 
 def account_changed(uow, account_id, now):
-    account = uow.session.get(MonitoredAccount, account_id)
+    account = uow.session.get(MonitoredAccount, account_id, with_for_update=True)
     if account is None:
         return
     uow.session.flush()
