@@ -60,7 +60,6 @@ def test_every_service_reaches_the_broker_and_its_postgres_database():
 
 def test_every_config_reads_the_settings_compose_gives_it():
     run = _run_script()
-    compose = _compose()
     for name, (folder, _, has_db) in run.PROCESSES.items():
         read = set(re.findall(r"\$\{(\w+):", (ROOT / folder / "config.yml").read_text()))
         assert "AMQP_URI" in read

@@ -152,7 +152,7 @@ def test_a_removed_computers_key_stops_working_and_its_history_stays(partner):
 def test_states_follow_time_and_the_threshold(partner, clock):
     account = partner.account()
     quiet = partner.computer(account, name="QUIET")
-    fresh = partner.computer(account, name="FRESH")
+    partner.computer(account, name="FRESH")
     assert partner.report(quiet).status_code == 202
     eventually(lambda: partner.states().get("QUIET") == "ok")
     assert partner.states() == {"QUIET": "ok", "FRESH": "new"}

@@ -1,0 +1,109 @@
+"""Sign-up, sessions, two-step verification, devices and employees: identity's routes."""
+from portal_common import roles
+from portal_common.schemas import identity as schemas
+from portal_common.schemas.common import PageQuery, page_of
+
+from gateway.http import api, json_body, query_args
+from gateway.responses import json_response, no_content
+from gateway.routes import AUTH, BODY
+
+
+class IdentityRoutes:
+    @api("POST", "/v1/signup", tag="identity", summary="Create a partner and its owner.",
+         body=schemas.SignupRequest, responses={201: schemas.SignupResponse}, errors=BODY + (409,))
+    def sign_up(self, request):
+        return json_response(201, self.identity.sign_up(json_body(request)))
+
+    @api("POST", "/v1/sessions", tag="identity", summary="Sign in; 202 when a second factor is due.",
+         body=schemas.SignInRequest, responses={201: schemas.SessionCreated, 202: schemas.TwoFactorRequired},
+         errors=BODY + (401, 429))
+    def sign_in(self, request):
+        answer = self.identity.sign_in(json_body(request))
+        return json_response(202 if answer.get("two_factor_required") else 201, answer)
+
+    @api("POST", "/v1/sessions/verify", tag="identity", summary="Answer the two-step challenge.",
+         body=schemas.VerifyRequest, responses={201: schemas.SessionCreated}, errors=BODY + (401,))
+    def verify(self, request):
+        answer = self.identity.verify(json_body(request), request.headers.get("User-Agent"))
+        return json_response(201, answer)
+
+    @api("DELETE", "/v1/sessions/current", tag="identity", permission=roles.SELF, summary="Sign out.",
+         responses={204: None}, errors=AUTH)
+    def sign_out(self, request):
+        self.identity.sign_out(self.guard.caller())
+        return no_content()
+
+    # --- the employee's own security --------------------------------------------------------------
+
+    @api("GET", "/v1/me", tag="identity", permission=roles.SELF, summary="The signed-in employee.",
+         responses={200: schemas.Me}, errors=AUTH)
+    def me(self, request):
+        self.guard.caller()
+        return json_response(200, self.guard.me)
+
+    @api("POST", "/v1/me/password", tag="identity", permission=roles.SELF, summary="Change your password.",
+         body=schemas.PasswordChangeRequest, responses={204: None}, errors=BODY + AUTH + (429,))
+    def change_password(self, request):
+        self.identity.change_password(self.guard.caller(), json_body(request))
+        return no_content()
+
+    @api("POST", "/v1/me/2fa/setup", tag="identity", permission=roles.SELF,
+         summary="Start setting up two-step verification.", responses={200: schemas.TwoFactorSetup},
+         errors=AUTH + (409,))
+    def set_up_two_factor(self, request):
+        return json_response(200, self.identity.set_up_two_factor(self.guard.caller()))
+
+    @api("POST", "/v1/me/2fa/confirm", tag="identity", permission=roles.SELF,
+         summary="Confirm with a code; answers the recovery codes.", body=schemas.TwoFactorConfirmRequest,
+         responses={200: schemas.RecoveryCodes}, errors=BODY + AUTH + (409,))
+    def confirm_two_factor(self, request):
+        return json_response(200, self.identity.confirm_two_factor(self.guard.caller(), json_body(request)))
+
+    @api("DELETE", "/v1/me/2fa", tag="identity", permission=roles.SELF,
+         summary="Turn two-step verification off.", body=schemas.TwoFactorDisableRequest,
+         responses={204: None}, errors=BODY + AUTH + (409, 429))
+    def disable_two_factor(self, request):
+        self.identity.disable_two_factor(self.guard.caller(), json_body(request))
+        return no_content()
+
+    @api("GET", "/v1/me/devices", tag="identity", permission=roles.SELF, summary="Your trusted devices.",
+         query=PageQuery, responses={200: page_of(schemas.Device)}, errors=(400,) + AUTH)
+    def list_devices(self, request):
+        return json_response(200, self.identity.list_devices(self.guard.caller(), query_args(request)))
+
+    @api("DELETE", "/v1/me/devices/<device_id>", tag="identity", permission=roles.SELF,
+         summary="Stop trusting a device.", responses={204: None}, errors=AUTH + (404,))
+    def revoke_device(self, request, device_id):
+        self.identity.revoke_device(self.guard.caller(), device_id)
+        return no_content()
+
+    # --- employees --------------------------------------------------------------------------------
+
+    @api("GET", "/v1/employees", tag="identity", permission=roles.VIEW, summary="The partner's employees.",
+         query=PageQuery, responses={200: page_of(schemas.Employee)}, errors=(400,) + AUTH)
+    def list_employees(self, request):
+        return json_response(200, self.identity.list_employees(self.guard.caller(), query_args(request)))
+
+    @api("POST", "/v1/employees", tag="identity", permission=roles.MANAGE_EMPLOYEES,
+         summary="Add an employee.", body=schemas.EmployeeCreateRequest,
+         responses={201: schemas.Employee}, errors=BODY + AUTH + (409,))
+    def create_employee(self, request):
+        return json_response(201, self.identity.create_employee(self.guard.caller(), json_body(request)))
+
+    @api("GET", "/v1/employees/<employee_id>", tag="identity", permission=roles.VIEW,
+         summary="One employee.", responses={200: schemas.Employee}, errors=AUTH + (404,))
+    def get_employee(self, request, employee_id):
+        return json_response(200, self.identity.get_employee(self.guard.caller(), employee_id))
+
+    @api("PATCH", "/v1/employees/<employee_id>", tag="identity", permission=roles.MANAGE_EMPLOYEES,
+         summary="Change an employee's role or deactivate them.", body=schemas.EmployeeUpdateRequest,
+         responses={200: schemas.Employee}, errors=BODY + AUTH + (404, 409))
+    def update_employee(self, request, employee_id):
+        caller = self.guard.caller()
+        return json_response(200, self.identity.update_employee(caller, employee_id, json_body(request)))
+
+    @api("DELETE", "/v1/employees/<employee_id>", tag="identity", permission=roles.MANAGE_EMPLOYEES,
+         summary="Remove an employee.", responses={204: None}, errors=AUTH + (404, 409))
+    def delete_employee(self, request, employee_id):
+        self.identity.delete_employee(self.guard.caller(), employee_id)
+        return no_content()

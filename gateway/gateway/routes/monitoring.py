@@ -1,0 +1,79 @@
+"""Agents' reports and the partner's monitoring views."""
+from nameko.events import BROADCAST, event_handler
+
+from portal_common import roles
+from portal_common.errors import NotAdministrator, ValidationFailed
+from portal_common.ids import new_id
+from portal_common.schemas import dump, load
+from portal_common.schemas import monitoring as monitoring_schemas
+from portal_common.schemas.common import PageQuery, page_of
+
+from gateway import agents
+from gateway.http import api, json_body, query_args
+from gateway.responses import json_response
+from gateway.routes import AUTH, BODY
+
+
+class MonitoringRoutes:
+    @api("POST", "/v1/agent/reports", tag="monitoring", summary="A backup agent reports a backup.",
+         body=monitoring_schemas.ReportRequest, responses={202: monitoring_schemas.Accepted},
+         errors=BODY + (401,), agent=True)
+    def agent_report(self, request):
+        identity = agents.identify(self.known_agents, self.monitoring, request)
+        now = self.clock.now()
+        data = load(monitoring_schemas.ReportRequest, json_body(request))
+        if monitoring_schemas.from_the_future(data["finished_at"], now):
+            raise ValidationFailed("The report finishes in the future: check the computer's clock.",
+                                   {"finished_at": ["More than 5 minutes in the future."]})
+        report_id = new_id()
+        message = dump(monitoring_schemas.ReportMessage, {
+            **data, "id": report_id, "computer_id": identity["computer_id"], "partner_id": identity["partner_id"],
+            "received_at": now,
+        })
+        agents.hand_on(self.dispatch, message)
+        return json_response(202, {"id": report_id, "status": "accepted"})
+
+    @event_handler("accounts", "computer_removed", handler_type=BROADCAST, reliable_delivery=False)
+    def forget_removed_agent(self, event):
+        """Every gateway instance drops the removed computer's key from its memory at once."""
+        self.known_agents.forget(event["agent_key_hash"])
+
+    @api("GET", "/v1/monitoring/settings", tag="monitoring", permission=roles.VIEW,
+         summary="The threshold for not backing up.", responses={200: monitoring_schemas.Settings}, errors=AUTH)
+    def get_monitoring_settings(self, request):
+        return json_response(200, self.monitoring.get_settings(self.guard.caller()))
+
+    @api("PATCH", "/v1/monitoring/settings", tag="monitoring", permission=roles.EDIT_COMPANY,
+         summary="Change the threshold (1–720 hours).", body=monitoring_schemas.Settings,
+         responses={200: monitoring_schemas.Settings}, errors=BODY + AUTH)
+    def update_monitoring_settings(self, request):
+        caller = self.guard.caller()
+        return json_response(200, self.monitoring.update_settings(caller, json_body(request)))
+
+    @api("GET", "/v1/monitoring/overview", tag="monitoring", permission=roles.VIEW,
+         summary="Totals over the accounts you administer.", responses={200: monitoring_schemas.Overview},
+         errors=AUTH)
+    def monitoring_overview(self, request):
+        return json_response(200, self.monitoring.overview(self.guard.caller()))
+
+    @api("GET", "/v1/monitoring/computers", tag="monitoring", permission=roles.VIEW,
+         summary="Computers by state and account.", query=monitoring_schemas.ComputerQuery,
+         responses={200: page_of(monitoring_schemas.ComputerState)}, errors=(400,) + AUTH)
+    def monitoring_computers(self, request):
+        return json_response(200, self.monitoring.list_computers(self.guard.caller(), query_args(request)))
+
+    @api("GET", "/v1/monitoring/computers/<computer_id>/reports", tag="monitoring", permission=roles.VIEW,
+         summary="A computer's backup history, newest first.", query=PageQuery,
+         responses={200: page_of(monitoring_schemas.Report)}, errors=(400,) + AUTH + (404,))
+    def computer_reports(self, request, computer_id):
+        caller = self.guard.caller()
+        return json_response(200, self.monitoring.reports(caller, computer_id, query_args(request)))
+
+    @api("GET", "/v1/accounts/<account_id>/backup-status", tag="monitoring", permission=roles.VIEW,
+         summary="An administered account's backups.", responses={200: monitoring_schemas.BackupStatus},
+         errors=AUTH + (404,))
+    def backup_status(self, request, account_id):
+        caller = self.guard.caller()
+        if not self.accounts.account_brief(caller, account_id)["administered"]:
+            raise NotAdministrator()
+        return json_response(200, self.monitoring.account_backup_status(caller, account_id))

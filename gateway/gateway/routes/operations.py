@@ -1,0 +1,41 @@
+"""Liveness, readiness and the OpenAPI document."""
+import eventlet
+from eventlet.greenpool import GreenPile
+
+from gateway.http import api
+from gateway.openapi import openapi_document
+from gateway.responses import json_response
+from gateway.schemas import Health, Livez
+
+# The services `/health` asks, each with a round trip over the bus.
+BACKING_SERVICES = ("identity", "accounts", "billing", "monitoring")
+HEALTH_TIMEOUT_SECONDS = 3.0
+
+
+class OperationsRoutes:
+    @api("GET", "/livez", tag="operations", summary="Liveness: the gateway alone, no bus.",
+         responses={200: Livez})
+    def livez(self, request):
+        return json_response(200, {"status": "ok"})
+
+    @api("GET", "/health", tag="operations", summary="Readiness: a round trip to each service.",
+         responses={200: Health, 503: Health})
+    def health(self, request):
+        pile = GreenPile(len(BACKING_SERVICES))
+        for service in BACKING_SERVICES:
+            pile.spawn(self._ping, service)
+        services = dict(zip(BACKING_SERVICES, pile))
+        healthy = all(state == "ok" for state in services.values())
+        return json_response(200 if healthy else 503, {"status": "ok" if healthy else "degraded", "services": services})
+
+    def _ping(self, service):
+        try:
+            with eventlet.Timeout(HEALTH_TIMEOUT_SECONDS):
+                return getattr(self, service).ping()
+        except (eventlet.Timeout, Exception):  # one dead service must not fail the whole answer
+            return "unavailable"
+
+    @api("GET", "/openapi.json", tag="operations", summary="This API as an OpenAPI 3 document.",
+         responses={200: None})
+    def openapi(self, request):
+        return json_response(200, openapi_document())
