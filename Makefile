@@ -8,8 +8,12 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test test-postgres simulate setup broker postgres clean
 
-run: setup broker
-	$(BIN)/python scripts/run.py
+# The broker is made sure of here (not by the `broker` target) so that Ctrl-C stops it too when
+# `make run` was the one to start it.
+run: setup
+	mkdir -p data
+	BROKER_STARTED_FILE=data/.broker-started scripts/ensure-broker.sh
+	BROKER_STARTED_FILE=data/.broker-started $(BIN)/python scripts/run.py
 
 test: setup broker postgres
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)

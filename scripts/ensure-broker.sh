@@ -7,6 +7,9 @@
 #   4. a Docker engine runs: start rabbitmq:3-management in a container;
 #   5. otherwise say in one line what to install.
 set -euo pipefail
+# With BROKER_STARTED_FILE set, a broker this script starts is noted there (`rabbitmq-server` or
+# `docker`), so whoever asked (make run) can stop it again.
+BROKER_STARTED_FILE=${BROKER_STARTED_FILE:-}
 AMQP_URI=${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672/}
 hostport=$(python3 - "$AMQP_URI" <<'PY'
 import sys, urllib.parse
@@ -34,10 +37,18 @@ wait_for_management() {
   return 1
 }
 
+noted() { [ -z "$BROKER_STARTED_FILE" ] || echo "$1" > "$BROKER_STARTED_FILE"; }
+
 start_installed() {
   echo "ensure-broker: starting the local rabbitmq-server" >&2
   rabbitmq-server -detached >/dev/null 2>&1 || true
-  rabbitmqctl await_startup >/dev/null
+  # await_startup fails at once while the node has not registered yet: ask again until it has.
+  for _ in $(seq 1 60); do
+    rabbitmqctl await_startup >/dev/null 2>&1 && { noted rabbitmq-server; return 0; }
+    sleep 1
+  done
+  echo "ensure-broker: rabbitmq-server did not start" >&2
+  return 1
 }
 
 if answers; then
@@ -66,6 +77,7 @@ if command -v rabbitmq-server >/dev/null 2>&1; then
 elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   echo "ensure-broker: starting RabbitMQ in a container" >&2
   docker run -d --rm --name partner-portal-rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:3-management >/dev/null
+  noted docker
   wait_for_management
 else
   echo "ensure-broker: no RabbitMQ here: install rabbitmq-server (Debian: apt-get install rabbitmq-server) or run Docker" >&2

@@ -82,6 +82,21 @@ def _interrupt(*_):
     raise KeyboardInterrupt
 
 
+def stop_broker_we_started():
+    """`make run` started the broker (scripts/ensure-broker.sh noted how): stop it with the rest."""
+    marker = os.environ.get("BROKER_STARTED_FILE")
+    if not marker or not os.path.exists(marker):
+        return
+    with open(marker) as file:
+        how = file.read().strip()
+    os.remove(marker)
+    command = {"rabbitmq-server": ["rabbitmqctl", "stop"],
+               "docker": ["docker", "stop", "partner-portal-rabbitmq"]}.get(how)
+    if command:
+        print(f"stopping the broker make run started ({how})", flush=True)
+        subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main():
     data_dir = pathlib.Path(os.environ.get("DATA_DIR", ROOT / "data")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +127,7 @@ def main():
         return 0
     finally:
         stop(children)
+        stop_broker_we_started()
 
 
 if __name__ == "__main__":
