@@ -1,6 +1,5 @@
 """The accounts service: entrypoints and providers, nothing else."""
 import base64
-import logging
 
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
@@ -8,6 +7,7 @@ from nameko.rpc import rpc
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
+from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
 from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
 from portal_common.schemas import accounts as api
@@ -16,7 +16,6 @@ from portal_common.schemas import dump, load
 from accounts.adapters.orm import Base
 from accounts.usecases import accounts, company, members, read_model
 
-log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)
 # Monitoring authenticates agents from its own replica: it hears of these at once (so an agent may
 # report right after its computer is added), the events being how it catches up otherwise.
@@ -39,14 +38,11 @@ class AccountsService(HealthCheck):
     monitoring = ServiceRpc("monitoring", timeout=HEADS_UP_TIMEOUT_SECONDS)
 
     def _publish(self):
-        for event_type, payload in self.uow.take_events():
-            self.dispatch(event_type, payload)
-            if event_type in TOLD_TO_MONITORING:
-                try:
-                    getattr(self.monitoring, TOLD_TO_MONITORING[event_type])(payload)
-                except Exception:  # noqa: BLE001 - committed already; the event carries it
-                    log.warning("monitoring did not take %s of %s: the event will", event_type, payload["id"],
-                                exc_info=True)
+        publish(self.uow, self.dispatch, self._tell_monitoring)
+
+    def _tell_monitoring(self, event_type, payload):
+        if event_type in TOLD_TO_MONITORING:
+            tell(getattr(self.monitoring, TOLD_TO_MONITORING[event_type]), payload)
 
     # --- the company ------------------------------------------------------------------------------
 

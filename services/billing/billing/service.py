@@ -1,12 +1,11 @@
 """The billing service: entrypoints and providers, nothing else."""
-import logging
-
 from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import rpc
 
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
+from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
 from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
 from portal_common.schemas import billing as api
@@ -20,7 +19,6 @@ from billing.dependencies import RENEWAL_INTERVAL_CONFIG_KEY, CatalogProvider
 from billing.usecases import orders, renewals, subscriptions, trials, upgrades
 from billing.usecases.shared import SUBSCRIPTION_CHANGED
 
-log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)
 RENEWAL_INTERVAL_SECONDS = 60
 
@@ -38,14 +36,11 @@ class BillingService(HealthCheck):
     def _publish(self):
         """Events after commit; accounts also hears of seat changes at once (read-your-writes), the
         event being the way it catches up should that call not get through."""
-        for event_type, payload in self.uow.take_events():
-            self.dispatch(event_type, payload)
-            if event_type == SUBSCRIPTION_CHANGED:
-                try:
-                    self.accounts_heads_up.apply_billing_summary(payload)
-                except Exception:  # noqa: BLE001 - committed already; the event carries it
-                    log.warning("accounts did not take summary %s of %s: the event will", payload["version"],
-                                payload["id"], exc_info=True)
+        publish(self.uow, self.dispatch, self._tell_accounts)
+
+    def _tell_accounts(self, event_type, payload):
+        if event_type == SUBSCRIPTION_CHANGED:
+            tell(self.accounts_heads_up.apply_billing_summary, payload)
 
     @command
     def get_catalog(self):

@@ -1,12 +1,11 @@
 """The identity service: entrypoints and providers, nothing else."""
-import logging
-
 from nameko.events import EventDispatcher
 from nameko.rpc import rpc
 
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
+from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
 from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
 from portal_common.schemas import dump, load
@@ -17,7 +16,6 @@ from identity.adapters.orm import Base
 from identity.dependencies import PasswordHasher
 from identity.usecases import employees, sessions, two_factor
 
-log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)
 
 
@@ -36,8 +34,7 @@ class IdentityService(HealthCheck):
     accounts = ServiceRpc("accounts", timeout=HEADS_UP_TIMEOUT_SECONDS)
 
     def _publish(self):
-        for event_type, payload in self.uow.take_events():
-            self.dispatch(event_type, payload)
+        publish(self.uow, self.dispatch)
 
     # --- sign-up and sessions ---------------------------------------------------------------------
 
@@ -45,13 +42,8 @@ class IdentityService(HealthCheck):
     def sign_up(self, payload):
         answer = employees.sign_up(self.uow, self.hasher, self.clock.now(), load(api.SignupRequest, payload))
         self._publish()
-        # So that GET /v1/company works right after sign-up; the partner_signed_up event does the
-        # same (idempotently) should this call not get through.
-        try:
-            self.accounts.create_company(answer["partner"]["id"], answer["partner"]["name"], answer["employee"])
-        except Exception:  # noqa: BLE001 - the sign-up is done; the event carries the rest
-            log.warning("accounts did not take the new company %s: the event will", answer["partner"]["id"],
-                        exc_info=True)
+        # So that GET /v1/company works right after sign-up (partner_signed_up does the same).
+        tell(self.accounts.create_company, answer["partner"]["id"], answer["partner"]["name"], answer["employee"])
         return dump(api.SignupResponse, answer)
 
     @secret_rpc("payload.password", "payload.device_token")

@@ -8,6 +8,7 @@ from nameko.rpc import rpc
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
+from portal_common.events import publish
 from portal_common.health import HealthCheck
 from portal_common.schemas import dump, load
 from portal_common.schemas import monitoring as api
@@ -34,8 +35,7 @@ class MonitoringService(HealthCheck):
     dispatch = EventDispatcher()
 
     def _publish(self):
-        for event_type, payload in self.uow.take_events():
-            self.dispatch(event_type, payload)
+        publish(self.uow, self.dispatch)
 
     # --- agents -----------------------------------------------------------------------------------
 

@@ -118,10 +118,9 @@ def delete_employee(uow, now, caller, employee_id):
         reason = rules.refuse_removal(caller["employee_id"], employee, _primary_contact_id(uow, caller))
         if reason:
             raise Conflict(reason)
+        removed = {**_event(employee, now), "version": employee.version + 1, "active": False}
         uow.session.delete(employee)
-        employee.active = False
-        employee.version += 1
-        uow.emit(EMPLOYEE_REMOVED, _event(employee, now))
+        uow.emit(EMPLOYEE_REMOVED, removed)
         uow.commit()
 
 

@@ -1,35 +1,14 @@
 import pathlib
 
-import pytest
-
-from portal_common.clock import FakeClock
-from tests.service_config import service_config
+from tests.service_config import service_fixtures
 
 MONITORING_DIR = pathlib.Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def config(rabbit_config, tmp_path, clock):
-    return service_config("monitoring", MONITORING_DIR, rabbit_config, tmp_path, clock, STATUS_SWEEP_SECONDS=3600)
-
-
-@pytest.fixture
-def monitoring(container_factory, config):
+def _service():
     from monitoring.service import MonitoringService
 
-    container = container_factory(MonitoringService, config)
-    container.start()
-    return container
+    return MonitoringService
 
 
-@pytest.fixture
-def rpc(config, monitoring):
-    from nameko.standalone.rpc import ServiceRpcProxy
-
-    with ServiceRpcProxy("monitoring", config) as proxy:
-        yield proxy
+clock, config, monitoring, rpc = service_fixtures("monitoring", MONITORING_DIR, _service, STATUS_SWEEP_SECONDS=3600)
