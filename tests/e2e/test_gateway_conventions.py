@@ -153,7 +153,7 @@ def test_openapi_describes_bodies_answers_and_errors(client):
 
 @pytest.mark.parametrize("method, path", [
     ("GET", "/v1/nope"),
-    ("GET", "/"),
+    ("GET", "/index.html"),  # `/` itself is the web portal (gateway.routes.web)
     ("POST", "/v1/sessions/nope"),
     ("GET", "/v2/me"),
     ("DELETE", "/v1/employees"),
