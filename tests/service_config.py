@@ -1,19 +1,40 @@
 """What every service's own tests on the real broker start from: the service alone on a fresh vhost
-(nameko's `rabbit_config`), with a freshly migrated SQLite file and a clock the test moves.
+(nameko's `rabbit_config`), with a freshly migrated database and a clock the test moves. Each test
+runs twice: on a SQLite file, and on a fresh PostgreSQL database (`PORTAL_TEST_POSTGRES`, by
+default the local server), what runs when a service scales out.
 
 A service's `tests/service/conftest.py` says only what differs:
 
     clock, config, identity, rpc = service_fixtures("identity", IDENTITY_DIR, load_identity_service)
 """
+import contextlib
+import os
+
 import pytest
 
 from portal_common import migrate
 from portal_common.clock import FakeClock
 
+POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
+DATABASES = ["sqlite", "postgresql"]
 
-def service_config(name, service_dir, rabbit_config, tmp_path, clock, **extra):
-    uri = f"sqlite:///{tmp_path / (name + '.db')}"
-    migrate.upgrade(service_dir, uri)
+
+@contextlib.contextmanager
+def fresh_database(kind, name, service_dir, tmp_path):
+    """A freshly migrated database of the service: a SQLite file, or a PostgreSQL database dropped after."""
+    if kind == "sqlite":
+        uri = f"sqlite:///{tmp_path / (name + '.db')}"
+        migrate.upgrade(service_dir, uri)
+        yield uri
+        return
+    from tests.databases import postgres_databases
+
+    with postgres_databases(POSTGRES, [name]) as uris:
+        migrate.upgrade(service_dir, uris[name])
+        yield uris[name]
+
+
+def service_config(name, uri, rabbit_config, clock, **extra):
     return {**rabbit_config, "DB_URIS": {f"{name}:Base": uri}, "CLOCK": clock, **extra}
 
 
@@ -24,12 +45,13 @@ def service_fixtures(name, service_dir, load_service, **extra_config):
     def clock_fixture():
         return FakeClock()
 
-    @pytest.fixture(name="config")
-    def config_fixture(rabbit_config, tmp_path, clock):
-        return service_config(name, service_dir, rabbit_config, tmp_path, clock, **extra_config)
+    @pytest.fixture(name="config", params=DATABASES)
+    def config_fixture(request, rabbit_config, tmp_path, clock):
+        with fresh_database(request.param, name, service_dir, tmp_path) as uri:
+            yield service_config(name, uri, rabbit_config, clock, **extra_config)
 
     @pytest.fixture(name=name)
-    def container_fixture(container_factory, config):
+    def container_fixture(config, container_factory):  # the database outlives the container
         container = container_factory(load_service(), config)
         container.start()
         return container

@@ -1,0 +1,50 @@
+"""nameko 2.14's consumers, made to live through a broker that goes away and comes back.
+
+Imported by `portal_common.rpc`, so every service and the gateway run with it. Two things nameko
+gets wrong when RabbitMQ restarts under load:
+
+- It acknowledges (or requeues) a message only while the connection is up, and ignores amqp's
+  ConnectionError should it close meanwhile; but a connection the broker has just dropped fails
+  with the socket's own errors (reset, broken pipe), and those end the thread, which makes nameko
+  kill the whole service (the process exits). Here they are ignored too: the message is the
+  broker's again anyway, its channel being gone.
+- It reconnects with kombu's default back-off, one more second of wait after every failed attempt,
+  up to 30 seconds: after an outage of a minute, a service would come back half a minute after the
+  broker. Here attempts are at most `RECONNECT_MAX_SECONDS` apart.
+"""
+import contextlib
+import logging
+
+from amqp.exceptions import AMQPError
+from kombu.exceptions import OperationalError
+from nameko.messaging import QueueConsumer
+
+log = logging.getLogger(__name__)
+# What the bus raises when the broker has gone away under a connection.
+BROKER_GONE = (OperationalError, AMQPError, ConnectionError, OSError)
+RECONNECT_MAX_SECONDS = 3
+
+
+def _unless_gone(settle):
+    def settle_unless_gone(self, message):
+        try:
+            settle(self, message)
+        except BROKER_GONE:
+            log.warning("a message could not be settled: the broker connection is gone", exc_info=True)
+
+    settle_unless_gone.__wrapped__ = settle
+    return settle_unless_gone
+
+
+@contextlib.contextmanager
+def _establish_connection_promptly(self):
+    with self.create_connection() as connection:
+        connection.ensure_connection(self.on_connection_error, self.connect_max_retries,
+                                     interval_start=1, interval_step=1, interval_max=RECONNECT_MAX_SECONDS)
+        yield connection
+
+
+if not hasattr(QueueConsumer.ack_message, "__wrapped__"):
+    QueueConsumer.ack_message = _unless_gone(QueueConsumer.ack_message)
+    QueueConsumer.requeue_message = _unless_gone(QueueConsumer.requeue_message)
+    QueueConsumer.establish_connection = _establish_connection_promptly
