@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACKAGES := common services/identity services/accounts services/billing services/monitoring gateway
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-postgres simulate setup broker postgres clean
+.PHONY: run test test-postgres test-faults simulate bench setup broker postgres wrk browser clean
 
 # The broker is made sure of here (not by the `broker` target) so that Ctrl-C stops it too when
 # `make run` was the one to start it.
@@ -15,7 +15,7 @@ run: setup
 	BROKER_STARTED_FILE=data/.broker-started scripts/ensure-broker.sh
 	BROKER_STARTED_FILE=data/.broker-started $(BIN)/python scripts/run.py
 
-test: setup broker postgres
+test: setup broker postgres wrk browser
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)
 
 # The end-to-end tests again, on fresh PostgreSQL databases (what runs when services scale out).
@@ -23,9 +23,19 @@ POSTGRES_URI ?= postgresql://postgres@127.0.0.1:5432
 test-postgres: setup broker postgres
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest tests/e2e --postgres $(POSTGRES_URI) $(PYTEST_ARGS)
 
+# The fault and bad-input tests alone (`make test` runs them too): a private RabbitMQ node stopped and
+# started under load, kill -9 of one of two billing processes, events twice and late, fuzzing, secrets.
+test-faults: setup broker postgres
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest tests/faults $(PYTEST_ARGS)
+
 # With `make run` up: sign up a partner and have its customers' agents report (SIMULATE_ARGS='--once').
 simulate: setup
 	$(BIN)/python scripts/simulate.py $(SIMULATE_ARGS)
+
+# The benchmark (issue 6): its own vhost, ports and databases; figures into docs/BENCHMARKS.md.
+# BENCH_ARGS='--size tiny' for a quick run, '--only reads ingestion' for some sections (with their anchors).
+bench: setup broker postgres wrk
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python -m bench $(BENCH_ARGS)
 
 setup: $(INSTALLED)
 
@@ -44,6 +54,25 @@ broker:
 # starts the local cluster when one is installed and down.
 postgres:
 	-@pg_isready -q -h 127.0.0.1 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+
+# wrk, the load generator of `make bench` (the suite runs a tiny bench): Debian's package, as root.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q wrk >/dev/null || \
+	    { apt-get -o DPkg::Lock::Timeout=300 update -q >/dev/null && \
+	      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q wrk >/dev/null; }; }; } || \
+	  { echo "make bench needs wrk: install Debian's 'wrk' package (apt-get install wrk)"; exit 1; }
+
+# Headless Chromium and its WebDriver from Debian for the web portal's browser tests (never a browser
+# download): installed with apt when missing (as root, or through sudo when it asks no password).
+CHROMIUM_PACKAGES := chromium chromium-driver
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo "sudo -n" ); \
+	  echo "installing $(CHROMIUM_PACKAGES) with apt"; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -q $(CHROMIUM_PACKAGES) || { \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 update -q && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -q $(CHROMIUM_PACKAGES); }; }
 
 clean:
 	rm -rf $(VENV) data

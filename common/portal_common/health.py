@@ -1,5 +1,6 @@
-from nameko.rpc import rpc
 from sqlalchemy import text
+
+from portal_common.rpc import rpc
 
 
 class HealthCheck:

@@ -5,13 +5,17 @@ and answered 503 when it runs out; the request message expires with it, so a ser
 does not work through calls nobody waits for any more (a call that already started may still
 finish: the services' idempotency makes that safe).
 """
+import logging
+
 import eventlet
 from kombu.exceptions import OperationalError
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
+from nameko.rpc import Rpc, RpcProxy
 
+from portal_common.broker import BROKER_GONE
 from portal_common.errors import ServiceUnavailable
 
+log = logging.getLogger(__name__)
 # Failures of the bus itself (or a service not there): the caller may try again later.
 UNAVAILABLE = (eventlet.Timeout, UnknownService, OperationalError, ConnectionError, OSError)
 
@@ -58,3 +62,25 @@ class ServiceRpc(RpcProxy):
 
     def get_dependency(self, worker_ctx):
         return TimedProxy(super().get_dependency(worker_ctx), self.timeout)
+
+
+class ServiceRpcEntrypoint(Rpc):
+    """nameko's `@rpc`, surviving a broker that goes away while a call is being answered.
+
+    nameko sends the reply after the worker, outside its error handling: when the broker is gone
+    at that moment, the error ends the worker's thread and nameko kills the whole service (the
+    process exits). Here the reply is given up instead: the caller answers 503 at its timeout. (On
+    the dead connection the request cannot be acknowledged: the broker may deliver it again, until
+    it expires with the caller's timeout; the services' idempotency makes that safe.)"""
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except BROKER_GONE:
+            log.warning("the reply to %s could not be sent: the broker is away", worker_ctx.call_id, exc_info=True)
+            self.rpc_consumer.queue_consumer.ack_message(message)  # given up (a no-op on a dead connection)
+            return result, exc_info
+
+
+rpc = ServiceRpcEntrypoint.decorator
+

@@ -2,16 +2,15 @@
 
 An agent key is checked against monitoring's replica once, then remembered here for a while
 (removing a computer evicts its key at once, by a broadcast event to every gateway). A valid report
-is published as a durable message for monitoring and answered 202 once the broker has confirmed it:
-if monitoring is restarting, the report waits in its queue.
+is published as a durable message for monitoring (`gateway.report_publisher`) and answered 202 once
+the broker has confirmed it: if monitoring is restarting, the report waits in its queue.
 """
 import time
 
-from nameko.amqp.publish import UndeliverableMessage
 from nameko.extensions import DependencyProvider
 
 from portal_common.agent_keys import agent_key_digest
-from portal_common.errors import ServiceUnavailable, Unauthenticated
+from portal_common.errors import Unauthenticated
 
 KEY_CACHE_SECONDS = 300
 KEY_CACHE_SIZE = 100_000
@@ -66,9 +65,3 @@ def identify(known, monitoring, request):
         known.put(key_hash, identity)
     return identity
 
-
-def hand_on(dispatch, report):
-    try:
-        dispatch(AGENT_REPORT_RECEIVED, report)
-    except UndeliverableMessage:
-        raise ServiceUnavailable("Monitoring is not ready to take reports yet.", {"service": "monitoring"}) from None

@@ -5,9 +5,10 @@ schemas of its body, query and answers, and the errors it may give.
 """
 import io
 import json
+from http import HTTPStatus
 
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
+from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
@@ -37,9 +38,59 @@ class JsonWsgiApp(WsgiApp):
         return response(environ, start_response)
 
 
+class SecurityHeadersOut:
+    """The socket's writer, adding `X-Content-Type-Options: nosniff` to any answer that lacks it: the
+    ones eventlet writes itself (a URI too long, a header line too long, a bad Content-Length, its
+    500 when the app fails) never pass through the app."""
+
+    def __init__(self, wfile):
+        self._wfile = wfile
+
+    def write(self, data):
+        if data[:9] in (b"HTTP/1.0 ", b"HTTP/1.1 ") and data[9:10] != b"1":
+            head, separator, rest = bytes(data).partition(b"\r\n\r\n")
+            if separator and b"x-content-type-options" not in head.lower():
+                status, _, headers = head.partition(b"\r\n")
+                data = status + b"\r\nX-Content-Type-Options: nosniff" + (b"\r\n" + headers if headers else b"") \
+                    + separator + rest
+        return self._wfile.write(data)
+
+    def writelines(self, lines):
+        return self.write(b"".join(lines))
+
+    def __getattr__(self, name):
+        return getattr(self._wfile, name)
+
+
+class SafeHttpProtocol(HttpOnlyProtocol):
+    """eventlet's HTTP protocol with every answer carrying the security headers, and the ones the
+    standard library writes for a request it cannot parse in the contract's JSON, with no `Server`
+    banner naming versions."""
+
+    def setup(self):
+        super().setup()
+        self.wfile = SecurityHeadersOut(self.wfile)
+
+    def send_error(self, code, message=None, explain=None):
+        status = HTTPStatus(code)
+        name = "validation_error" if code == 400 else status.phrase.lower().replace(" ", "_").replace("-", "_")
+        body = json.dumps({"error": {"code": name, "message": "The request could not be parsed: " + status.description,
+                                     "details": {}}}).encode()
+        self.close_connection = True
+        self.log_request(code)
+        self.wfile.write(
+            b"HTTP/1.0 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n"
+            b"X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n\r\n%s"
+            % (code, status.phrase.encode("latin-1"), len(body), body)
+        )
+
+
 class JsonWebServer(WebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=SafeHttpProtocol, debug=False):
+        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
 
 class ApiEntrypoint(HttpRequestHandler):
@@ -48,7 +99,7 @@ class ApiEntrypoint(HttpRequestHandler):
     def __init__(
         self, method, url, *, permission=None, summary="", body=None, query=None,
         responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, agent=False,
-        raw_body=(), raw_response=(), **kwargs
+        raw_body=(), raw_response=(), documented=True, enabled_by=None, **kwargs
     ):
         self.permission = permission
         self.summary = summary
@@ -62,7 +113,19 @@ class ApiEntrypoint(HttpRequestHandler):
         self.raw_body = raw_body  # content types of a body that is not JSON (a logo)
         self.raw_response = raw_response
         self.idempotent = idempotent  # True (a key is required), or when one is, in words
+        self.documented = documented  # False: not part of the JSON API, left out of /openapi.json
+        self.enabled_by = enabled_by  # a config key: the route exists only when it is true
         super().__init__(method, url, expected_exceptions=(PortalError, HTTPException), **kwargs)
+
+    def setup(self):
+        if self.enabled_by and not _truthy(self.container.config.get(self.enabled_by)):
+            return  # never registered: the URL answers 404 like any unknown one
+        super().setup()
+
+    def stop(self):
+        if self.enabled_by and not _truthy(self.container.config.get(self.enabled_by)):
+            return
+        super().stop()
 
     def handle_request(self, request):
         if "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
@@ -84,6 +147,10 @@ class ApiEntrypoint(HttpRequestHandler):
 
 
 api = ApiEntrypoint.decorator
+
+
+def _truthy(value):
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def _buffer_chunked_body(environ, limit):

@@ -28,10 +28,10 @@ ERROR_TEXT = {
 
 
 def routes(service_cls):
-    """Every `@api` entrypoint of the service class, with its method name."""
+    """Every documented `@api` entrypoint of the service class (the JSON API), with its method name."""
     for name in sorted(dir(service_cls)):
         for entrypoint in getattr(getattr(service_cls, name), "nameko_entrypoints", ()):
-            if isinstance(entrypoint, ApiEntrypoint):
+            if isinstance(entrypoint, ApiEntrypoint) and entrypoint.documented:
                 yield name, entrypoint
 
 

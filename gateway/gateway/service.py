@@ -1,22 +1,22 @@
 """The gateway: the contract's routes (in `gateway.routes`), each mapped to one service call, and
 the dependencies they call through."""
-from nameko.events import EventDispatcher
-
 from portal_common.clock import Clock
 from portal_common.rpc import ServiceRpc
 
 from gateway import agents
 from gateway.auth import Authenticator
+from gateway.report_publisher import ReportPublisher
 from gateway.routes.accounts import AccountsRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.identity import IdentityRoutes
 from gateway.routes.monitoring import MonitoringRoutes
 from gateway.routes.operations import BACKING_SERVICES, OperationsRoutes
+from gateway.routes.web import WebRoutes
 
 __all__ = ["GatewayService", "BACKING_SERVICES"]
 
 
-class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRoutes, MonitoringRoutes):
+class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRoutes, MonitoringRoutes, WebRoutes):
     name = "gateway"
 
     identity = ServiceRpc("identity")
@@ -27,4 +27,4 @@ class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRo
     clock = Clock()
     known_agents = agents.AgentKeys()
     # Confirmed and mandatory: 202 only once the broker holds the report in monitoring's queue.
-    dispatch = EventDispatcher(mandatory=True)
+    reports = ReportPublisher()

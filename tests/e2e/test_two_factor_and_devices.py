@@ -60,7 +60,7 @@ def test_setup_answers_a_secret_its_otpauth_uri_and_a_qr_code(system, clock):
     assert params["secret"] == [body["secret"]]
     assert params.get("digits", ["6"]) == ["6"] and params.get("period", ["30"]) == ["30"]
     assert params.get("algorithm", ["SHA1"]) == ["SHA1"]
-    assert "<svg" in body["qr_svg"] and "</svg>" in body["qr_svg"]
+    assert body["qr_svg"].startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "</svg>" in body["qr_svg"]
     # The URI names the employee and is what authenticator apps parse.
     parsed = pyotp.parse_uri(body["otpauth_uri"])
     assert parsed.secret == body["secret"]

@@ -1,4 +1,6 @@
 """Sign-up, sessions, two-step verification, devices and employees: identity's routes."""
+from nameko.events import BROADCAST, event_handler
+
 from portal_common import roles
 from portal_common.schemas import identity as schemas
 from portal_common.schemas.common import PageQuery, page_of
@@ -30,8 +32,15 @@ class IdentityRoutes:
     @api("DELETE", "/v1/sessions/current", tag="identity", permission=roles.SELF, summary="Sign out.",
          responses={204: None}, errors=AUTH)
     def sign_out(self, request):
-        self.identity.sign_out(self.guard.caller())
+        caller = self.guard.caller()
+        with self.guard.forgetting(caller["employee_id"]):
+            self.identity.sign_out(caller)
         return no_content()
+
+    @event_handler("identity", "access_changed", handler_type=BROADCAST, reliable_delivery=False)
+    def forget_changed_access(self, event):
+        """Every gateway instance forgets what it remembered of the employee's sessions."""
+        self.guard.forget(event["employee_id"])
 
     # --- the employee's own security --------------------------------------------------------------
 
@@ -44,7 +53,9 @@ class IdentityRoutes:
     @api("POST", "/v1/me/password", tag="identity", permission=roles.SELF, summary="Change your password.",
          body=schemas.PasswordChangeRequest, responses={204: None}, errors=BODY + AUTH + (429,))
     def change_password(self, request):
-        self.identity.change_password(self.guard.caller(), json_body(request))
+        caller = self.guard.caller()
+        with self.guard.forgetting(caller["employee_id"]):
+            self.identity.change_password(caller, json_body(request))
         return no_content()
 
     @api("POST", "/v1/me/2fa/setup", tag="identity", permission=roles.SELF,
@@ -57,13 +68,18 @@ class IdentityRoutes:
          summary="Confirm with a code; answers the recovery codes.", body=schemas.TwoFactorConfirmRequest,
          responses={200: schemas.RecoveryCodes}, errors=BODY + AUTH + (409,))
     def confirm_two_factor(self, request):
-        return json_response(200, self.identity.confirm_two_factor(self.guard.caller(), json_body(request)))
+        caller = self.guard.caller()
+        with self.guard.forgetting(caller["employee_id"]):
+            answer = self.identity.confirm_two_factor(caller, json_body(request))
+        return json_response(200, answer)
 
     @api("DELETE", "/v1/me/2fa", tag="identity", permission=roles.SELF,
          summary="Turn two-step verification off.", body=schemas.TwoFactorDisableRequest,
          responses={204: None}, errors=BODY + AUTH + (409, 429))
     def disable_two_factor(self, request):
-        self.identity.disable_two_factor(self.guard.caller(), json_body(request))
+        caller = self.guard.caller()
+        with self.guard.forgetting(caller["employee_id"]):
+            self.identity.disable_two_factor(caller, json_body(request))
         return no_content()
 
     @api("GET", "/v1/me/devices", tag="identity", permission=roles.SELF, summary="Your trusted devices.",
@@ -100,10 +116,14 @@ class IdentityRoutes:
          responses={200: schemas.Employee}, errors=BODY + AUTH + (404, 409))
     def update_employee(self, request, employee_id):
         caller = self.guard.caller()
-        return json_response(200, self.identity.update_employee(caller, employee_id, json_body(request)))
+        with self.guard.forgetting(employee_id):
+            answer = self.identity.update_employee(caller, employee_id, json_body(request))
+        return json_response(200, answer)
 
     @api("DELETE", "/v1/employees/<employee_id>", tag="identity", permission=roles.MANAGE_EMPLOYEES,
          summary="Remove an employee.", responses={204: None}, errors=AUTH + (404, 409))
     def delete_employee(self, request, employee_id):
-        self.identity.delete_employee(self.guard.caller(), employee_id)
+        caller = self.guard.caller()
+        with self.guard.forgetting(employee_id):
+            self.identity.delete_employee(caller, employee_id)
         return no_content()

@@ -30,7 +30,7 @@ class MonitoringRoutes:
             **data, "id": report_id, "computer_id": identity["computer_id"], "partner_id": identity["partner_id"],
             "received_at": now,
         })
-        agents.hand_on(self.dispatch, message)
+        self.reports.publish(agents.AGENT_REPORT_RECEIVED, message)
         return json_response(202, {"id": report_id, "status": "accepted"})
 
     @event_handler("accounts", "computer_removed", handler_type=BROADCAST, reliable_delivery=False)

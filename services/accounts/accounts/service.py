@@ -2,14 +2,13 @@
 import base64
 
 from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import rpc
 
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
-from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
+from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc, rpc
 from portal_common.schemas import accounts as api
 from portal_common.schemas import dump, load
 
@@ -90,7 +89,7 @@ class AccountsService(HealthCheck):
     @command
     def list_accounts(self, caller, query=None):
         answer = accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query))
-        return {**answer, "items": dump(api.AccountItem(many=True), answer["items"])}
+        return {**answer, "items": dump(api.AccountItem, answer["items"], many=True)}
 
     @command
     def account_brief(self, caller, account_id):

@@ -1,13 +1,12 @@
 """The billing service: entrypoints and providers, nothing else."""
 from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import rpc
 
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
-from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
+from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc, rpc
 from portal_common.schemas import billing as api
 from portal_common.schemas import dump, load
 from portal_common.schemas.common import PageQuery

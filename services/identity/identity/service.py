@@ -1,13 +1,14 @@
 """The identity service: entrypoints and providers, nothing else."""
+import logging
+
 from nameko.events import EventDispatcher
-from nameko.rpc import rpc
 
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
-from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc
+from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc, rpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import identity as api
 from portal_common.schemas.common import PageQuery
@@ -17,6 +18,7 @@ from identity.dependencies import PasswordHasher
 from identity.usecases import employees, sessions, two_factor
 
 command = rpc(expected_exceptions=PortalError)
+log = logging.getLogger(__name__)
 
 
 def secret_rpc(*fields):
@@ -34,7 +36,13 @@ class IdentityService(HealthCheck):
     accounts = ServiceRpc("accounts", timeout=HEADS_UP_TIMEOUT_SECONDS)
 
     def _publish(self):
-        publish(self.uow, self.dispatch)
+        """Events of a committed change. A broker failure now must not answer an error for a change
+        that is done (a person would lose recovery codes shown once, or retry a password change):
+        it is logged, and a gateway's memory of the sessions ends by itself within seconds."""
+        try:
+            publish(self.uow, self.dispatch)
+        except Exception:  # noqa: BLE001 - committed already
+            log.error("events of a committed change could not be published", exc_info=True)
 
     # --- sign-up and sessions ---------------------------------------------------------------------
 
@@ -64,7 +72,8 @@ class IdentityService(HealthCheck):
 
     @command
     def sign_out(self, caller):
-        sessions.sign_out(self.uow, caller)
+        sessions.sign_out(self.uow, self.clock.now(), caller)
+        self._publish()
 
     # --- the employee's own security --------------------------------------------------------------
 
@@ -72,6 +81,7 @@ class IdentityService(HealthCheck):
     def change_password(self, caller, payload):
         data = load(api.PasswordChangeRequest, payload)
         sessions.change_password(self.uow, self.hasher, self.clock.now(), caller, data)
+        self._publish()
 
     @command
     def set_up_two_factor(self, caller):
@@ -80,17 +90,20 @@ class IdentityService(HealthCheck):
     @secret_rpc("payload.code")
     def confirm_two_factor(self, caller, payload):
         data = load(api.TwoFactorConfirmRequest, payload)
-        return dump(api.RecoveryCodes, two_factor.confirm(self.uow, self.clock.now(), caller, data))
+        answer = two_factor.confirm(self.uow, self.clock.now(), caller, data)
+        self._publish()
+        return dump(api.RecoveryCodes, answer)
 
     @secret_rpc("payload.password", "payload.code")
     def disable_two_factor(self, caller, payload):
         data = load(api.TwoFactorDisableRequest, payload)
         two_factor.disable(self.uow, self.hasher, self.clock.now(), caller, data)
+        self._publish()
 
     @command
     def list_devices(self, caller, query=None):
         answer = two_factor.list_devices(self.uow, self.clock.now(), caller, load(PageQuery, query))
-        return {**answer, "items": dump(api.Device(many=True), answer["items"])}
+        return {**answer, "items": dump(api.Device, answer["items"], many=True)}
 
     @command
     def revoke_device(self, caller, device_id):
@@ -101,7 +114,7 @@ class IdentityService(HealthCheck):
     @command
     def list_employees(self, caller, query=None):
         answer = employees.list_employees(self.uow, caller, load(PageQuery, query))
-        return {**answer, "items": dump(api.Employee(many=True), answer["items"])}
+        return {**answer, "items": dump(api.Employee, answer["items"], many=True)}
 
     @command
     def get_employee(self, caller, employee_id):

@@ -3,19 +3,20 @@ import logging
 
 from nameko.events import EventDispatcher, event_handler
 from sqlalchemy.exc import DataError, IntegrityError
-from nameko.rpc import rpc
 
 from portal_common.clock import Clock
 from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.events import publish
 from portal_common.health import HealthCheck
+from portal_common.rpc import rpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import monitoring as api
 from portal_common.schemas.common import PageQuery
 from portal_common.timer import every
 
 from monitoring.adapters.orm import Base
+from monitoring.report_batches import ReportBatches
 from monitoring.usecases import ingest, queries, replica, settings, sweep
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class MonitoringService(HealthCheck):
     uow = UnitOfWorkProvider(Base)
     clock = Clock()
     dispatch = EventDispatcher()
+    report_batches = ReportBatches()
 
     def _publish(self):
         publish(self.uow, self.dispatch)
@@ -46,14 +48,13 @@ class MonitoringService(HealthCheck):
     @event_handler("gateway", "agent_report_received", requeue_on_error=True)
     def on_agent_report(self, report):
         """Reports come as durable messages: one answered 202 waits in the queue while monitoring
-        restarts, and is acknowledged only once stored."""
+        restarts, and is acknowledged only once stored (with the others that arrived with it)."""
         try:
-            stored = ingest.store_report(self.uow, self.clock.now(), load(api.ReportMessage, report))
+            self.report_batches.submit((self.uow, self.clock.now(), load(api.ReportMessage, report)))
         except UNSTORABLE:
             log.error("report %s can never be stored: dropped", report.get("id"), exc_info=True)
-            return
-        if stored:
-            self._publish()
+        finally:
+            self._publish()  # the batch's events, when this worker's unit of work carried it
 
     # --- the partner's views ----------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ class MonitoringService(HealthCheck):
     @command
     def list_computers(self, caller, query=None):
         answer = queries.list_computers(self.uow, self.clock.now(), caller, load(api.ComputerQuery, query))
-        return {**answer, "items": dump(api.ComputerState(many=True), answer["items"])}
+        return {**answer, "items": dump(api.ComputerState, answer["items"], many=True)}
 
     @command
     def account_backup_status(self, caller, account_id):
@@ -73,7 +74,7 @@ class MonitoringService(HealthCheck):
     @command
     def reports(self, caller, computer_id, query=None):
         answer = queries.reports(self.uow, caller, computer_id, load(PageQuery, query))
-        return {**answer, "items": dump(api.Report(many=True), answer["items"])}
+        return {**answer, "items": dump(api.Report, answer["items"], many=True)}
 
     @command
     def get_settings(self, caller):

@@ -11,6 +11,7 @@ from identity.adapters import repository
 from identity.adapters.orm import Employee, Partner
 from identity.domain import employees as rules
 from identity.usecases import views
+from identity.usecases.access import access_changed
 from identity.usecases.passwords import email_key
 
 EMPLOYEE_CREATED = "employee_created"
@@ -103,6 +104,7 @@ def update_employee(uow, now, caller, employee_id, data):
             setattr(employee, key, value)
         if changed:
             employee.version += 1
+            access_changed(uow, employee.id, now)  # first: the one the gateways act on at once
         if deactivating:
             repository.delete_sessions(uow.session, employee.id)
             uow.emit(EMPLOYEE_DEACTIVATED, _event(employee, now))
@@ -120,6 +122,7 @@ def delete_employee(uow, now, caller, employee_id):
             raise Conflict(reason)
         removed = {**_event(employee, now), "version": employee.version + 1, "active": False}
         uow.session.delete(employee)
+        access_changed(uow, employee.id, now)
         uow.emit(EMPLOYEE_REMOVED, removed)
         uow.commit()
 

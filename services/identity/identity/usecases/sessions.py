@@ -9,6 +9,7 @@ from identity.adapters import repository
 from identity.adapters.orm import Challenge, Employee, LoginFailure, Session, TrustedDevice
 from identity.domain import credentials, lockout
 from identity.usecases import views
+from identity.usecases.access import access_changed
 from identity.usecases.passwords import check_password, email_key
 from identity.usecases.second_factor import spend_code
 
@@ -107,7 +108,8 @@ def verify(uow, now, data, user_agent=None):
 
 
 def authenticate(uow, now, token):
-    """Who holds this token: the employee as `GET /v1/me` shows them, plus the session id."""
+    """Who holds this token: the employee as `GET /v1/me` shows them, plus the session's id and end
+    (seconds since the epoch: a gateway remembers the answer no longer than the session lasts)."""
     if not token:
         raise Unauthenticated()
     with uow:
@@ -115,14 +117,15 @@ def authenticate(uow, now, token):
         if found is None:
             raise Unauthenticated()
         session, employee = found
-        return {**views.me(employee), "session_id": session.id}
+        return {**views.me(employee), "session_id": session.id, "session_expires_at": session.expires_at.timestamp()}
 
 
-def sign_out(uow, caller):
+def sign_out(uow, now, caller):
     with uow:
         row = uow.session.get(Session, caller["session_id"])
         if row is not None:
             uow.session.delete(row)
+        access_changed(uow, caller["employee_id"], now)
         uow.commit()
 
 
@@ -139,4 +142,5 @@ def change_password(uow, hasher, now, caller, data):
         employee.password_hash = new_hash
         repository.delete_sessions(uow.session, employee.id, keep_session_id=caller["session_id"])
         repository.delete_devices(uow.session, employee.id)
+        access_changed(uow, employee.id, now)
         uow.commit()

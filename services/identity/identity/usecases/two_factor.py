@@ -1,4 +1,6 @@
 """Setting up, confirming and disabling two-step verification; the trusted devices it remembers."""
+import io
+
 import segno
 
 from portal_common.errors import Conflict, InvalidCode, NotFound
@@ -9,6 +11,7 @@ from identity.adapters import repository
 from identity.adapters.orm import Employee, RecoveryCode, TrustedDevice
 from identity.domain import credentials, totp
 from identity.usecases import views
+from identity.usecases.access import access_changed
 from identity.usecases.passwords import check_password
 from identity.usecases.second_factor import spend_code
 
@@ -24,8 +27,16 @@ def set_up(uow, caller):
         employee.totp_pending_secret = secret
         uow.commit()
         uri = totp.provisioning_uri(secret, employee.email)
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=QR_SCALE)
+    qr_svg = _standalone_svg(segno.make(uri, error="m"))
     return {"secret": secret, "otpauth_uri": uri, "qr_svg": qr_svg}
+
+
+def _standalone_svg(qr):
+    """The QR code as an SVG document that shows on its own (an <img> source, a file), not only
+    inlined in HTML: with its namespace."""
+    out = io.BytesIO()
+    qr.save(out, kind="svg", xmldecl=False, scale=QR_SCALE)
+    return out.getvalue().decode()
 
 
 def confirm(uow, now, caller, data):
@@ -47,6 +58,7 @@ def confirm(uow, now, caller, data):
             RecoveryCode(id=new_id(), employee_id=employee.id, code_hash=credentials.recovery_code_digest(code))
             for code in codes
         )
+        access_changed(uow, employee.id, now)
         uow.commit()
     return {"recovery_codes": codes}
 
@@ -66,6 +78,7 @@ def disable(uow, hasher, now, caller, data):
         employee.totp_last_step = None
         repository.delete_recovery_codes(uow.session, employee.id)
         repository.delete_devices(uow.session, employee.id)
+        access_changed(uow, employee.id, now)
         uow.commit()
 
 

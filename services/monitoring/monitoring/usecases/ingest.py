@@ -1,4 +1,8 @@
 """Agents' backup reports: who an agent key belongs to, and storing a report exactly once."""
+import logging
+
+from sqlalchemy import select
+
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredComputer, Report
 from monitoring.domain import states
@@ -14,29 +18,74 @@ def agent_identity(uow, key_hash):
         return {"computer_id": computer.id, "partner_id": computer.partner_id, "account_id": computer.account_id}
 
 
+log = logging.getLogger(__name__)
+REPORT_FIELDS = ("id", "computer_id", "started_at", "finished_at", "status", "bytes_selected", "bytes_backed_up",
+                 "files", "error", "received_at")
+
+
 def store_report(uow, now, report):
-    """Idempotent: delivery is at least once, the report's id (given at the gateway) makes it once."""
+    """Idempotent: delivery is at least once, the report's id (given at the gateway) makes it once.
+    True when stored now, False when it was already."""
+    return store_reports(uow, now, [report])[0]
+
+
+def store_reports(uow, now, reports):
+    """Several reports in one transaction (what arrived together), each stored once: one outcome per
+    report, True, False (stored before) or the error that keeps it out. When the transaction fails,
+    each report is tried alone, so one report that cannot be stored keeps no other out."""
+    try:
+        return _store_together(uow, now, reports)
+    except Exception:  # noqa: BLE001 - sorted out report by report below
+        if len(reports) == 1:
+            raise
+        log.warning("a batch of %d reports failed together: storing them one by one", len(reports), exc_info=True)
+    outcomes = []
+    for report in reports:
+        try:
+            outcomes.append(_store_together(uow, now, [report])[0])
+        except Exception as exc:  # noqa: BLE001 - this report's worker decides what it means
+            outcomes.append(exc)
+    return outcomes
+
+
+def _store_together(uow, now, reports):
     with uow:
-        if uow.session.get(Report, report["id"]) is not None:
-            return False
-        # Locked: reports of one computer handled at once must not overwrite each other's latest.
-        computer = uow.session.get(MonitoredComputer, report["computer_id"], with_for_update=True)
-        if computer is None:
-            raise LookupError(f"report {report['id']} for computer {report['computer_id']} not in the replica")
-        row = Report(**{key: report[key] for key in (
-            "id", "computer_id", "started_at", "finished_at", "status", "bytes_selected", "bytes_backed_up",
-            "files", "error", "received_at")})
-        uow.session.add(row)
-        changed = False
-        if states.newer(row.finished_at, computer.last_backup_at):
-            computer.last_backup_at, computer.last_status = row.finished_at, row.status
-        if row.status == "success" and states.newer(row.finished_at, computer.last_success_at):
-            changed = computer.bytes_backed_up != row.bytes_backed_up or computer.last_success_at is None
-            computer.last_success_at, computer.bytes_backed_up = row.finished_at, row.bytes_backed_up
-        threshold = repository.threshold(uow.session, computer.partner_id)
-        new_state = states.state(computer.last_success_at, computer.created_at, now, threshold)
-        changed = set_state(uow, computer, new_state, now) or changed
-        if changed:
-            account_changed(uow, computer.account_id, now)
+        ids = {report["id"] for report in reports}
+        known = set(uow.session.scalars(select(Report.id).where(Report.id.in_(ids))))
+        # Locked, in a fixed order: reports of one computer stored at once must not overwrite each
+        # other's latest, and two batches must not wait for each other's computers.
+        wanted = sorted({report["computer_id"] for report in reports})
+        computers = {computer.id: computer for computer in uow.session.scalars(
+            select(MonitoredComputer).where(MonitoredComputer.id.in_(wanted))
+            .order_by(MonitoredComputer.id).with_for_update())}
+        thresholds, changed_accounts, outcomes = {}, set(), []
+        for report in reports:
+            if report["id"] in known:
+                outcomes.append(False)
+                continue
+            computer = computers.get(report["computer_id"])
+            if computer is None:
+                raise LookupError(f"report {report['id']} for computer {report['computer_id']} not in the replica")
+            known.add(report["id"])
+            if _apply(uow, now, computer, Report(**{key: report[key] for key in REPORT_FIELDS}), thresholds):
+                changed_accounts.add(computer.account_id)
+            outcomes.append(True)
+        for account_id in sorted(changed_accounts):
+            account_changed(uow, account_id, now)
         uow.commit()
-        return True
+        return outcomes
+
+
+def _apply(uow, now, computer, row, thresholds):
+    """Store the report and move the computer's latest; whether the account's totals changed."""
+    uow.session.add(row)
+    changed = False
+    if states.newer(row.finished_at, computer.last_backup_at):
+        computer.last_backup_at, computer.last_status = row.finished_at, row.status
+    if row.status == "success" and states.newer(row.finished_at, computer.last_success_at):
+        changed = computer.bytes_backed_up != row.bytes_backed_up or computer.last_success_at is None
+        computer.last_success_at, computer.bytes_backed_up = row.finished_at, row.bytes_backed_up
+    if computer.partner_id not in thresholds:
+        thresholds[computer.partner_id] = repository.threshold(uow.session, computer.partner_id)
+    new_state = states.state(computer.last_success_at, computer.created_at, now, thresholds[computer.partner_id])
+    return set_state(uow, computer, new_state, now) or changed

@@ -1,0 +1,24 @@
+"""How big a benchmark run is. `tiny` only proves `make bench` works (the suite runs it)."""
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Size:
+    runs: int  # each figure is the median of this many runs
+    seconds: int  # of load per run
+    concurrency: tuple  # the connection counts every HTTP figure is taken at
+    accounts: int  # the loaded partner's customer accounts (each on a trial)
+    computers_per_account: int  # a trial has one seat
+    rpc_calls: int  # sequential raw RPC calls
+    scale_accounts: int  # seeded straight into the databases
+    scale_computers: int
+    scale_partner_computers: int
+    employees: int  # signing in, for scaling identity out
+
+
+SIZES = {
+    "full": Size(runs=3, seconds=5, concurrency=(16, 64), accounts=50, computers_per_account=1, rpc_calls=1000,
+                 scale_accounts=10_000, scale_computers=1_000_000, scale_partner_computers=10_000, employees=32),
+    "tiny": Size(runs=1, seconds=1, concurrency=(4,), accounts=2, computers_per_account=1, rpc_calls=20,
+                 scale_accounts=20, scale_computers=400, scale_partner_computers=100, employees=2),
+}

@@ -1,0 +1,102 @@
+"""The system as `make run` starts it (one process per service and the gateway), but on its own
+vhost, ports and databases, so a benchmark never touches a running system's data."""
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+import requests
+
+from scripts import run
+from tests.harness import Vhost, free_port
+
+BIN = pathlib.Path(sys.executable).parent
+STARTUP_SECONDS = 60
+
+
+class Stack:
+    def __init__(self, data_dir, db_uris=None, env=None):
+        self.data_dir = pathlib.Path(data_dir)
+        self.db_uris = {name: (db_uris or {}).get(name) or f"sqlite:///{self.data_dir / (name + '.db')}"
+                        for name, (_, _, has_db) in run.PROCESSES.items() if has_db}
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.extra_env = env or {}
+        self.processes = []
+        self._vhost = Vhost()
+
+    def __enter__(self):
+        self.amqp_uri = self._vhost.__enter__()
+        self.env = {
+            **os.environ,
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+            "AMQP_URI": self.amqp_uri,
+            "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
+            "LOG_LEVEL": "WARNING",
+            "BENCH_ROUTES": "true",
+            **{f"{name.upper()}_DB_URI": uri for name, uri in self.db_uris.items()},
+            **self.extra_env,
+        }
+        try:
+            for name, (folder, _, has_db) in run.PROCESSES.items():
+                if has_db:
+                    subprocess.run([BIN / "python", "-m", "portal_common.migrate", folder, self.db_uris[name]],
+                                   cwd=run.ROOT, env=self.env, check=True, capture_output=True)
+            for name in run.PROCESSES:
+                self.start(name)
+            self.wait_healthy()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def start(self, name):
+        """One more instance of `name` (a second one competes for the same queue)."""
+        log = open(self.data_dir / f"{name}-{len(self.processes)}.log", "w")
+        process = subprocess.Popen(run.nameko_command(name), cwd=run.ROOT, env=self.env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process.name = name
+        self.processes.append(process)
+        return process
+
+    def cpu_seconds(self):
+        """CPU time so far of each process of the stack, and of the broker (the whole node)."""
+        used = {}
+        for process in self.processes:
+            used[process.name] = used.get(process.name, 0) + _cpu_seconds(process.pid)
+        broker = subprocess.run(["pgrep", "-f", "beam.smp"], capture_output=True, text=True).stdout.split()
+        used["RabbitMQ"] = sum(_cpu_seconds(int(pid)) for pid in broker)
+        return used
+
+    def wait_healthy(self):
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if any(process.poll() is not None for process in self.processes):
+                raise RuntimeError(f"a process of the stack died: see the logs in {self.data_dir}")
+            try:
+                if requests.get(self.base_url + "/health", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"the stack did not become healthy in {STARTUP_SECONDS} s: see {self.data_dir}")
+
+    def stop_instance(self, process):
+        run.stop({"instance": process})
+        self.processes.remove(process)
+
+    def __exit__(self, *exc_info):
+        run.stop(dict(enumerate(self.processes)))
+        self.processes = []
+        self._vhost.__exit__(None, None, None)
+
+
+def _cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

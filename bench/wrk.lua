@@ -1,0 +1,75 @@
+-- wrk script for `make bench`: the request comes from the environment, the answer is one JSON line.
+--   BENCH_METHOD, BENCH_BODY (JSON), BENCH_AUTH (an Authorization header), BENCH_AUTHS (several,
+--   separated by "|", taken in turn: one per agent, so reports spread over many computers),
+--   BENCH_BODIES (several JSON bodies, one per line, taken in turn: one per employee signing in),
+--   BENCH_IDS_FILE (where to write the "id" of every 202 answer, one per line).
+local method = os.getenv("BENCH_METHOD") or "GET"
+local body = os.getenv("BENCH_BODY")
+local auth = os.getenv("BENCH_AUTH")
+local auths = {}
+for value in string.gmatch(os.getenv("BENCH_AUTHS") or "", "[^|]+") do table.insert(auths, value) end
+local bodies = {}
+for value in string.gmatch(os.getenv("BENCH_BODIES") or "", "[^\n]+") do table.insert(bodies, value) end
+
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+local ids_file = os.getenv("BENCH_IDS_FILE") or ""
+
+function init(args)
+  statuses = {}
+  ids = {}
+  turn = id
+  wrk.method = method
+  if body and body ~= "" then
+    wrk.body = body
+    wrk.headers["Content-Type"] = "application/json"
+  end
+  if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
+end
+
+if #auths > 0 or #bodies > 0 then
+  function request()
+    turn = turn + 1
+    if #auths > 0 then wrk.headers["Authorization"] = auths[(turn % #auths) + 1] end
+    if #bodies > 0 then
+      wrk.headers["Content-Type"] = "application/json"
+      return wrk.format(nil, nil, nil, bodies[(turn % #bodies) + 1])
+    end
+    return wrk.format()
+  end
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+  if status == 202 and ids_file ~= "" then
+    local id = string.match(body, '"id": *"([^"]+)"')
+    if id then table.insert(ids, id) end
+  end
+end
+
+function done(summary, latency, requests)
+  if ids_file ~= "" then
+    local file = io.open(ids_file, "w")
+    for _, thread in ipairs(threads) do
+      for _, id in ipairs(thread:get("ids")) do file:write(id, "\n") end
+    end
+    file:close()
+  end
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      merged[status] = (merged[status] or 0) + count
+    end
+  end
+  local parts = {}
+  for status, count in pairs(merged) do table.insert(parts, string.format('"%d": %d', status, count)) end
+  local errors = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "errors": %d, "statuses": {%s}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    errors.connect + errors.read + errors.write + errors.timeout, table.concat(parts, ", ")))
+end

@@ -1,0 +1,117 @@
+"""Reports are confirmed by the broker in batches, with the guarantees of one-by-one publishing."""
+import socket
+import time
+import urllib.parse
+
+import eventlet
+import pytest
+from kombu import Connection, Exchange, Queue
+
+from portal_common.errors import ServiceUnavailable
+
+from gateway.report_publisher import BATCH_MAX, BatchPublisher
+
+EXCHANGE = "gateway.events"
+KEY = "agent_report_received"
+
+
+@pytest.fixture
+def publisher(rabbit_config):
+    publisher = BatchPublisher(rabbit_config["AMQP_URI"], EXCHANGE, timeout=5)
+    runner = eventlet.spawn(publisher.run)
+    yield publisher
+    runner.kill()
+    publisher.close()
+
+
+@pytest.fixture
+def monitoring_queue(rabbit_config):
+    """A durable queue bound as monitoring's is; answers a function reading what it holds."""
+    queue = Queue("reports-under-test", Exchange(EXCHANGE, "topic", durable=True), routing_key=KEY, durable=True)
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue(connection.default_channel).declare()
+
+    def held():
+        with Connection(rabbit_config["AMQP_URI"]) as connection:
+            return queue(connection.default_channel).queue_declare(passive=True).message_count
+
+    return held
+
+
+def test_a_report_no_queue_takes_is_refused(publisher):
+    with pytest.raises(ServiceUnavailable):
+        publisher.publish(KEY, {"id": "r1"})
+
+
+def test_concurrent_reports_are_all_confirmed_and_held(publisher, monitoring_queue):
+    count = BATCH_MAX * 2 + 17
+    pool = eventlet.GreenPool(count)
+    errors = list(pool.imap(lambda n: publisher.publish(KEY, {"id": f"r{n}"}), range(count)))
+    assert errors == [None] * count
+    assert monitoring_queue() == count
+
+
+def test_a_dead_connection_is_replaced_and_the_batch_sent_again(publisher, monitoring_queue):
+    publisher.publish(KEY, {"id": "before"})
+    publisher._connection.connection.sock.close()  # the broker went away under the publisher
+    publisher.publish(KEY, {"id": "after"})
+    assert monitoring_queue() == 2
+
+
+class FreezingProxy:
+    """A TCP proxy to the broker that can stop passing bytes: a broker blocked by an alarm, or a
+    half-open link."""
+
+    def __init__(self, amqp_uri):
+        parts = urllib.parse.urlparse(amqp_uri)
+        self.broker = (parts.hostname, parts.port or 5672)
+        self.frozen = False
+        self.listener = eventlet.listen(("127.0.0.1", 0))
+        self.uri = parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:"
+                                         f"{self.listener.getsockname()[1]}").geturl()
+        self.server = eventlet.spawn(self._serve)
+
+    def _serve(self):
+        while True:
+            client, _ = self.listener.accept()
+            upstream = socket.create_connection(self.broker)
+            eventlet.spawn(self._pump, client, upstream)
+            eventlet.spawn(self._pump, upstream, client)
+
+    def _pump(self, source, target):
+        try:
+            while data := source.recv(65536):
+                while self.frozen:
+                    eventlet.sleep(0.02)
+                target.sendall(data)
+        except OSError:
+            pass
+
+    def close(self):
+        self.server.kill()
+        self.listener.close()
+
+
+def test_a_broker_that_stops_answering_costs_a_503_at_the_deadline_never_a_hang(rabbit_config, monitoring_queue):
+    proxy = FreezingProxy(rabbit_config["AMQP_URI"])
+    publisher = BatchPublisher(proxy.uri, EXCHANGE, timeout=1)
+    runner = eventlet.spawn(publisher.run)
+    try:
+        publisher.publish(KEY, {"id": "before"})
+        proxy.frozen = True
+        started = time.monotonic()
+        with eventlet.Timeout(5), pytest.raises(ServiceUnavailable):  # fails, rather than hangs, if it waits
+            publisher.publish(KEY, {"id": "during"})
+        assert time.monotonic() - started < 1.5
+        proxy.frozen = False
+        with eventlet.Timeout(10):  # the flusher is not stuck: later reports go through again
+            while True:
+                try:
+                    publisher.publish(KEY, {"id": "after"})
+                    break
+                except ServiceUnavailable:
+                    eventlet.sleep(0.1)
+    finally:
+        runner.kill()
+        publisher.close()
+        proxy.close()
