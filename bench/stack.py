@@ -62,12 +62,14 @@ class Stack:
         return process
 
     def cpu_seconds(self):
-        """CPU time so far of each process of the stack, and of the broker (the whole node)."""
+        """CPU time so far of each process of the stack, and of the servers it uses (the whole
+        RabbitMQ node, every PostgreSQL process: on a shared machine, others' work counts too)."""
         used = {}
         for process in self.processes:
             used[process.name] = used.get(process.name, 0) + _cpu_seconds(process.pid)
-        broker = subprocess.run(["pgrep", "-f", "beam.smp"], capture_output=True, text=True).stdout.split()
-        used["RabbitMQ"] = sum(_cpu_seconds(int(pid)) for pid in broker)
+        for server, pattern in (("RabbitMQ", "beam.smp"), ("PostgreSQL", "^postgres")):
+            pids = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+            used[server] = sum(_cpu_seconds(int(pid)) for pid in pids)
         return used
 
     def wait_healthy(self):
