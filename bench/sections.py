@@ -279,7 +279,7 @@ def scale_on(engine_name, size, folder, db_uris, results):
 
 
 def scale_out(size, data_dir, results):
-    """Identity's sign-in, bounded by password hashing: one instance, then two on one queue."""
+    """One instance of a service, then two on one queue (sharing PostgreSQL when there is one)."""
     folder = data_dir / "scale-out"
     folder.mkdir()
     if postgres_reachable():

@@ -99,7 +99,7 @@ class ApiEntrypoint(HttpRequestHandler):
     def __init__(
         self, method, url, *, permission=None, summary="", body=None, query=None,
         responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, agent=False,
-        raw_body=(), raw_response=(), documented=True, enabled_by=None, **kwargs
+        raw_body=(), raw_response=(), enabled_by=None, **kwargs
     ):
         self.permission = permission
         self.summary = summary
@@ -113,8 +113,9 @@ class ApiEntrypoint(HttpRequestHandler):
         self.raw_body = raw_body  # content types of a body that is not JSON (a logo)
         self.raw_response = raw_response
         self.idempotent = idempotent  # True (a key is required), or when one is, in words
-        self.documented = documented  # False: not part of the JSON API, left out of /openapi.json
-        self.enabled_by = enabled_by  # a config key: the route exists only when it is true
+        # A config key: the route exists only when it is true. Such a route (a benchmark's) is not
+        # part of the API, and not in /openapi.json.
+        self.enabled_by = enabled_by
         super().__init__(method, url, expected_exceptions=(PortalError, HTTPException), **kwargs)
 
     def setup(self):

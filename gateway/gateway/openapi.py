@@ -28,10 +28,10 @@ ERROR_TEXT = {
 
 
 def routes(service_cls):
-    """Every documented `@api` entrypoint of the service class (the JSON API), with its method name."""
+    """Every `@api` entrypoint of the JSON API (not those behind a setting), with its method name."""
     for name in sorted(dir(service_cls)):
         for entrypoint in getattr(getattr(service_cls, name), "nameko_entrypoints", ()):
-            if isinstance(entrypoint, ApiEntrypoint) and entrypoint.documented:
+            if isinstance(entrypoint, ApiEntrypoint) and entrypoint.enabled_by is None:
                 yield name, entrypoint
 
 

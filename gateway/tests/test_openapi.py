@@ -36,3 +36,7 @@ def test_it_is_openapi_3():
     document = openapi_document()
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "Partner Portal"
+
+
+def test_a_route_behind_a_setting_is_not_part_of_the_api():
+    assert "/bench/rpc" not in openapi_document()["paths"]

@@ -154,6 +154,7 @@ def test_openapi_describes_bodies_answers_and_errors(client):
 @pytest.mark.parametrize("method, path", [
     ("GET", "/v1/nope"),
     ("GET", "/index.html"),  # `/` itself is the web portal (gateway.routes.web)
+    ("GET", "/bench/rpc"),  # exists only with BENCH_ROUTES (make bench)
     ("POST", "/v1/sessions/nope"),
     ("GET", "/v2/me"),
     ("DELETE", "/v1/employees"),

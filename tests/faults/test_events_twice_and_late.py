@@ -27,7 +27,7 @@ SOURCES = ("identity", "accounts", "billing", "monitoring", "gateway")
 # README's table of events: every one of them is published by the flow below.
 DOCUMENTED = {
     ("identity", "partner_signed_up"), ("identity", "employee_created"), ("identity", "employee_updated"),
-    ("identity", "employee_deactivated"), ("identity", "employee_removed"),
+    ("identity", "employee_deactivated"), ("identity", "employee_removed"), ("identity", "access_changed"),
     ("accounts", "account_created"), ("accounts", "account_released"),
     ("accounts", "computer_added"), ("accounts", "computer_removed"),
     ("billing", "subscription_changed"),

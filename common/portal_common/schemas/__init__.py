@@ -28,15 +28,14 @@ def _unstorable_fields(data, path=""):
 _instances = {}
 
 
-def _instance(schema, many=False):
+def _instance(schema):
     """One instance per schema class: making one deep-copies every field, which cost more than the
     loading itself on hot paths. Instances hold no per-call state."""
     if not isinstance(schema, type):
         return schema
-    key = (schema, many)
-    found = _instances.get(key)
+    found = _instances.get(schema)
     if found is None:
-        found = _instances[key] = schema(many=many)
+        found = _instances[schema] = schema()
     return found
 
 
@@ -57,4 +56,4 @@ def load(schema, data):
 
 
 def dump(schema, obj, many=False):
-    return _instance(schema, many).dump(obj)
+    return _instance(schema).dump(obj, many=many)

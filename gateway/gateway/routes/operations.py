@@ -35,7 +35,7 @@ class OperationsRoutes:
         except (eventlet.Timeout, Exception):  # one dead service must not fail the whole answer
             return "unavailable"
 
-    @api("GET", "/bench/rpc", tag="operations", documented=False, enabled_by="BENCH_ROUTES",
+    @api("GET", "/bench/rpc", tag="operations", enabled_by="BENCH_ROUTES",
          summary="One trivial round trip to identity: the ceiling of any route that needs one hop.")
     def bench_rpc(self, request):
         return json_response(200, {"status": self.identity.ping()})

@@ -23,12 +23,6 @@ REPORT_FIELDS = ("id", "computer_id", "started_at", "finished_at", "status", "by
                  "files", "error", "received_at")
 
 
-def store_report(uow, now, report):
-    """Idempotent: delivery is at least once, the report's id (given at the gateway) makes it once.
-    True when stored now, False when it was already."""
-    return store_reports(uow, now, [report])[0]
-
-
 def store_reports(uow, now, reports):
     """Several reports in one transaction (what arrived together), each stored once: one outcome per
     report, True, False (stored before) or the error that keeps it out. When the transaction fails,
