@@ -3,9 +3,11 @@ table definitions): `computers` computers across `accounts` accounts, 100 accoun
 partner under test gets `partner_computers` of them."""
 import datetime as dt
 import secrets
+import types
 
 from sqlalchemy import insert, text
 
+from accounts.adapters.listing import listed_json
 from accounts.adapters.orm import Account, Computer
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer
 from portal_common.db import make_engine
@@ -45,12 +47,13 @@ def seed(accounts_uri, monitoring_uri, partner_id, accounts, computers, partner_
     for number, (owner, count) in enumerate(plan(partner_id, accounts, computers, partner_computers)):
         account_id = new_id()
         stopped = (count + NOT_BACKING_UP_EVERY - 1) // NOT_BACKING_UP_EVERY
-        rows["accounts"].append(dict(
+        account = dict(
             id=account_id, partner_id=owner, name=f"Customer {number:06d}", contact_email=f"it{number}@example.com",
             administered=True, created_at=now, released_at=None, version=1, computers=count, servers=0,
             billing_version=1, status="active", product="safe", plan="basic", expires_at=now + dt.timedelta(days=365),
             seats=count, server_seats=0, backup_version=1, bytes_backed_up=count * 10**9,
-            computers_not_backing_up=stopped))
+            computers_not_backing_up=stopped)
+        rows["accounts"].append({**account, "listed": listed_json(types.SimpleNamespace(**account))})
         rows["monitored_accounts"].append(dict(id=account_id, partner_id=owner, name=f"Customer {number:06d}",
                                                administered=True, released=False, version=1, summary_version=1))
         for index in range(count):

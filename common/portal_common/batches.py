@@ -27,8 +27,10 @@ class Batches:
             return outcome
         raise self.late()
 
-    def run(self):
-        """The one green thread that deals with the batches, for as long as the process runs."""
+    def run(self, handle=None):
+        """A green thread that deals with the batches, for as long as the process runs. Several
+        may run, each with its own `handle` (a connection of its own, say), taking turns."""
+        handle = handle or self.handle
         while True:
             batch = [self.waiting.get()]
             if self.linger:
@@ -39,7 +41,7 @@ class Batches:
                 except Empty:
                     break
             try:
-                outcomes = self.handle([item for item, _ in batch])
+                outcomes = handle([item for item, _ in batch])
             except Exception as exc:  # noqa: BLE001 - every item of the batch learns of it
                 outcomes = [exc] * len(batch)
             for (_, done), outcome in zip(batch, outcomes):

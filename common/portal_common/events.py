@@ -3,12 +3,12 @@ version (consumers keep only a newer version)."""
 import logging
 
 from portal_common.ids import new_id
-from portal_common.schemas.fields import UtcDateTime
+from portal_common.schemas.fields import utc_text
 
 
 def iso(when):
     """A time as events (and the contract) write it: `2026-11-26T04:23:31Z`."""
-    return UtcDateTime()._serialize(when, None, None)
+    return None if when is None else utc_text(when)
 
 
 def envelope(entity_id, version, occurred_at, **data):

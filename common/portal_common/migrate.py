@@ -16,6 +16,7 @@ import tempfile
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import event
 
 from portal_common.db import make_engine
 
@@ -51,16 +52,27 @@ def new_revision(service_dir, message):
 def run_migrations(context, metadata):
     url = context.config.get_main_option("sqlalchemy.url")
     engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        event.listen(engine, "connect", _sqlite_for_migrations)
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=metadata,
-            render_as_batch=engine.dialect.name == "sqlite",
-            compare_type=True,
-        )
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=sqlite,
+                          transactional_ddl=True, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise RuntimeError("the migration would leave rows that refer to missing ones: rolled back")
     engine.dispose()
+
+
+def _sqlite_for_migrations(dbapi_connection, _record):
+    """The whole upgrade in one transaction (the driver would commit each DDL statement on its own),
+    with foreign keys off: SQLite alters a column by copying its table to a new one, and a table
+    others refer to cannot be dropped while they are enforced. SQLite's own procedure: off,
+    rebuild, check every reference, commit."""
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
 
 
 if __name__ == "__main__":

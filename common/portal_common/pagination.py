@@ -29,7 +29,11 @@ def paginate(session, stmt, id_column, limit, cursor, scalars=True):
         stmt = stmt.where(id_column > decode_cursor(cursor))
     stmt = stmt.order_by(id_column).limit(limit + 1)
     rows = session.scalars(stmt).all() if scalars else session.execute(stmt).all()
-    last = (rows[limit - 1] if scalars else rows[limit - 1][0]) if len(rows) > limit else None
-    next_cursor = encode_cursor(getattr(last, id_column.key)) if last is not None else None
-    return rows[:limit], next_cursor
+    return one_page(rows, limit, lambda row: getattr(row if scalars else row[0], id_column.key))
 
+
+def one_page(rows, limit, id_of):
+    """Rows fetched with one more than `limit`: the page, and the cursor to the next (None on the last)."""
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], encode_cursor(id_of(rows[limit - 1]))

@@ -14,7 +14,6 @@ from portal_common.errors import Unauthenticated
 
 KEY_CACHE_SECONDS = 300
 KEY_CACHE_SIZE = 100_000
-AGENT_REPORT_RECEIVED = "agent_report_received"
 
 
 def agent_key(request):

@@ -5,6 +5,7 @@ schemas of its body, query and answers, and the errors it may give.
 """
 import io
 import json
+import re
 from http import HTTPStatus
 
 from nameko.web.handlers import HttpRequestHandler
@@ -19,6 +20,7 @@ from portal_common.schemas import unstorable
 from gateway.errors import error_response
 
 JSON_BODY_LIMIT = 64 * 1024
+URL_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # werkzeug's <converter:name> or <name>
 JSON_TYPES = ("application/json",)
 CHUNK_READ = 16 * 1024
 
@@ -122,6 +124,12 @@ class ApiEntrypoint(HttpRequestHandler):
         if self.enabled_by and not _truthy(self.container.config.get(self.enabled_by)):
             return  # never registered: the URL answers 404 like any unknown one
         super().setup()
+        # A route is always called with the request and its URL's parts: its signature is checked
+        # once, here, rather than by nameko on every request (with `inspect`: a few % of the CPU).
+        super().check_signature((None,), dict.fromkeys(URL_ARGUMENT.findall(self.url)))
+
+    def check_signature(self, args, kwargs):
+        pass  # checked once in setup
 
     def stop(self):
         if self.enabled_by and not _truthy(self.container.config.get(self.enabled_by)):

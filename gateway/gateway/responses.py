@@ -6,8 +6,12 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-st
 
 
 def json_response(status, body, headers=None):
-    payload = "" if body is None else json.dumps(body, separators=(",", ":"))
-    response = Response(payload, status=status, mimetype="application/json" if body is not None else None)
+    return json_text_response(status, None if body is None else json.dumps(body, separators=(",", ":")), headers)
+
+
+def json_text_response(status, text, headers=None):
+    """A body already encoded as JSON (a service's answer kept ready as text), sent as it is."""
+    response = Response(text or "", status=status, mimetype="application/json" if text is not None else None)
     response.headers.update(SECURITY_HEADERS)
     if headers:
         response.headers.update(headers)

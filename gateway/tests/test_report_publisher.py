@@ -1,4 +1,6 @@
-"""Reports are confirmed by the broker in batches, with the guarantees of one-by-one publishing."""
+"""Reports are confirmed by the broker in batches (one message each), with the guarantees of one-by-one
+publishing."""
+import json
 import socket
 import time
 import urllib.parse
@@ -9,15 +11,15 @@ from kombu import Connection, Exchange, Queue
 
 from portal_common.errors import ServiceUnavailable
 
-from gateway.report_publisher import BATCH_MAX, BatchPublisher
+from gateway.report_publisher import AGENT_REPORTS_RECEIVED, BATCH_MAX, BatchPublisher
 
 EXCHANGE = "gateway.events"
-KEY = "agent_report_received"
+KEY = AGENT_REPORTS_RECEIVED
 
 
 @pytest.fixture
 def publisher(rabbit_config):
-    publisher = BatchPublisher(rabbit_config["AMQP_URI"], EXCHANGE, timeout=5)
+    publisher = BatchPublisher(rabbit_config["AMQP_URI"], EXCHANGE, KEY, timeout=5)
     runner = eventlet.spawn(publisher.run)
     yield publisher
     runner.kill()
@@ -26,36 +28,46 @@ def publisher(rabbit_config):
 
 @pytest.fixture
 def monitoring_queue(rabbit_config):
-    """A durable queue bound as monitoring's is; answers a function reading what it holds."""
+    """A durable queue bound as monitoring's is; answers a function taking the ids of the reports in
+    its messages, and how many messages held them."""
     queue = Queue("reports-under-test", Exchange(EXCHANGE, "topic", durable=True), routing_key=KEY, durable=True)
     with Connection(rabbit_config["AMQP_URI"]) as connection:
         queue(connection.default_channel).declare()
 
-    def held():
+    def taken():
+        ids, messages = [], 0
         with Connection(rabbit_config["AMQP_URI"]) as connection:
-            return queue(connection.default_channel).queue_declare(passive=True).message_count
+            bound = queue(connection.default_channel)
+            while (message := bound.get(no_ack=True)) is not None:
+                messages += 1
+                ids.extend(report["id"] for report in json.loads(message.body)["reports"])
+        return ids, messages
 
-    return held
+    return taken
 
 
 def test_a_report_no_queue_takes_is_refused(publisher):
     with pytest.raises(ServiceUnavailable):
-        publisher.publish(KEY, {"id": "r1"})
+        publisher.publish({"id": "r1"})
 
 
 def test_concurrent_reports_are_all_confirmed_and_held(publisher, monitoring_queue):
     count = BATCH_MAX * 2 + 17
     pool = eventlet.GreenPool(count)
-    errors = list(pool.imap(lambda n: publisher.publish(KEY, {"id": f"r{n}"}), range(count)))
+    errors = list(pool.imap(lambda n: publisher.publish({"id": f"r{n}"}), range(count)))
     assert errors == [None] * count
-    assert monitoring_queue() == count
+    ids, messages = monitoring_queue()
+    assert sorted(ids) == sorted(f"r{n}" for n in range(count))
+    assert count / BATCH_MAX <= messages < count  # batched, none bigger than BATCH_MAX
 
 
 def test_a_dead_connection_is_replaced_and_the_batch_sent_again(publisher, monitoring_queue):
-    publisher.publish(KEY, {"id": "before"})
-    publisher._connection.connection.sock.close()  # the broker went away under the publisher
-    publisher.publish(KEY, {"id": "after"})
-    assert monitoring_queue() == 2
+    publisher.publish({"id": "before"})
+    for lane in publisher.lanes:  # the broker went away under the publisher
+        if lane._connection is not None:
+            lane._connection.connection.sock.close()
+    publisher.publish({"id": "after"})
+    assert monitoring_queue() == (["before", "after"], 2)
 
 
 class FreezingProxy:
@@ -94,20 +106,20 @@ class FreezingProxy:
 
 def test_a_broker_that_stops_answering_costs_a_503_at_the_deadline_never_a_hang(rabbit_config, monitoring_queue):
     proxy = FreezingProxy(rabbit_config["AMQP_URI"])
-    publisher = BatchPublisher(proxy.uri, EXCHANGE, timeout=1)
+    publisher = BatchPublisher(proxy.uri, EXCHANGE, KEY, timeout=1)
     runner = eventlet.spawn(publisher.run)
     try:
-        publisher.publish(KEY, {"id": "before"})
+        publisher.publish({"id": "before"})
         proxy.frozen = True
         started = time.monotonic()
         with eventlet.Timeout(5), pytest.raises(ServiceUnavailable):  # fails, rather than hangs, if it waits
-            publisher.publish(KEY, {"id": "during"})
+            publisher.publish({"id": "during"})
         assert time.monotonic() - started < 1.5
         proxy.frozen = False
         with eventlet.Timeout(10):  # the flusher is not stuck: later reports go through again
             while True:
                 try:
-                    publisher.publish(KEY, {"id": "after"})
+                    publisher.publish({"id": "after"})
                     break
                 except ServiceUnavailable:
                     eventlet.sleep(0.1)

@@ -32,7 +32,7 @@ DOCUMENTED = {
     ("accounts", "computer_added"), ("accounts", "computer_removed"),
     ("billing", "subscription_changed"),
     ("monitoring", "account_backup_changed"), ("monitoring", "computer_status_changed"),
-    ("gateway", "agent_report_received"),
+    ("gateway", "agent_reports_received"),
 }
 
 

@@ -7,13 +7,16 @@ NAME_MAX = 200
 EMAIL_MAX = 254
 
 
+def utc_text(when):
+    """ISO-8601 in UTC with a `Z`, to the second: `2026-11-26T04:23:31Z`."""
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class UtcDateTime(fields.DateTime):
     """ISO-8601 in UTC with a `Z`, to the second: `2026-11-26T04:23:31Z`."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None if value is None else utc_text(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):

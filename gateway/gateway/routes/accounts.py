@@ -9,7 +9,7 @@ from portal_common.schemas import accounts as account_schemas
 from portal_common.schemas.common import page_of
 
 from gateway.http import api, json_body, query_args
-from gateway.responses import SECURITY_HEADERS, json_response, no_content
+from gateway.responses import SECURITY_HEADERS, json_response, json_text_response, no_content
 from gateway.routes import AUTH, BODY
 
 LOGO_BODY_LIMIT = 1024 * 1024
@@ -67,7 +67,7 @@ class AccountsRoutes:
          query=account_schemas.AccountQuery, responses={200: page_of(account_schemas.AccountItem)},
          errors=(400,) + AUTH)
     def list_accounts(self, request):
-        return json_response(200, self.accounts.list_accounts(self.guard.caller(), query_args(request)))
+        return json_text_response(200, self.accounts.list_accounts(self.guard.caller(), query_args(request)))
 
     @api("GET", "/v1/accounts/<account_id>", tag="accounts", permission=roles.VIEW,
          summary="One account with its users, computers and subscriptions.",

@@ -3,8 +3,9 @@ from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
 from portal_common.errors import NotAdministrator, ValidationFailed
+from portal_common.events import iso
 from portal_common.ids import new_id
-from portal_common.schemas import dump, load
+from portal_common.schemas import load
 from portal_common.schemas import monitoring as monitoring_schemas
 from portal_common.schemas.common import PageQuery, page_of
 
@@ -21,16 +22,19 @@ class MonitoringRoutes:
     def agent_report(self, request):
         identity = agents.identify(self.known_agents, self.monitoring, request)
         now = self.clock.now()
-        data = load(monitoring_schemas.ReportRequest, json_body(request))
+        body = json_body(request)
+        data = monitoring_schemas.plainly_valid_report(body) or load(monitoring_schemas.ReportRequest, body)
         if monitoring_schemas.from_the_future(data["finished_at"], now):
             raise ValidationFailed("The report finishes in the future: check the computer's clock.",
                                    {"finished_at": ["More than 5 minutes in the future."]})
         report_id = new_id()
-        message = dump(monitoring_schemas.ReportMessage, {
-            **data, "id": report_id, "computer_id": identity["computer_id"], "partner_id": identity["partner_id"],
-            "received_at": now,
-        })
-        self.reports.publish(agents.AGENT_REPORT_RECEIVED, message)
+        # What monitoring reads (`monitoring.adapters.report_messages`).
+        message = {
+            **data, "started_at": iso(data["started_at"]), "finished_at": iso(data["finished_at"]),
+            "id": report_id, "computer_id": identity["computer_id"], "partner_id": identity["partner_id"],
+            "received_at": iso(now),
+        }
+        self.reports.publish(message)
         return json_response(202, {"id": report_id, "status": "accepted"})
 
     @event_handler("accounts", "computer_removed", handler_type=BROADCAST, reliable_delivery=False)

@@ -88,8 +88,8 @@ class AccountsService(HealthCheck):
 
     @command
     def list_accounts(self, caller, query=None):
-        answer = accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query))
-        return {**answer, "items": dump(api.AccountItem, answer["items"], many=True)}
+        """The page as the contract's JSON text, for the gateway to send as it is."""
+        return accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query))
 
     @command
     def account_brief(self, caller, account_id):

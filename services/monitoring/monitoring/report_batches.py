@@ -1,5 +1,5 @@
-"""Reports stored in batches: the event handler's workers hand their reports in and wait, and one
-green thread stores what has arrived together in one transaction (`portal_common.batches`).
+"""Reports stored in batches: the event handler's workers hand their messages' reports in and wait,
+and one green thread stores what has arrived together in one transaction (`portal_common.batches`).
 
 The message of a report is acknowledged only when its worker returns, so a report is never lost
 between the queue and the database; delivery stays at least once and storing stays idempotent.
@@ -10,7 +10,7 @@ from portal_common.batches import Batches
 
 from monitoring.usecases import ingest
 
-BATCH_MOST = 100
+BATCH_MOST = 20  # messages, each of up to the gateway's 200 reports
 # A batch waits this long for company: a report stored 10 ms later, for a fraction of the commits.
 BATCH_LINGER_SECONDS = 0.01
 # A worker whose batch has not been stored by then gives its report back to the queue (stored
@@ -23,10 +23,19 @@ def _late():
 
 
 def _store(items):
-    """Items are (unit of work, now, report): the first worker's unit of work carries the batch,
-    and its events (that worker publishes them)."""
+    """Items are (unit of work, now, reports): the first worker's unit of work carries the batch,
+    and its events (that worker publishes them). Each item's outcome is its reports' outcomes."""
     uow, now, _ = items[0]
-    return ingest.store_reports(uow, now, [report for _, _, report in items])
+    reports = [report for _, _, item_reports in items for report in item_reports]
+    try:
+        outcomes = ingest.store_reports(uow, now, reports)
+    except Exception as exc:  # noqa: BLE001 - a batch of one report: its outcome
+        outcomes = [exc]
+    grouped, start = [], 0
+    for _, _, item_reports in items:
+        grouped.append(outcomes[start:start + len(item_reports)])
+        start += len(item_reports)
+    return grouped
 
 
 class ReportBatches(DependencyProvider):

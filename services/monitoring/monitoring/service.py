@@ -16,6 +16,7 @@ from portal_common.schemas.common import PageQuery
 from portal_common.timer import every
 
 from monitoring.adapters.orm import Base
+from monitoring.adapters.report_messages import report_from_message
 from monitoring.report_batches import ReportBatches
 from monitoring.usecases import ingest, queries, replica, settings, sweep
 
@@ -45,16 +46,38 @@ class MonitoringService(HealthCheck):
     def agent_identity(self, agent_key_hash):
         return ingest.agent_identity(self.uow, agent_key_hash)
 
+    @event_handler("gateway", "agent_reports_received", requeue_on_error=True)
+    def on_agent_reports(self, message):
+        """Reports come in durable messages, several at a time (the gateway's batches): a message
+        answered 202 waits in the queue while monitoring restarts, and is acknowledged only once
+        its reports are stored (with the others that arrived with it)."""
+        reports = message.get("reports") if isinstance(message, dict) else None
+        if not isinstance(reports, list):
+            log.error("a message of reports without a list of them: dropped")
+            return
+        self._store_reports(reports)
+
     @event_handler("gateway", "agent_report_received", requeue_on_error=True)
     def on_agent_report(self, report):
-        """Reports come as durable messages: one answered 202 waits in the queue while monitoring
-        restarts, and is acknowledged only once stored (with the others that arrived with it)."""
+        """One report a message, as gateways before batching sent them (still queued after an upgrade)."""
+        self._store_reports([report])
+
+    def _store_reports(self, payloads):
+        """Each report stored once, or dropped with an error in the log when it never can be. Any
+        other failure (a database away, a lock) puts the whole message back in the queue: the
+        reports of it already stored are kept once, by their ids."""
+        reports = [report for report in map(_valid_report, payloads) if report is not None]
+        if not reports:
+            return
         try:
-            self.report_batches.submit((self.uow, self.clock.now(), load(api.ReportMessage, report)))
-        except UNSTORABLE:
-            log.error("report %s can never be stored: dropped", report.get("id"), exc_info=True)
+            outcomes = self.report_batches.submit((self.uow, self.clock.now(), reports))
         finally:
             self._publish()  # the batch's events, when this worker's unit of work carried it
+        for report, outcome in zip(reports, outcomes):
+            if isinstance(outcome, UNSTORABLE):
+                log.error("report %s can never be stored: dropped", report["id"], exc_info=outcome)
+            elif isinstance(outcome, Exception):
+                raise outcome
 
     # --- the partner's views ----------------------------------------------------------------------
 
@@ -118,3 +141,12 @@ class MonitoringService(HealthCheck):
     def sweep_states(self):
         if sweep.sweep(self.uow, self.clock.now()):
             self._publish()
+
+
+def _valid_report(payload):
+    try:
+        return report_from_message(payload)
+    except UNSTORABLE:
+        report_id = payload.get("id") if isinstance(payload, dict) else None
+        log.error("report %s can never be stored: dropped", report_id, exc_info=True)
+        return None

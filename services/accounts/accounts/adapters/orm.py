@@ -1,8 +1,10 @@
 """Accounts' tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_common.db import UtcDateTime
+
+from accounts.adapters.listing import listed_json
 
 
 class Base(DeclarativeBase):
@@ -69,6 +71,14 @@ class Account(Base):
     backup_version: Mapped[int] = mapped_column(Integer, default=0)
     bytes_backed_up: Mapped[int] = mapped_column(BigInteger, default=0)
     computers_not_backing_up: Mapped[int] = mapped_column(Integer, default=0)
+    # The row's item of the list as the contract's JSON, written on every insert and update.
+    listed: Mapped[str] = mapped_column(Text)
+
+
+@event.listens_for(Account, "before_insert")
+@event.listens_for(Account, "before_update")
+def _keep_listed_ready(mapper, connection, account):
+    account.listed = listed_json(account)
 
 
 class AccountUser(Base):

@@ -1,20 +1,36 @@
 """Accounts' queries. Every read is scoped by partner; released accounts are gone for their partner."""
-from sqlalchemy import func, or_, select
+import functools
+
+from sqlalchemy import bindparam, func, or_, select
 
 from accounts.adapters.orm import Account, AccountUser, Computer
 
 
-def listed_accounts(partner_id, status=None, q=None):
-    stmt = select(Account).where(Account.partner_id == partner_id, Account.released_at.is_(None))
-    if status:
-        stmt = stmt.where(Account.status == status)
+def listed_page(session, partner_id, rows, after=None, status=None, q=None):
+    """Up to `rows` of (id, the item's JSON) of the partner's accounts list, in id order after `after`."""
+    params = {"partner_id": partner_id, "rows": rows, "after": after, "status": status}
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params["pattern"] = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return session.execute(_listed_page(after is not None, bool(status), bool(q)), params).all()
+
+
+@functools.cache
+def _listed_page(after, by_status, by_search):
+    """The statement of each shape of the list made once: it is the most read page, and building a
+    statement costs as much as running it."""
+    accounts = Account.__table__.c
+    stmt = select(accounts.id, accounts.listed).where(
+        accounts.partner_id == bindparam("partner_id"), accounts.released_at.is_(None))
+    if after:
+        stmt = stmt.where(accounts.id > bindparam("after"))
+    if by_status:
+        stmt = stmt.where(accounts.status == bindparam("status"))
+    if by_search:
         stmt = stmt.where(or_(
-            func.lower(Account.name).like(pattern, escape="\\"),
-            func.lower(Account.contact_email).like(pattern, escape="\\"),
+            func.lower(accounts.name).like(bindparam("pattern"), escape="\\"),
+            func.lower(accounts.contact_email).like(bindparam("pattern"), escape="\\"),
         ))
-    return stmt
+    return stmt.order_by(accounts.id).limit(bindparam("rows"))
 
 
 def account_of_partner(session, partner_id, account_id, for_update=False):

@@ -2,9 +2,9 @@
 from portal_common.errors import NotFound
 from portal_common.events import envelope
 from portal_common.ids import new_id
-from portal_common.pagination import paginate
+from portal_common.pagination import decode_cursor, one_page
 
-from accounts.adapters import repository
+from accounts.adapters import listing, repository
 from accounts.adapters.orm import Account
 from accounts.usecases import views
 
@@ -44,10 +44,13 @@ def create_account(uow, now, caller, data):
 
 
 def list_accounts(uow, caller, query):
-    stmt = repository.listed_accounts(caller["partner_id"], query.get("status"), query.get("q"))
+    """A page of the partner's accounts, as the contract's JSON text (`adapters.listing`)."""
+    after = decode_cursor(query["cursor"]) if query["cursor"] else None
     with uow:
-        rows, next_cursor = paginate(uow.session, stmt, Account.id, query["limit"], query["cursor"])
-        return {"items": [views.account(row) for row in rows], "next_cursor": next_cursor}
+        rows = repository.listed_page(uow.session, caller["partner_id"], query["limit"] + 1, after,
+                                      query.get("status"), query.get("q"))
+    page, next_cursor = one_page(rows, query["limit"], lambda row: row.id)
+    return listing.page_json([row.listed for row in page], next_cursor)
 
 
 def account_brief(uow, caller, account_id):

@@ -1,5 +1,6 @@
 """Accounts on a real RabbitMQ: the events it publishes and the ones it takes."""
 import hashlib
+import json
 
 import pytest
 from nameko.events import event_handler
@@ -101,7 +102,7 @@ def test_seats_come_from_billing_and_an_older_summary_changes_nothing(rpc, accou
         # The same change arriving late by event, with an older version: ignored.
         dispatch("billing", "subscription_changed", summary(account["id"], version=1, seats=0, server_seats=0,
                                                             status="expired"))
-    listed = rpc.list_accounts(CALLER, {})["items"][0]
+    listed = json.loads(rpc.list_accounts(CALLER, {}))["items"][0]
     assert (listed["status"], listed["expires_at"]) == ("active", "2027-11-26T00:00:00Z")
     rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "workstation"})
     with pytest.raises(NoFreeSeat) as refused:
@@ -109,3 +110,33 @@ def test_seats_come_from_billing_and_an_older_summary_changes_nothing(rpc, accou
     assert refused.value.details["seats"] == 1
     with pytest.raises(NoFreeSeat):
         rpc.add_computer(CALLER, account["id"], {"name": "SRV", "kind": "server"})
+
+
+def test_every_change_of_an_account_reaches_its_ready_item_of_the_list(rpc, accounts, config):
+    """The list is served from JSON kept ready per row: after each kind of change, the item says it."""
+    rpc.create_company("p1", "Acme", OWNER)
+    account = rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
+    other = rpc.create_account(CALLER, {"name": "Fabrikam", "contact_email": "it@fabrikam.test"})
+
+    def listed():
+        page = json.loads(rpc.list_accounts(CALLER, {"limit": "1"}))
+        assert page["next_cursor"] is not None
+        return page["items"][0]
+
+    assert listed() == account
+    rpc.apply_billing_summary(summary(account["id"], version=1, seats=1, server_seats=0))
+    expected = {**account, "status": "active", "product": "safe-pro", "plan": "ultimate",
+                "expires_at": "2027-11-26T00:00:00Z"}
+    assert listed() == expected
+    with entrypoint_waiter(accounts, "on_account_backup_changed"):
+        event_dispatcher(config)("monitoring", "account_backup_changed", {
+            "event_id": "b1", "occurred_at": "2026-11-26T00:00:00Z", "id": account["id"], "version": 1,
+            "bytes_backed_up": 5_000_000, "computers_not_backing_up": 1})
+    expected.update(bytes_backed_up=5_000_000, computers_not_backing_up=1)
+    assert listed() == expected
+    computer = rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "workstation"})
+    assert listed() == {**expected, "computers": 1}
+    rpc.remove_computer(CALLER, account["id"], computer["id"])
+    assert listed() == expected
+    rpc.release_account(CALLER, account["id"])
+    assert [item["id"] for item in json.loads(rpc.list_accounts(CALLER, {}))["items"]] == [other["id"]]

@@ -1,7 +1,7 @@
 """Agents' backup reports: who an agent key belongs to, and storing a report exactly once."""
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredComputer, Report
@@ -52,7 +52,7 @@ def _store_together(uow, now, reports):
         computers = {computer.id: computer for computer in uow.session.scalars(
             select(MonitoredComputer).where(MonitoredComputer.id.in_(wanted))
             .order_by(MonitoredComputer.id).with_for_update())}
-        thresholds, changed_accounts, outcomes = {}, set(), []
+        thresholds, changed_accounts, outcomes, rows = {}, set(), [], []
         for report in reports:
             if report["id"] in known:
                 outcomes.append(False)
@@ -61,24 +61,26 @@ def _store_together(uow, now, reports):
             if computer is None:
                 raise LookupError(f"report {report['id']} for computer {report['computer_id']} not in the replica")
             known.add(report["id"])
-            if _apply(uow, now, computer, Report(**{key: report[key] for key in REPORT_FIELDS}), thresholds):
+            rows.append({key: report[key] for key in REPORT_FIELDS})
+            if _apply(uow, now, computer, report, thresholds):
                 changed_accounts.add(computer.account_id)
             outcomes.append(True)
+        if rows:
+            uow.session.execute(insert(Report), rows)  # one statement for them all, no object each
         for account_id in sorted(changed_accounts):
             account_changed(uow, account_id, now)
         uow.commit()
         return outcomes
 
 
-def _apply(uow, now, computer, row, thresholds):
-    """Store the report and move the computer's latest; whether the account's totals changed."""
-    uow.session.add(row)
+def _apply(uow, now, computer, report, thresholds):
+    """Move the computer's latest by the report; whether the account's totals changed."""
     changed = False
-    if states.newer(row.finished_at, computer.last_backup_at):
-        computer.last_backup_at, computer.last_status = row.finished_at, row.status
-    if row.status == "success" and states.newer(row.finished_at, computer.last_success_at):
-        changed = computer.bytes_backed_up != row.bytes_backed_up or computer.last_success_at is None
-        computer.last_success_at, computer.bytes_backed_up = row.finished_at, row.bytes_backed_up
+    if states.newer(report["finished_at"], computer.last_backup_at):
+        computer.last_backup_at, computer.last_status = report["finished_at"], report["status"]
+    if report["status"] == "success" and states.newer(report["finished_at"], computer.last_success_at):
+        changed = computer.bytes_backed_up != report["bytes_backed_up"] or computer.last_success_at is None
+        computer.last_success_at, computer.bytes_backed_up = report["finished_at"], report["bytes_backed_up"]
     if computer.partner_id not in thresholds:
         thresholds[computer.partner_id] = repository.threshold(uow.session, computer.partner_id)
     new_state = states.state(computer.last_success_at, computer.created_at, now, thresholds[computer.partner_id])

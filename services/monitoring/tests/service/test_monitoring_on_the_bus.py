@@ -62,11 +62,16 @@ def test_duplicate_and_late_events_leave_the_replica_as_the_newest_says(rpc, mon
     assert rpc.overview(CALLER)["accounts"] == 0
 
 
+def deliver_reports(monitoring, config, *reports):
+    """Reports as the gateway sends them: one message for a batch."""
+    deliver(monitoring, config, "gateway", "agent_reports_received", {"reports": list(reports)}, "on_agent_reports")
+
+
 def test_a_report_delivered_twice_is_stored_once(rpc, monitoring, config, clock):
     rpc.track_account(account_event(1))
     rpc.track_computer(computer_event(clock, 1))
     for _ in range(2):
-        deliver(monitoring, config, "gateway", "agent_report_received", report(clock, "r1", 700), "on_agent_report")
+        deliver_reports(monitoring, config, report(clock, "r1", 700))
     assert [r["id"] for r in rpc.reports(CALLER, "c1", {})["items"]] == ["r1"]
     assert rpc.overview(CALLER)["bytes_backed_up"] == 700
 
@@ -78,7 +83,7 @@ def test_time_alone_turns_a_computer_not_backing_up_and_accounts_hear_of_it(rpc,
     listener.start()
     rpc.track_account(account_event(1))
     rpc.track_computer(computer_event(clock, 1))
-    deliver(monitoring, config, "gateway", "agent_report_received", report(clock, "r1"), "on_agent_report")
+    deliver_reports(monitoring, config, report(clock, "r1"))
     clock.advance(hours=72, seconds=1)
 
     def the_sweeps_news(worker_ctx, result, exc_info):
@@ -103,10 +108,33 @@ def test_a_report_that_can_never_be_stored_is_dropped_not_redelivered_forever(rp
     rpc.track_account(account_event(1))
     rpc.track_computer(computer_event(clock, 1))
     poison = {**report(clock, "r-poison"), "computer_id": "no-such-computer"}
-    deliver(monitoring, config, "gateway", "agent_report_received", poison, "on_agent_report")
+    deliver_reports(monitoring, config, poison)
     # The queue moves on: the next report is stored.
-    deliver(monitoring, config, "gateway", "agent_report_received", report(clock, "r-good", 5), "on_agent_report")
+    deliver_reports(monitoring, config, report(clock, "r-good", 5))
     assert [r["id"] for r in rpc.reports(CALLER, "c1", {})["items"]] == ["r-good"]
+
+
+def test_a_message_of_reports_keeps_its_good_ones_and_drops_the_bad_and_the_malformed(rpc, monitoring, config,
+                                                                                      clock):
+    rpc.track_account(account_event(1))
+    rpc.track_computer(computer_event(clock, 1))
+    unknown_computer = {**report(clock, "r-poison"), "computer_id": "no-such-computer"}
+    malformed = {key: value for key, value in report(clock, "r-malformed").items() if key != "finished_at"}
+    deliver_reports(monitoring, config, report(clock, "r1"), unknown_computer, "not a report", malformed,
+                    report(clock, "r2"))
+    for not_reports in ({"reports": "r3"}, ["r3"], {}):
+        deliver(monitoring, config, "gateway", "agent_reports_received", not_reports, "on_agent_reports")
+    # Nothing of them is redelivered forever: the next message is stored.
+    deliver_reports(monitoring, config, report(clock, "r3"))
+    assert sorted(r["id"] for r in rpc.reports(CALLER, "c1", {})["items"]) == ["r1", "r2", "r3"]
+
+
+def test_a_report_in_a_message_of_its_own_as_gateways_sent_them_before_batching_is_stored(rpc, monitoring, config,
+                                                                                           clock):
+    rpc.track_account(account_event(1))
+    rpc.track_computer(computer_event(clock, 1))
+    deliver(monitoring, config, "gateway", "agent_report_received", report(clock, "r-old", 9), "on_agent_report")
+    assert [r["id"] for r in rpc.reports(CALLER, "c1", {})["items"]] == ["r-old"]
 
 
 def test_reports_arriving_together_are_stored_together_and_a_bad_one_keeps_none_out(rpc, monitoring, config, clock):
@@ -121,8 +149,10 @@ def test_reports_arriving_together_are_stored_together_and_a_bad_one_keeps_none_
                       "started_at": iso(finished - dt.timedelta(minutes=1))})
     burst.insert(10, {**report(clock, "r-poison"), "computer_id": "no-such-computer"})
     burst.insert(20, burst[3])  # delivered twice, in the same burst
-    for message in reversed(burst):  # the newest first: the latest backup must still win
-        dispatch("gateway", "agent_report_received", message)
+    burst.reverse()  # the newest first: the latest backup must still win
+    for start in range(0, len(burst), 4):  # messages of four, and one of a report alone
+        dispatch("gateway", "agent_reports_received", {"reports": burst[start:start + 4]})
+    dispatch("gateway", "agent_report_received", burst[0])
 
     def stored():
         return {r["id"] for r in rpc.reports(CALLER, "c1", {"limit": "200"})["items"]}
