@@ -1,6 +1,8 @@
 """Monitoring's queries. A partner sees the live computers of the live accounts it administers;
 each state is computed from the partner's threshold at the time of the read."""
-from sqlalchemy import Integer, and_, func, or_, select
+import functools
+
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer, PartnerSettings, Report
 from monitoring.domain import states
@@ -10,8 +12,14 @@ C, A = MonitoredComputer, MonitoredAccount
 
 
 def threshold(session, partner_id):
-    settings = session.get(PartnerSettings, partner_id)
-    return settings.not_backing_up_after_hours if settings else DEFAULT_THRESHOLD_HOURS
+    """The partner's hours, as stored (or flushed) in this transaction: read on every view, by a
+    statement made once (an ORM `get` cost more than the overview's own query)."""
+    hours = session.execute(_THRESHOLD, {"partner_id": partner_id}).scalar()
+    return DEFAULT_THRESHOLD_HOURS if hours is None else hours
+
+
+_THRESHOLD = select(PartnerSettings.__table__.c.not_backing_up_after_hours).where(
+    PartnerSettings.__table__.c.partner_id == bindparam("partner_id"))
 
 
 def computer_by_key(session, key_hash):
@@ -28,9 +36,13 @@ def state_is(state, cutoff):
 
 
 def byte_sum(session, column):
+    return _byte_sum(session.bind.dialect.name, column)
+
+
+def _byte_sum(dialect_name, column):
     """SUM of byte counts: exact on PostgreSQL (numeric); on SQLite `total()`, which cannot overflow
     as an integer SUM past 2**63 would (exact up to 2**53 bytes, 8 PiB)."""
-    return func.total(column) if session.bind.dialect.name == "sqlite" else func.sum(column)
+    return func.total(column) if dialect_name == "sqlite" else func.sum(column)
 
 
 def visible_accounts(partner_id):
@@ -51,17 +63,31 @@ def visible_computers(partner_id, state=None, cutoff=None, account_id=None):
 
 
 def overview(session, partner_id, cutoff):
-    accounts = session.scalar(select(func.count()).select_from(A).where(visible_accounts(partner_id)))
-    computers, bytes_backed_up, not_backing_up = session.execute(
+    """(accounts, computers, bytes backed up, computers not backing up) of the partner's visible
+    accounts, in one statement."""
+    accounts, computers, bytes_backed_up, not_backing_up = session.execute(
+        _overview(session.bind.dialect.name), {"partner_id": partner_id, "cutoff": cutoff}).one()
+    return accounts, computers, int(bytes_backed_up), int(not_backing_up)
+
+
+@functools.cache
+def _overview(dialect_name):
+    """Made once per database kind: partners read the overview often, and building the statement
+    cost more than running it."""
+    partner_id, cutoff = bindparam("partner_id"), bindparam("cutoff")
+    accounts = select(func.count()).select_from(A).where(visible_accounts(partner_id)).scalar_subquery()
+    total = _byte_sum(dialect_name, C.bytes_backed_up)
+    return (
         select(
+            accounts,
             func.count(C.id),
-            func.coalesce(byte_sum(session, C.bytes_backed_up), 0),
+            func.coalesce(total, 0),
             func.coalesce(func.sum(state_is(states.NOT_BACKING_UP, cutoff).cast(Integer)), 0),
         )
+        .select_from(C)
         .join(A, A.id == C.account_id)
         .where(C.partner_id == partner_id, C.removed.is_(False), visible_accounts(partner_id))
-    ).one()
-    return accounts, computers, int(bytes_backed_up), int(not_backing_up)
+    )
 
 
 def account_totals(session, account_id, cutoff):
