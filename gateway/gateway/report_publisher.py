@@ -27,7 +27,7 @@ from portal_common.batches import Batches
 from portal_common.errors import ServiceUnavailable
 from portal_common.rpc import DEFAULT_RPC_TIMEOUT_SECONDS, RPC_TIMEOUT_CONFIG_KEY
 
-BATCH_MAX = 200  # reports in one message: 2.5 MB at the worst, well under the broker's 16 MB limit
+BATCH_MAX = 200  # reports in one message: 5 MB at the worst (2,000-character errors all escaped), under 16 MB
 AGENT_REPORTS_RECEIVED = "agent_reports_received"
 LANES = 2  # batches on their way at once: one sent while the one before awaits its confirm
 PERSISTENT = 2
@@ -52,7 +52,11 @@ class BatchPublisher:
         pool = eventlet.GreenPool(len(self.lanes))
         for lane in self.lanes:
             pool.spawn(self.batches.run, lane.deliver)
-        pool.waitall()
+        try:
+            pool.waitall()
+        finally:  # the container stops this thread: the lanes stop with it
+            for thread in list(pool.coroutines_running):
+                thread.kill()
 
     def close(self):
         for lane in self.lanes:

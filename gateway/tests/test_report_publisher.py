@@ -127,3 +127,14 @@ def test_a_broker_that_stops_answering_costs_a_503_at_the_deadline_never_a_hang(
         runner.kill()
         publisher.close()
         proxy.close()
+
+
+def test_stopping_the_publisher_stops_its_lanes(rabbit_config, monitoring_queue):
+    publisher = BatchPublisher(rabbit_config["AMQP_URI"], EXCHANGE, KEY, timeout=0.5)
+    runner = eventlet.spawn(publisher.run)
+    publisher.publish({"id": "before"})
+    runner.kill()  # as the container stops its managed thread
+    with pytest.raises(ServiceUnavailable):  # no lane is left to take it: it waits for its deadline
+        publisher.publish({"id": "after"})
+    publisher.close()
+    assert monitoring_queue() == (["before"], 1)

@@ -26,16 +26,7 @@ def _store(items):
     """Items are (unit of work, now, reports): the first worker's unit of work carries the batch,
     and its events (that worker publishes them). Each item's outcome is its reports' outcomes."""
     uow, now, _ = items[0]
-    reports = [report for _, _, item_reports in items for report in item_reports]
-    try:
-        outcomes = ingest.store_reports(uow, now, reports)
-    except Exception as exc:  # noqa: BLE001 - a batch of one report: its outcome
-        outcomes = [exc]
-    grouped, start = [], 0
-    for _, _, item_reports in items:
-        grouped.append(outcomes[start:start + len(item_reports)])
-        start += len(item_reports)
-    return grouped
+    return ingest.store_reports(uow, now, [reports for _, _, reports in items])
 
 
 class ReportBatches(DependencyProvider):

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)
 # A report that can never be stored, whatever the retry: dropped with an error in the log, not
 # redelivered forever. Anything else (a database away, a lock) puts the report back in the queue.
-UNSTORABLE = (PortalError, LookupError, ValueError, DataError, IntegrityError)
+UNSTORABLE = (PortalError, LookupError, ValueError, OverflowError, DataError, IntegrityError)
 SWEEP_INTERVAL_CONFIG_KEY = "STATUS_SWEEP_SECONDS"
 SWEEP_INTERVAL_SECONDS = 60
 

@@ -4,11 +4,11 @@ thousands a second); what is not such a report raises `ValueError`, and is dropp
 """
 import datetime as dt
 
-from portal_common.schemas.monitoring import REPORT_STATUSES
+from portal_common.schemas.monitoring import ERROR_MAX, REPORT_COUNTS, REPORT_STATUSES
 
 TEXTS = ("id", "computer_id", "partner_id", "status")
 TIMES = ("started_at", "finished_at", "received_at")
-COUNTS = ("bytes_selected", "bytes_backed_up", "files")
+COUNTS = tuple(REPORT_COUNTS)
 
 
 def report_from_message(message):
@@ -23,10 +23,10 @@ def report_from_message(message):
     report["error"] = message.get("error")
     if not all(isinstance(report[key], str) for key in TEXTS) or report["status"] not in REPORT_STATUSES:
         raise ValueError("the report message's texts are not the contract's")
-    if not all(type(report[key]) is int and report[key] >= 0 for key in COUNTS):
-        raise ValueError("the report message's counts are not whole numbers")
-    if report["error"] is not None and not isinstance(report["error"], str):
-        raise ValueError("the report message's error is not a text")
+    if not all(type(report[key]) is int and 0 <= report[key] <= REPORT_COUNTS[key] for key in COUNTS):
+        raise ValueError("the report message's counts are not the contract's")
+    if report["error"] is not None and not (isinstance(report["error"], str) and len(report["error"]) <= ERROR_MAX):
+        raise ValueError("the report message's error is not the contract's")
     return report
 
 

@@ -23,23 +23,27 @@ REPORT_FIELDS = ("id", "computer_id", "started_at", "finished_at", "status", "by
                  "files", "error", "received_at")
 
 
-def store_reports(uow, now, reports):
-    """Several reports in one transaction (what arrived together), each stored once: one outcome per
-    report, True, False (stored before) or the error that keeps it out. When the transaction fails,
-    each report is tried alone, so one report that cannot be stored keeps no other out."""
+def store_reports(uow, now, groups):
+    """Groups of reports (the messages that arrived together) in one transaction, each report stored
+    once. Per group, one outcome per report: True, False (stored before) or the error that keeps it
+    out. When the transaction fails, each group is tried alone, and a group that fails alone report
+    by report: one report that cannot be stored keeps no other out, and a failure costs a
+    transaction per message before it costs one per report."""
+    reports = [report for group in groups for report in group]
     try:
-        return _store_together(uow, now, reports)
-    except Exception:  # noqa: BLE001 - sorted out report by report below
+        outcomes = _store_together(uow, now, reports)
+    except Exception as exc:  # noqa: BLE001 - sorted out below, down to the report
         if len(reports) == 1:
-            raise
-        log.warning("a batch of %d reports failed together: storing them one by one", len(reports), exc_info=True)
-    outcomes = []
-    for report in reports:
-        try:
-            outcomes.append(_store_together(uow, now, [report])[0])
-        except Exception as exc:  # noqa: BLE001 - this report's worker decides what it means
-            outcomes.append(exc)
-    return outcomes
+            return [[exc]]
+        log.warning("%d reports failed together: storing them in smaller parts", len(reports), exc_info=True)
+        if len(groups) > 1:
+            return [store_reports(uow, now, [group])[0] for group in groups]
+        return [[store_reports(uow, now, [[report]])[0][0] for report in reports]]
+    grouped, start = [], 0
+    for group in groups:
+        grouped.append(outcomes[start:start + len(group)])
+        start += len(group)
+    return grouped
 
 
 def _store_together(uow, now, reports):
@@ -58,8 +62,9 @@ def _store_together(uow, now, reports):
                 outcomes.append(False)
                 continue
             computer = computers.get(report["computer_id"])
-            if computer is None:
-                raise LookupError(f"report {report['id']} for computer {report['computer_id']} not in the replica")
+            if computer is None:  # this report's outcome: the others of the batch are stored
+                outcomes.append(LookupError(f"report {report['id']}: no computer {report['computer_id']} here"))
+                continue
             known.add(report["id"])
             rows.append({key: report[key] for key in REPORT_FIELDS})
             if _apply(uow, now, computer, report, thresholds):

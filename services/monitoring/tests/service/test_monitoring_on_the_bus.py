@@ -162,3 +162,23 @@ def test_reports_arriving_together_are_stored_together_and_a_bad_one_keeps_none_
         time.sleep(0.1)
     assert stored() == {f"r{n:02d}" for n in range(30)}
     assert rpc.overview(CALLER)["bytes_backed_up"] == 1029  # the latest backup's
+
+
+def test_a_report_out_of_the_contract_fails_only_itself_and_is_not_redelivered(rpc, monitoring, config, clock,
+                                                                                caplog):
+    rpc.track_account(account_event(1))
+    rpc.track_computer(computer_event(clock, 1))
+    too_big = {**report(clock, "r-too-big"), "bytes_backed_up": 2**70}  # past the contract, and any column
+    dispatch = event_dispatcher(config)
+    dispatch("gateway", "agent_reports_received", {"reports": [report(clock, "r1"), too_big, report(clock, "r2")]})
+    dispatch("gateway", "agent_reports_received", {"reports": [report(clock, "r3")]})
+
+    def stored():
+        return sorted(r["id"] for r in rpc.reports(CALLER, "c1", {})["items"])
+
+    deadline = time.monotonic() + 20
+    while len(stored()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert stored() == ["r1", "r2", "r3"]
+    assert not [record for record in caplog.records if "error handling worker" in record.getMessage()]
