@@ -72,6 +72,20 @@ def free_port():
         return sock.getsockname()[1]
 
 
+class StartedInWith:
+    """`with thing:` calls `start()` (and `stop()` if it fails halfway), then `stop()` at the end."""
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
 class Vhost:
     """A throw-away RabbitMQ vhost, made and removed through the management API."""
 

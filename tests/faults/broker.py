@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import time
 
-from tests.harness import free_port
+from tests.harness import StartedInWith, free_port
 
 # Debian's /usr/sbin/rabbitmq-* switch to the rabbitmq user and drop the environment's HOME: the
 # scripts behind them run the node as whoever calls them, with the settings given here.
@@ -35,7 +35,7 @@ def _script(name):
     return found
 
 
-class PrivateRabbit:
+class PrivateRabbit(StartedInWith):
     def __init__(self):
         self.folder = pathlib.Path(tempfile.mkdtemp(prefix="portal-rabbit-"))
         suffix = "".join(random.choices(string.ascii_lowercase, k=8))
@@ -94,13 +94,3 @@ class PrivateRabbit:
     def log_tail(self):
         logs = sorted((self.folder / "log").glob("*.log"))
         return "\n".join(path.read_text()[-2000:] for path in logs)
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc_info):
-        self.stop()

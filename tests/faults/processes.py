@@ -18,7 +18,7 @@ import time
 import requests
 
 from portal_common import migrate
-from tests.harness import ROOT, free_port
+from tests.harness import ROOT, StartedInWith, free_port
 
 STARTUP_SECONDS = 90
 STOP_SECONDS = 10
@@ -31,7 +31,7 @@ def _run_script():
     return module
 
 
-class Processes:
+class Processes(StartedInWith):
     def __init__(self, amqp_uri, db_uris, instances=None, rpc_timeout=3):
         self.run = _run_script()
         self.amqp_uri, self.db_uris = amqp_uri, db_uris
@@ -100,13 +100,3 @@ class Processes:
 
     def log_tail(self, chars=3000):
         return "\n".join(f"--- {path.name}\n{path.read_text()[-chars:]}" for path in sorted(self.logs.glob("*.log")))
-
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc_info):
-        self.stop()

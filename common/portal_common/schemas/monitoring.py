@@ -62,13 +62,14 @@ def plainly_valid_report(data):
     for name, maximum in REPORT_COUNTS.items():
         if type(data[name]) is not int or not 0 <= data[name] <= maximum:
             return None
-    started_at, finished_at = _plain_utc(data["started_at"]), _plain_utc(data["finished_at"])
+    started_at, finished_at = plain_utc(data["started_at"]), plain_utc(data["finished_at"])
     if started_at is None or finished_at is None or finished_at < started_at:
         return None
     return {**data, "started_at": started_at, "finished_at": finished_at, "error": error}
 
 
-def _plain_utc(value):
+def plain_utc(value):
+    """An ISO-8601 text with its time zone, as an aware UTC datetime; None for anything else."""
     if type(value) is not str or not value.isascii() or "\x00" in value:
         return None
     try:
