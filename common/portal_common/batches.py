@@ -11,8 +11,9 @@ from eventlet.queue import Empty, LightQueue
 class Batches:
     def __init__(self, handle, most, deadline, late, linger=0.0):
         """`handle(items)` answers one outcome per item: a value, or an exception to raise in that
-        item's worker. `late()` is the exception for a worker whose deadline (seconds) passed.
-        `linger` (seconds): how long a batch waits for company once its first item is in."""
+        item's worker (None when each `run` brings its own). `late()` is the exception for a worker
+        whose deadline (seconds) passed. `linger` (seconds): how long a batch waits for company
+        once its first item is in."""
         self.handle, self.most, self.deadline, self.late = handle, most, deadline, late
         self.linger = linger
         self.waiting = LightQueue()

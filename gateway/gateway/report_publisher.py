@@ -2,10 +2,11 @@
 
 A request puts its report on a queue and waits; a free lane (a green thread with a connection of its
 own) takes everything waiting (up to `BATCH_MAX`), publishes it as one persistent, mandatory message
-(`{"reports": [...]}`) on a channel in confirm mode, and waits for the broker's confirm. The guarantee is the same as publishing one by
-one (a 202 means the broker holds the report in monitoring's durable queue; a report no queue takes
-is a 503), at a fraction of the cost per report for the gateway, the broker and monitoring alike:
-one message, one confirm and one acknowledgement per batch.
+(`{"reports": [...]}`) on a channel in confirm mode, and waits for the broker's confirm. The
+guarantee is the same as publishing one by one (a 202 means the broker holds the report in
+monitoring's durable queue; a report no queue takes is a 503), at a fraction of the cost per report
+for the gateway, the broker and monitoring alike: one message, one confirm and one acknowledgement
+per batch.
 
 A batch that fails on a dead connection is sent again, once, on a new one: monitoring stores a
 report once by its id, so a report the broker got twice is kept once. Nothing waits without a bound:
@@ -17,7 +18,6 @@ import json
 import logging
 
 import eventlet
-
 from amqp import Message
 from kombu import Connection
 from nameko.constants import AMQP_URI_CONFIG_KEY
