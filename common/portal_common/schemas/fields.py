@@ -8,8 +8,10 @@ EMAIL_MAX = 254
 
 
 def utc_text(when):
-    """ISO-8601 in UTC with a `Z`, to the second: `2026-11-26T04:23:31Z`."""
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO-8601 in UTC with a `Z`, to the second: `2026-11-26T04:23:31Z`. (Not `strftime`, whose `%Y`
+    leaves a year before 1000 unpadded, which ISO-8601 readers refuse.)"""
+    utc = when.astimezone(dt.timezone.utc)
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second)
 
 
 class UtcDateTime(fields.DateTime):

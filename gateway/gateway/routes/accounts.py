@@ -5,6 +5,7 @@ from werkzeug.wrappers import Response
 
 from portal_common import roles
 from portal_common.errors import UnsupportedMediaType
+from portal_common.packed_text import unpack
 from portal_common.schemas import accounts as account_schemas
 from portal_common.schemas.common import page_of
 
@@ -67,7 +68,7 @@ class AccountsRoutes:
          query=account_schemas.AccountQuery, responses={200: page_of(account_schemas.AccountItem)},
          errors=(400,) + AUTH)
     def list_accounts(self, request):
-        return json_text_response(200, self.accounts.list_accounts(self.guard.caller(), query_args(request)))
+        return json_text_response(200, unpack(self.accounts.list_accounts(self.guard.caller(), query_args(request))))
 
     @api("GET", "/v1/accounts/<account_id>", tag="accounts", permission=roles.VIEW,
          summary="One account with its users, computers and subscriptions.",

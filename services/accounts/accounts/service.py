@@ -8,6 +8,7 @@ from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
 from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
+from portal_common.packed_text import pack
 from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc, rpc
 from portal_common.schemas import accounts as api
 from portal_common.schemas import dump, load
@@ -88,8 +89,9 @@ class AccountsService(HealthCheck):
 
     @command
     def list_accounts(self, caller, query=None):
-        """The page as the contract's JSON text, for the gateway to send as it is."""
-        return accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query))
+        """The page as the contract's JSON text, packed (`portal_common.packed_text`): the gateway
+        unpacks it and sends it as it is."""
+        return pack(accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query)))
 
     @command
     def account_brief(self, caller, account_id):

@@ -19,6 +19,7 @@ def agent_identity(uow, key_hash):
 
 
 log = logging.getLogger(__name__)
+REPORTS_INSERT = insert(Report.__table__)
 REPORT_FIELDS = ("id", "computer_id", "started_at", "finished_at", "status", "bytes_selected", "bytes_backed_up",
                  "files", "error", "received_at")
 
@@ -71,7 +72,8 @@ def _store_together(uow, now, reports):
                 changed_accounts.add(computer.account_id)
             outcomes.append(True)
         if rows:
-            uow.session.execute(insert(Report), rows)  # one statement for them all, no object each
+            # One statement for them all, on the table: no object each, nor the ORM's bulk machinery.
+            uow.session.execute(REPORTS_INSERT, rows)
         for account_id in sorted(changed_accounts):
             account_changed(uow, account_id, now)
         uow.commit()
