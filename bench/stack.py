@@ -52,11 +52,13 @@ class Stack:
             raise
         return self
 
-    def start(self, name):
-        """One more instance of `name` (a second one competes for the same queue)."""
+    def start(self, name, cpus=None):
+        """One more instance of `name` (a second one competes for the same queue); with `cpus`, held
+        to those cores, it and every thread it starts."""
         log = open(self.data_dir / f"{name}-{len(self.processes)}.log", "w")
         process = subprocess.Popen(run.nameko_command(name), cwd=run.ROOT, env=self.env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
         process.name = name
         self.processes.append(process)
         return process
