@@ -317,7 +317,8 @@ def scale_out(size, data_dir, results):
 
 def scale_out_on(engine_name, size, folder, db_uris, results):
     """Two paths whose cost is in one service: identity's sign-in (password hashing) and the
-    accounts list (50 items a page), each with one instance of the service, then two."""
+    accounts list (50 items a page), each with one instance of the service, then two; then sign-in
+    again with identity held to one core, then to two (an instance on each)."""
     with Stack(folder, db_uris) as stack:
         partner = population.sign_up(stack.base_url)
         population.add_employees(partner, size.employees)
@@ -335,9 +336,9 @@ def scale_out_on(engine_name, size, folder, db_uris, results):
 
 
 def one_then_two(stack, size, service, path, load, status, engine_name, cores=None):
-    """With `cores`, each instance is held to a core of its own, as each host of a real scale-out
-    brings its own: sign-in's hashing fills both of this machine's cores from one process, so only
-    then does the second instance have anything to add."""
+    """With `cores`, each instance is held to a core of its own: sign-in's hashing fills both of this
+    machine's cores from one process, so only then does a second instance bring a core of its own, as
+    a second host would (the gateway, the broker and the database still share both cores)."""
     connections = max(size.concurrency) // 4 or 1
     if cores:
         for process in [process for process in stack.processes if process.name == service]:

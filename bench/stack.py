@@ -54,11 +54,11 @@ class Stack:
 
     def start(self, name, cpus=None):
         """One more instance of `name` (a second one competes for the same queue); with `cpus`, held
-        to those cores, it and every thread it starts."""
+        to those cores (util-linux's `taskset`, which every thread it starts inherits)."""
         log = open(self.data_dir / f"{name}-{len(self.processes)}.log", "w")
-        process = subprocess.Popen(run.nameko_command(name), cwd=run.ROOT, env=self.env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True,
-                                   preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
+        held = ["taskset", "--cpu-list", ",".join(map(str, sorted(cpus)))] if cpus else []
+        process = subprocess.Popen(held + run.nameko_command(name), cwd=run.ROOT, env=self.env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         process.name = name
         self.processes.append(process)
         return process

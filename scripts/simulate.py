@@ -14,12 +14,10 @@ import uuid
 
 import requests
 
+from portal_common.events import iso
+
 PASSWORD = "simulated partner 2026"
 REPORT_EVERY_SECONDS = 5
-
-
-def iso(when):
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Portal:

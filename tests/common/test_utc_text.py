@@ -17,6 +17,6 @@ def test_a_year_before_1000_keeps_its_four_digits():
     assert utc_text(dt.datetime(999, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)) == "0999-01-02T03:04:05Z"
 
 
-@given(st.datetimes(min_value=dt.datetime(2, 1, 1), timezones=st.just(dt.timezone.utc)))
+@given(st.datetimes(timezones=st.just(dt.timezone.utc)))
 def test_every_written_time_reads_back_as_itself_to_the_second(when):
     assert plain_utc(utc_text(when)) == when.replace(microsecond=0)

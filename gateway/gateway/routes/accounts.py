@@ -68,7 +68,8 @@ class AccountsRoutes:
          query=account_schemas.AccountQuery, responses={200: page_of(account_schemas.AccountItem)},
          errors=(400,) + AUTH)
     def list_accounts(self, request):
-        return json_text_response(200, unpack(self.accounts.list_accounts(self.guard.caller(), query_args(request))))
+        page = self.accounts.list_accounts_packed(self.guard.caller(), query_args(request))
+        return json_text_response(200, unpack(page))
 
     @api("GET", "/v1/accounts/<account_id>", tag="accounts", permission=roles.VIEW,
          summary="One account with its users, computers and subscriptions.",

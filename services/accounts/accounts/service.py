@@ -89,9 +89,14 @@ class AccountsService(HealthCheck):
 
     @command
     def list_accounts(self, caller, query=None):
-        """The page as the contract's JSON text, packed (`portal_common.packed_text`): the gateway
-        unpacks it and sends it as it is."""
-        return pack(accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query)))
+        """The page as the contract's JSON text, for a gateway to send as it is (gateways of before
+        packing ask for it so)."""
+        return accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query))
+
+    @command
+    def list_accounts_packed(self, caller, query=None):
+        """The same page packed (`portal_common.packed_text`): an eighth of its size on the bus."""
+        return pack(self.list_accounts(caller, query))
 
     @command
     def account_brief(self, caller, account_id):

@@ -103,7 +103,7 @@ def test_seats_come_from_billing_and_an_older_summary_changes_nothing(rpc, accou
         # The same change arriving late by event, with an older version: ignored.
         dispatch("billing", "subscription_changed", summary(account["id"], version=1, seats=0, server_seats=0,
                                                             status="expired"))
-    listed = json.loads(unpack(rpc.list_accounts(CALLER, {})))["items"][0]
+    listed = json.loads(rpc.list_accounts(CALLER, {}))["items"][0]
     assert (listed["status"], listed["expires_at"]) == ("active", "2027-11-26T00:00:00Z")
     rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "workstation"})
     with pytest.raises(NoFreeSeat) as refused:
@@ -120,7 +120,7 @@ def test_every_change_of_an_account_reaches_its_ready_item_of_the_list(rpc, acco
     other = rpc.create_account(CALLER, {"name": "Fabrikam", "contact_email": "it@fabrikam.test"})
 
     def listed():
-        page = json.loads(unpack(rpc.list_accounts(CALLER, {"limit": "1"})))
+        page = json.loads(rpc.list_accounts(CALLER, {"limit": "1"}))
         assert page["next_cursor"] is not None
         return page["items"][0]
 
@@ -140,4 +140,13 @@ def test_every_change_of_an_account_reaches_its_ready_item_of_the_list(rpc, acco
     rpc.remove_computer(CALLER, account["id"], computer["id"])
     assert listed() == expected
     rpc.release_account(CALLER, account["id"])
-    assert [item["id"] for item in json.loads(unpack(rpc.list_accounts(CALLER, {})))["items"]] == [other["id"]]
+    assert [item["id"] for item in json.loads(rpc.list_accounts(CALLER, {}))["items"]] == [other["id"]]
+
+
+def test_the_packed_page_is_the_page(rpc):
+    """What the gateway asks for (`list_accounts_packed`) is the page gateways of before get plain."""
+    rpc.create_company("p1", "Acme", OWNER)
+    for number in range(3):
+        rpc.create_account(CALLER, {"name": f"Zürich Customer {number}", "contact_email": f"it{number}@c.test"})
+    for query in ({}, {"limit": "2"}, {"q": "customer 1"}):
+        assert unpack(rpc.list_accounts_packed(CALLER, query)) == rpc.list_accounts(CALLER, query)
