@@ -89,8 +89,8 @@ class AccountsService(HealthCheck):
 
     @command
     def list_accounts(self, caller, query=None):
-        """The page as the contract's JSON text, for a gateway to send as it is (gateways of before
-        packing ask for it so)."""
+        """The page as the contract's JSON text. Gateways now ask for `list_accounts_packed`; this
+        answers gateways released before it, and can go once none is left."""
         return accounts.list_accounts(self.uow, caller, load(api.AccountQuery, query))
 
     @command
