@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PACKAGES := common services/identity services/accounts services/billing services/monitoring gateway
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-postgres test-faults simulate bench setup broker postgres wrk browser clean
+.PHONY: run test test-postgres test-faults simulate bench dead-letters replay-dead-letters setup broker postgres wrk \
+	browser clean
 
 # The broker is made sure of here (not by the `broker` target) so that Ctrl-C stops it too when
 # `make run` was the one to start it.
@@ -31,6 +32,14 @@ test-faults: setup broker postgres
 # With `make run` up: sign up a partner and have its customers' agents report (SIMULATE_ARGS='--once').
 simulate: setup
 	$(BIN)/python scripts/simulate.py $(SIMULATE_ARGS)
+
+# Event messages whose handler failed every try, parked in `<handler queue>.dead`: list them, and send
+# them back to their handler once the cause is mended (QUEUE=<handler queue> for one). AMQP_URI: the broker.
+dead-letters: setup
+	$(BIN)/python -m portal_common.dead_letters list
+
+replay-dead-letters: setup
+	$(BIN)/python -m portal_common.dead_letters replay $(if $(QUEUE),--queue $(QUEUE))
 
 # The benchmark (issue 6): its own vhost, ports and databases; figures into docs/BENCHMARKS.md.
 # BENCH_ARGS='--size tiny' for a quick run, '--only reads ingestion' for some sections (with their anchors).

@@ -16,15 +16,16 @@ from eventlet import wsgi  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 from werkzeug.wrappers import Request, Response  # noqa: E402
 
-from accounts.usecases import accounts as accounts_usecases  # noqa: E402
-from identity.usecases import sessions  # noqa: E402
 from portal_common.clock import utc_now  # noqa: E402
-from portal_common.db import UnitOfWork, make_engine  # noqa: E402
+from portal_common.db import make_engine  # noqa: E402
 from portal_common.errors import PortalError  # noqa: E402
 from portal_common.schemas import accounts as api  # noqa: E402
 from portal_common.schemas import load  # noqa: E402
+from portal_common.unit_of_work import UnitOfWork  # noqa: E402
 
+from accounts.usecases import accounts as accounts_usecases  # noqa: E402
 from gateway.auth import bearer_token  # noqa: E402
+from identity.usecases import sessions  # noqa: E402
 
 
 def app_for(identity_uri, accounts_uri):

@@ -7,11 +7,12 @@ import types
 
 from sqlalchemy import insert, text
 
+from portal_common.db import make_engine
+from portal_common.ids import new_id
+
 from accounts.adapters.listing import listed_json
 from accounts.adapters.orm import Account, Computer
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer
-from portal_common.db import make_engine
-from portal_common.ids import new_id
 
 ACCOUNTS_PER_PARTNER = 100
 BATCH = 10_000
@@ -51,7 +52,7 @@ def seed(accounts_uri, monitoring_uri, partner_id, accounts, computers, partner_
             id=account_id, partner_id=owner, name=f"Customer {number:06d}", contact_email=f"it{number}@example.com",
             administered=True, created_at=now, released_at=None, version=1, computers=count, servers=0,
             billing_version=1, status="active", product="safe", plan="basic", expires_at=now + dt.timedelta(days=365),
-            seats=count, server_seats=0, backup_version=1, bytes_backed_up=count * 10**9,
+            backup_version=1, bytes_backed_up=count * 10**9,
             computers_not_backing_up=stopped)
         rows["accounts"].append({**account, "listed": listed_json(types.SimpleNamespace(**account))})
         rows["monitored_accounts"].append(dict(id=account_id, partner_id=owner, name=f"Customer {number:06d}",
@@ -64,7 +65,7 @@ def seed(accounts_uri, monitoring_uri, partner_id, accounts, computers, partner_
                                           removed_at=None))
             rows["monitored_computers"].append(dict(
                 id=computer_id, account_id=account_id, partner_id=owner, name=f"PC-{number}-{index}",
-                kind="workstation", agent_key_hash=key_hash, created_at=now, removed=False, version=1,
+                kind="workstation", created_at=now, removed=False, version=1,
                 state="ok" if last is now else "not_backing_up", state_version=1, last_backup_at=last,
                 last_status="success", last_success_at=last, bytes_backed_up=10**9))
         flush()

@@ -121,7 +121,7 @@ class ApiClient(requests.Session):
 
 class System:
     def __init__(self, amqp_uri, data_dir=None, db_uris=None, clock=None, rpc_timeout=10, services=None,
-                 renewal_interval=0.2, sweep_interval=0.2):
+                 renewal_interval=0.2, sweep_interval=0.2, event_retry_delays="0.2,0.5,1,2"):
         self.amqp_uri = amqp_uri
         self.data_dir = pathlib.Path(data_dir or tempfile.mkdtemp(prefix="portal-"))
         self.clock = clock or FakeClock()
@@ -139,6 +139,8 @@ class System:
             # Renewals run often so tests that move the clock see them quickly.
             "RENEWAL_INTERVAL_SECONDS": renewal_interval,
             "STATUS_SWEEP_SECONDS": sweep_interval,
+            # A failed event comes back within a second, not after production's back-off.
+            "EVENT_RETRY_DELAYS": event_retry_delays,
             "DB_URIS": {f"{name}:Base": uri for name, uri in self.db_uris.items()},
             CLOCK_CONFIG_KEY: self.clock,
         }

@@ -34,8 +34,13 @@ def fresh_database(kind, name, service_dir, tmp_path):
         yield uris[name]
 
 
+# A failed event comes back within a second, and is parked after three tries.
+TEST_RETRY_DELAYS = "0.2,0.5"
+
+
 def service_config(name, uri, rabbit_config, clock, **extra):
-    return {**rabbit_config, "DB_URIS": {f"{name}:Base": uri}, "CLOCK": clock, **extra}
+    return {**rabbit_config, "DB_URIS": {f"{name}:Base": uri}, "CLOCK": clock,
+            "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS, **extra}
 
 
 def service_fixtures(name, service_dir, load_service, **extra_config):

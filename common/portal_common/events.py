@@ -1,9 +1,20 @@
-"""The envelope every event carries: an id to deduplicate by, when it happened, the entity and its
-version (consumers keep only a newer version)."""
-import logging
+"""Every event on the bus, declared once: its name, the service that publishes it, its payload's
+schema and version, and who consumes it. Producers emit through `EventType.envelope`, consumers
+subscribe by the `EventType` itself, and tests validate what was published with `problems`.
+
+Every payload is one envelope (`event_id`, `occurred_at`, the entity's `id` and `version`, the
+acting employee's id or null for the system, the request id or null) with the event's own fields
+beside it, flat. Consumers keep only what is newer than what they have (`version`), so an event may
+arrive twice or late.
+"""
+import dataclasses
+
+from marshmallow import RAISE, Schema, fields, validate
 
 from portal_common.ids import new_id
 from portal_common.schemas.fields import utc_text
+
+OUTSIDE = "published for outside consumers"
 
 
 def iso(when):
@@ -11,32 +22,161 @@ def iso(when):
     return None if when is None else utc_text(when)
 
 
-def envelope(entity_id, version, occurred_at, **data):
-    return {
-        "event_id": new_id(),
-        "occurred_at": iso(occurred_at),
-        "id": entity_id,
-        "version": version,
-        **data,
-    }
+class Envelope(Schema):
+    class Meta:
+        unknown = RAISE
+
+    event_id = fields.String(required=True, validate=validate.Length(equal=26))
+    occurred_at = fields.String(required=True)
+    id = fields.String(required=True)
+    version = fields.Integer(required=True, strict=True)
+    actor = fields.String(required=True, allow_none=True)
+    request_id = fields.String(required=True, allow_none=True)
 
 
-log = logging.getLogger(__name__)
+@dataclasses.dataclass(frozen=True)
+class EventType:
+    name: str
+    producer: str
+    schema: type
+    consumers: tuple
+    schema_version: int = 1
+
+    def envelope(self, entity_id, version, occurred_at, actor=None, request_id=None, **data):
+        return {
+            "event_id": new_id(), "occurred_at": iso(occurred_at), "id": entity_id, "version": version,
+            "actor": actor, "request_id": request_id, **data,
+        }
+
+    def problems(self, payload):
+        """What is wrong with `payload` for this event (marshmallow's messages); empty when nothing."""
+        return _schema(self.schema).validate(payload)
 
 
-def publish(uow, dispatch, heads_up=None):
-    """Dispatch what the unit of work's committed transactions emitted; `heads_up(event_type, payload)`
-    may also tell another service at once (see `tell`)."""
-    for event_type, payload in uow.take_events():
-        dispatch(event_type, payload)
-        if heads_up is not None:
-            heads_up(event_type, payload)
+_schemas = {}
 
 
-def tell(call, *args):
-    """A call on the side of a change already committed, so the person's next read elsewhere sees
-    it. Its failure is only logged: the event that follows carries the same change."""
-    try:
-        call(*args)
-    except Exception:  # noqa: BLE001 - committed already; the event carries it
-        log.warning("a heads-up call failed; the event will carry the change", exc_info=True)
+def _schema(schema_class):
+    if schema_class not in _schemas:
+        _schemas[schema_class] = schema_class()
+    return _schemas[schema_class]
+
+
+class InvalidEvent(ValueError):
+    pass
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+class _Person(Schema):
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+
+
+class PartnerSignedUp(Envelope):
+    name = fields.String(required=True)
+    owner = fields.Nested(_Person, required=True)
+
+
+class EmployeeChanged(Envelope):
+    partner_id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    active = fields.Boolean(required=True)
+
+
+class AccessChanged(Envelope):
+    """The entity is the employee whose sessions a gateway may have remembered."""
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+class AccountChanged(Envelope):
+    partner_id = fields.String(required=True)
+    name = fields.String(required=True)
+    administered = fields.Boolean(required=True)
+    released = fields.Boolean(required=True)
+
+
+class ComputerChanged(Envelope):
+    account_id = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    agent_key_hash = fields.String(required=True)
+    created_at = fields.String(required=True)
+    removed = fields.Boolean(required=True)
+
+
+# --- billing --------------------------------------------------------------------------------------
+
+class SubscriptionChanged(Envelope):
+    """The entity is the account: what its subscriptions add up to now."""
+
+    partner_id = fields.String(required=True)
+    status = fields.String(required=True)
+    product = fields.String(required=True, allow_none=True)
+    plan = fields.String(required=True, allow_none=True)
+    expires_at = fields.String(required=True, allow_none=True)
+    seats = fields.Integer(required=True, strict=True)
+    server_seats = fields.Integer(required=True, strict=True)
+
+
+# --- monitoring -----------------------------------------------------------------------------------
+
+class AccountBackupChanged(Envelope):
+    partner_id = fields.String(required=True)
+    bytes_backed_up = fields.Integer(required=True, strict=True)
+    computers_not_backing_up = fields.Integer(required=True, strict=True)
+
+
+class ComputerStatusChanged(Envelope):
+    account_id = fields.String(required=True)
+    partner_id = fields.String(required=True)
+    status = fields.String(required=True)
+    previous_status = fields.String(required=True)
+
+
+# --- the gateway ----------------------------------------------------------------------------------
+
+class AgentReportsReceived(Envelope):
+    """The entity is the batch. Each report was checked by the gateway against the contract and
+    carries its id, computer, partner and time of arrival (`monitoring.adapters.report_messages`)."""
+
+    reports = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1))
+
+
+PARTNER_SIGNED_UP = EventType("partner_signed_up", "identity", PartnerSignedUp, ("accounts",))
+EMPLOYEE_CREATED = EventType("employee_created", "identity", EmployeeChanged, (OUTSIDE,))
+EMPLOYEE_UPDATED = EventType("employee_updated", "identity", EmployeeChanged, (OUTSIDE,))
+EMPLOYEE_DEACTIVATED = EventType("employee_deactivated", "identity", EmployeeChanged, (OUTSIDE,))
+EMPLOYEE_REMOVED = EventType("employee_removed", "identity", EmployeeChanged, (OUTSIDE,))
+ACCESS_CHANGED = EventType("access_changed", "identity", AccessChanged, ("gateway",))
+ACCOUNT_CREATED = EventType("account_created", "accounts", AccountChanged, ("monitoring",))
+ACCOUNT_RELEASED = EventType("account_released", "accounts", AccountChanged, ("monitoring", "billing"))
+COMPUTER_ADDED = EventType("computer_added", "accounts", ComputerChanged, ("monitoring",))
+COMPUTER_REMOVED = EventType("computer_removed", "accounts", ComputerChanged, ("monitoring", "gateway"))
+SUBSCRIPTION_CHANGED = EventType("subscription_changed", "billing", SubscriptionChanged, ("accounts",))
+ACCOUNT_BACKUP_CHANGED = EventType("account_backup_changed", "monitoring", AccountBackupChanged, ("accounts",))
+COMPUTER_STATUS_CHANGED = EventType("computer_status_changed", "monitoring", ComputerStatusChanged, (OUTSIDE,))
+AGENT_REPORTS_RECEIVED = EventType("agent_reports_received", "gateway", AgentReportsReceived, ("monitoring",))
+
+REGISTRY = {
+    (event.producer, event.name): event
+    for event in (
+        PARTNER_SIGNED_UP, EMPLOYEE_CREATED, EMPLOYEE_UPDATED, EMPLOYEE_DEACTIVATED, EMPLOYEE_REMOVED,
+        ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED, COMPUTER_ADDED, COMPUTER_REMOVED,
+        SUBSCRIPTION_CHANGED, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED, AGENT_REPORTS_RECEIVED,
+    )
+}
+
+
+def checked(event_type, payload):
+    """`payload` if it is what the registry says `event_type` carries; else `InvalidEvent`."""
+    problems = event_type.problems(payload)
+    if problems:
+        raise InvalidEvent(f"{event_type.name} does not match its schema: {problems}")
+    return payload

@@ -1,12 +1,11 @@
 """Agents' reports: the fast path that needs no reply from a service.
 
-An agent key is checked against monitoring's replica once, then remembered here for a while
+An agent key is checked with accounts, which owns the keys, once, then remembered here for a while
 (removing a computer evicts its key at once, by a broadcast event to every gateway). A valid report
 is published as a durable message for monitoring (`gateway.report_publisher`) and answered 202 once
 the broker has confirmed it: if monitoring is restarting, the report waits in its queue.
 """
-import time
-
+from cachetools import TTLCache
 from nameko.extensions import DependencyProvider
 
 from portal_common.agent_keys import agent_key_digest
@@ -23,26 +22,14 @@ def agent_key(request):
     return key.strip()
 
 
-class KnownAgents:
-    """key hash -> (computer identity, when to ask again)."""
+class KnownAgents(TTLCache):
+    """key hash -> computer identity, for `KEY_CACHE_SECONDS`."""
 
     def __init__(self, seconds=KEY_CACHE_SECONDS, size=KEY_CACHE_SIZE):
-        self.seconds, self.size = seconds, size
-        self._known = {}
-
-    def get(self, key_hash):
-        found = self._known.get(key_hash)
-        if found is None or found[1] < time.monotonic():
-            return None
-        return found[0]
-
-    def put(self, key_hash, identity):
-        if len(self._known) >= self.size:
-            self._known.clear()  # rare, and the next reports simply ask monitoring again
-        self._known[key_hash] = (identity, time.monotonic() + self.seconds)
+        super().__init__(maxsize=size, ttl=seconds)
 
     def forget(self, key_hash):
-        self._known.pop(key_hash, None)
+        self.pop(key_hash, None)
 
 
 class AgentKeys(DependencyProvider):
@@ -53,14 +40,14 @@ class AgentKeys(DependencyProvider):
         return self.known
 
 
-def identify(known, monitoring, request):
+def identify(known, accounts, request):
     """The computer behind the request's agent key, or 401."""
     key_hash = agent_key_digest(agent_key(request))
     identity = known.get(key_hash)
     if identity is None:
-        identity = monitoring.agent_identity(key_hash)
+        identity = accounts.agent_identity(key_hash)
         if identity is None:
             raise Unauthenticated("Unknown or removed agent key.")
-        known.put(key_hash, identity)
+        known[key_hash] = identity
     return identity
 

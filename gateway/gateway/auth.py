@@ -11,8 +11,9 @@ import contextlib
 import hashlib
 import time
 
-from nameko.extensions import DependencyProvider
+from cachetools import TTLCache
 
+from portal_common import request_context
 from portal_common.clock import CLOCK_CONFIG_KEY, SystemClock
 from portal_common.errors import Forbidden, Unauthenticated
 from portal_common.roles import allows
@@ -30,28 +31,25 @@ def bearer_token(request):
 
 
 class KnownSessions:
-    """token hash -> (identity's answer, remembered until), and each employee's token hashes, so
+    """token hash -> identity's answer, for at most `seconds`, and each employee's token hashes, so
     forgetting one employee touches only their entries. Kept by hash: memory holds no token.
 
     Every forget is numbered: an answer asked for before an employee was forgotten is not kept
     after it, so a sign-out racing a request for the same token cannot leave the old answer behind.
     """
 
-    def __init__(self, seconds=SESSION_CACHE_SECONDS, size=SESSION_CACHE_SIZE):
-        self.seconds, self.size = seconds, size
-        self._known = {}
-        self._tokens_of = {}  # employee id -> their token hashes
+    def __init__(self, seconds=SESSION_CACHE_SECONDS, size=SESSION_CACHE_SIZE, timer=time.monotonic):
+        self.size = size
+        self._known = TTLCache(size, seconds, timer)
+        # employee id -> their token hashes; set again on every put, so it outlives their answers
+        self._tokens_of = TTLCache(size, seconds, timer)
         self._forgotten_at = {}  # employee id -> the number of their last forget
         self._all_forgotten_at = 0  # when the table above was last emptied
         self.generation = 0
 
     def get(self, token_hash, now):
-        found = self._known.get(token_hash)
-        if found is None:
-            return None
-        answer, until = found
-        if until < time.monotonic() or answer["session_expires_at"] <= now.timestamp():
-            self._drop(token_hash)
+        answer = self._known.get(token_hash)
+        if answer is None or answer["session_expires_at"] <= now.timestamp():
             return None
         return answer
 
@@ -60,11 +58,8 @@ class KnownSessions:
         employee_id = answer["id"]
         if generation < max(self._forgotten_at.get(employee_id, -1), self._all_forgotten_at):
             return
-        if len(self._known) >= self.size:
-            self._known.clear()  # rare, and the next requests simply ask identity again
-            self._tokens_of.clear()
-        self._known[token_hash] = (answer, time.monotonic() + self.seconds)
-        self._tokens_of.setdefault(employee_id, set()).add(token_hash)
+        self._known[token_hash] = answer
+        self._tokens_of[employee_id] = self._tokens_of.get(employee_id, frozenset()) | {token_hash}
 
     def forget(self, employee_id):
         self.generation += 1
@@ -74,14 +69,6 @@ class KnownSessions:
         self._forgotten_at[employee_id] = self.generation
         for token_hash in self._tokens_of.pop(employee_id, ()):
             self._known.pop(token_hash, None)
-
-    def _drop(self, token_hash):
-        answer, _ = self._known.pop(token_hash)
-        tokens = self._tokens_of.get(answer["id"])
-        if tokens is not None:
-            tokens.discard(token_hash)
-            if not tokens:
-                del self._tokens_of[answer["id"]]
 
 
 class Guard:
@@ -100,6 +87,7 @@ class Guard:
         if not allows(me["role"], permission):
             raise Forbidden()
         self.me = {key: value for key, value in me.items() if key not in ("session_id", "session_expires_at")}
+        self._worker_ctx.data[request_context.ACTOR_ID] = me["id"]  # on the calls and events it causes
         return {
             "partner_id": me["partner_id"],
             "employee_id": me["id"],

@@ -13,8 +13,9 @@ from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request
 
+from portal_common import request_context
 from portal_common.errors import NotFound, PayloadTooLarge, PortalError, UnsupportedMediaType, ValidationFailed
-
+from portal_common.ids import new_id
 from portal_common.schemas import unstorable
 
 from gateway.errors import error_response
@@ -23,6 +24,8 @@ JSON_BODY_LIMIT = 64 * 1024
 URL_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # werkzeug's <converter:name> or <name>
 JSON_TYPES = ("application/json",)
 CHUNK_READ = 16 * 1024
+REQUEST_ID_MAX = 128
+REQUEST_ID_ENVIRON = "portal.request_id"
 
 
 class JsonWsgiApp(WsgiApp):
@@ -91,6 +94,10 @@ class JsonWebServer(WebServer):
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
 
+    def context_data_from_headers(self, request):
+        """The request's id travels with every call the request makes, and on the events they cause."""
+        return {request_context.REQUEST_ID: request_id(request)}
+
     def get_wsgi_server(self, sock, wsgi_app, protocol=SafeHttpProtocol, debug=False):
         return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
 
@@ -137,6 +144,11 @@ class ApiEntrypoint(HttpRequestHandler):
         super().stop()
 
     def handle_request(self, request):
+        response = self._answer(request)
+        response.headers["X-Request-Id"] = request_id(request)
+        return response
+
+    def _answer(self, request):
         if "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             try:
                 _buffer_chunked_body(request.environ, self.body_limit)
@@ -176,6 +188,17 @@ def _buffer_chunked_body(environ, limit):
     environ["wsgi.input"] = io.BytesIO(data)
     environ["CONTENT_LENGTH"] = str(len(data))
     environ.pop("HTTP_TRANSFER_ENCODING", None)
+
+
+def request_id(request):
+    """The client's `X-Request-Id` when it is printable ASCII of at most `REQUEST_ID_MAX` characters,
+    else a new one; the same for the whole request."""
+    known = request.environ.get(REQUEST_ID_ENVIRON)
+    if known is None:
+        sent = request.headers.get("X-Request-Id", "")
+        fits = 0 < len(sent) <= REQUEST_ID_MAX and all(" " < ch <= "~" for ch in sent)
+        known = request.environ[REQUEST_ID_ENVIRON] = sent if fits else new_id()
+    return known
 
 
 def json_body(request):

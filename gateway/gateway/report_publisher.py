@@ -2,7 +2,7 @@
 
 A request puts its report on a queue and waits; a free lane (a green thread with a connection of its
 own) takes everything waiting (up to `BATCH_MAX`), publishes it as one persistent, mandatory message
-(`{"reports": [...]}`) on a channel in confirm mode, and waits for the broker's confirm. The
+(`agent_reports_received` of the event registry) on a channel in confirm mode, and waits for the broker's confirm. The
 guarantee is the same as publishing one by one (a 202 means the broker holds the report in
 monitoring's durable queue; a report no queue takes is a 503), at a fraction of the cost per report
 for the gateway, the broker and monitoring alike: one message, one confirm and one acknowledgement
@@ -24,11 +24,13 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 
 from portal_common.batches import Batches
+from portal_common.clock import utc_now
 from portal_common.errors import ServiceUnavailable
+from portal_common.events import AGENT_REPORTS_RECEIVED
+from portal_common.ids import new_id
 from portal_common.rpc import DEFAULT_RPC_TIMEOUT_SECONDS, RPC_TIMEOUT_CONFIG_KEY
 
 BATCH_MAX = 200  # reports in one message: 5 MB at the worst (2,000-character errors all escaped), under 16 MB
-AGENT_REPORTS_RECEIVED = "agent_reports_received"
 LANES = 2  # batches on their way at once: one sent while the one before awaits its confirm
 PERSISTENT = 2
 log = logging.getLogger(__name__)
@@ -87,7 +89,9 @@ class Lane:
         channel.events["basic_nack"] = {lambda tag, multiple: heard.setdefault("confirmed", False)}
         # An unroutable message comes back, then is confirmed all the same.
         channel.events["basic_return"] = {lambda *returned: heard.setdefault("returned", True)}
-        message = Message(json.dumps({"reports": reports}), content_type="application/json",
+        batch_id = new_id()
+        payload = AGENT_REPORTS_RECEIVED.envelope(batch_id, 1, utc_now(), reports=reports)
+        message = Message(json.dumps(payload), content_type="application/json",
                           content_encoding="utf-8", delivery_mode=PERSISTENT)
         channel.basic_publish(message, exchange=self.exchange, routing_key=self.routing_key, mandatory=True)
         while "confirmed" not in heard:
@@ -130,7 +134,7 @@ class ReportPublisher(DependencyProvider):
         config = self.container.config
         timeout = float(config.get(RPC_TIMEOUT_CONFIG_KEY, DEFAULT_RPC_TIMEOUT_SECONDS))
         self.publisher = BatchPublisher(config[AMQP_URI_CONFIG_KEY], f"{self.container.service_name}.events",
-                                        AGENT_REPORTS_RECEIVED, timeout)
+                                        AGENT_REPORTS_RECEIVED.name, timeout)
 
     def start(self):
         self.container.spawn_managed_thread(self.publisher.run)

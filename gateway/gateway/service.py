@@ -1,7 +1,8 @@
-"""The gateway: the contract's routes (in `gateway.routes`), each mapped to one service call, and
-the dependencies they call through."""
+"""The gateway: the contract's routes (in `gateway.routes`), each mapped to service calls, and the
+dependencies they call through. Where a route needs two services, the gateway asks both (services
+do not call each other in a cycle: README, "Calls")."""
 from portal_common.clock import Clock
-from portal_common.rpc import ServiceRpc
+from portal_common.rpc import FOLLOW_UP_TIMEOUT_SECONDS, ServiceRpc
 
 from gateway import agents
 from gateway.auth import Authenticator
@@ -21,6 +22,7 @@ class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRo
 
     identity = ServiceRpc("identity")
     accounts = ServiceRpc("accounts")
+    accounts_follow_up = ServiceRpc("accounts", timeout=FOLLOW_UP_TIMEOUT_SECONDS)
     billing = ServiceRpc("billing")
     monitoring = ServiceRpc("monitoring")
     guard = Authenticator()

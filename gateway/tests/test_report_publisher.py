@@ -10,11 +10,12 @@ import pytest
 from kombu import Connection, Exchange, Queue
 
 from portal_common.errors import ServiceUnavailable
+from portal_common.events import AGENT_REPORTS_RECEIVED
 
-from gateway.report_publisher import AGENT_REPORTS_RECEIVED, BATCH_MAX, BatchPublisher
+from gateway.report_publisher import BATCH_MAX, BatchPublisher
 
 EXCHANGE = "gateway.events"
-KEY = AGENT_REPORTS_RECEIVED
+KEY = AGENT_REPORTS_RECEIVED.name
 
 
 @pytest.fixture
@@ -40,7 +41,9 @@ def monitoring_queue(rabbit_config):
             bound = queue(connection.default_channel)
             while (message := bound.get(no_ack=True)) is not None:
                 messages += 1
-                ids.extend(report["id"] for report in json.loads(message.body)["reports"])
+                payload = json.loads(message.body)
+                assert AGENT_REPORTS_RECEIVED.problems(payload) == {}, payload
+                ids.extend(report["id"] for report in payload["reports"])
         return ids, messages
 
     return taken

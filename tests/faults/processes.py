@@ -58,17 +58,24 @@ class Processes(StartedInWith):
                 migrate.upgrade(ROOT / folder, self.db_uris[name])
         for name, count in self.instances.items():
             for n in range(count):
-                with open(self.logs / f"{name}-{n}.log", "w") as log:
-                    self.children[(name, n)] = subprocess.Popen(
-                        self.run.nameko_command(name), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                        start_new_session=True)
+                self.start_instance(name, n)
+        self.wait_until_healthy()
+        return self
+
+    def start_instance(self, name, n):
+        """Start (or start again, after `kill`) one instance, logging after what it logged before."""
+        with open(self.logs / f"{name}-{n}.log", "a") as log:
+            self.children[(name, n)] = subprocess.Popen(
+                self.run.nameko_command(name), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+
+    def wait_until_healthy(self):
         deadline = time.monotonic() + STARTUP_SECONDS
         while not self.healthy():
             dead = [key for key, child in self.children.items() if child.poll() is not None]
             assert not dead, f"{dead} exited at start-up: {self.log_tail()}"
             assert time.monotonic() < deadline, f"the system did not come up: {self.log_tail()}"
             time.sleep(0.3)
-        return self
 
     def healthy(self):
         try:

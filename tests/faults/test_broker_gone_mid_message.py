@@ -7,10 +7,9 @@ service of the test's own (a broker restart under load hits them only by chance)
 import eventlet
 from kombu.exceptions import OperationalError
 from nameko.messaging import QueueConsumer
-from nameko.rpc import RpcConsumer
 from nameko.standalone.rpc import ServiceRpcProxy
 
-from portal_common.rpc import rpc
+from portal_common.rpc import ServiceRpcEntrypoint, rpc
 
 failures = []
 
@@ -26,9 +25,7 @@ class Echo:
 def test_a_reply_the_broker_cannot_take_does_not_kill_the_service(container_factory, rabbit_config, monkeypatch):
     container = container_factory(Echo, rabbit_config)
     container.start()
-    consumer_cls = type(next(iter(container.entrypoints)).rpc_consumer)  # what sends the replies
-    assert issubclass(consumer_cls, RpcConsumer)
-    sent = consumer_cls.handle_result
+    sent = ServiceRpcEntrypoint._reply  # what sends the replies
 
     def broker_gone_once(self, message, result, exc_info):
         if not failures:
@@ -36,7 +33,7 @@ def test_a_reply_the_broker_cannot_take_does_not_kill_the_service(container_fact
             raise OperationalError("[Errno 104] Connection reset by peer")
         return sent(self, message, result, exc_info)
 
-    monkeypatch.setattr(consumer_cls, "handle_result", broker_gone_once)
+    monkeypatch.setattr(ServiceRpcEntrypoint, "_reply", broker_gone_once)
     with ServiceRpcProxy("fault_echo", rabbit_config, timeout=5) as proxy:
         proxy.echo.call_async("lost")
         with eventlet.Timeout(5):

@@ -1,11 +1,11 @@
 """The company, its logo, and the customer accounts with their users and computers."""
 import base64
 
+from eventlet.greenpool import GreenPile
 from werkzeug.wrappers import Response
 
 from portal_common import roles
 from portal_common.errors import UnsupportedMediaType
-from portal_common.packed_text import unpack
 from portal_common.schemas import accounts as account_schemas
 from portal_common.schemas.common import page_of
 
@@ -68,14 +68,19 @@ class AccountsRoutes:
          query=account_schemas.AccountQuery, responses={200: page_of(account_schemas.AccountItem)},
          errors=(400,) + AUTH)
     def list_accounts(self, request):
-        page = self.accounts.list_accounts_packed(self.guard.caller(), query_args(request))
-        return json_text_response(200, unpack(page))
+        return json_text_response(200, self.accounts.list_accounts(self.guard.caller(), query_args(request)))
 
     @api("GET", "/v1/accounts/<account_id>", tag="accounts", permission=roles.VIEW,
          summary="One account with its users, computers and subscriptions.",
          responses={200: account_schemas.AccountDetail}, errors=AUTH + (404,))
     def get_account(self, request, account_id):
-        return json_response(200, self.accounts.get_account(self.guard.caller(), account_id))
+        """Accounts' part and billing's, asked at once (billing answers only the caller's)."""
+        caller = self.guard.caller()
+        pile = GreenPile(2)
+        pile.spawn(self.accounts.get_account, caller, account_id)
+        pile.spawn(self.billing.account_subscriptions, caller, account_id)
+        account, subscriptions = pile
+        return json_response(200, {**account, "subscriptions": subscriptions})
 
     @api("POST", "/v1/accounts/<account_id>/release", tag="accounts", permission=roles.RELEASE_ACCOUNTS,
          summary="Release the customer: it keeps its data and renews on its own.",
@@ -101,8 +106,11 @@ class AccountsRoutes:
          body=account_schemas.ComputerCreateRequest, responses={201: account_schemas.ComputerCreated},
          errors=BODY + AUTH + (404, 409))
     def add_computer(self, request, account_id):
+        """Billing's seats for the account, asked now, so that seats bought a moment ago count."""
         caller = self.guard.caller()
-        return json_response(201, self.accounts.add_computer(caller, account_id, json_body(request)))
+        body = json_body(request)
+        seats = self.billing.account_seats(caller, account_id)
+        return json_response(201, self.accounts.add_computer(caller, account_id, body, seats))
 
     @api("DELETE", "/v1/accounts/<account_id>/computers/<computer_id>", tag="accounts",
          permission=roles.MANAGE_ACCOUNTS, summary="Remove a computer: its key stops working, its history stays.",

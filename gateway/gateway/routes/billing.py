@@ -1,6 +1,9 @@
 """Catalog, orders, subscriptions, trials, upgrades and add-ons: billing's routes."""
 from portal_common import roles
+from portal_common.errors import NotFound
 from portal_common.schemas import billing as billing_schemas
+from portal_common.schemas import unstorable
+from portal_common.schemas.billing import ID_MAX
 from portal_common.schemas.common import PageQuery, page_of
 
 from gateway.http import api, json_body, query_args
@@ -14,7 +17,27 @@ def idempotency_key(request):
     return request.headers.get("Idempotency-Key")
 
 
+def ordered_accounts(body):
+    """The accounts an order's body names (billing checks the rest of it)."""
+    items = body.get("items")
+    return sorted({item["account_id"] for item in items if isinstance(item, dict) and isinstance(
+        item.get("account_id"), str)}) if isinstance(items, list) else []
+
+
 class BillingRoutes:
+    def _found(self, caller, account_ids):
+        """Whether every account is the caller's and live, as accounts answers: billing, which sells
+        to them, answers 404 where it should (after a replay or a bad request's 400)."""
+        if not account_ids:
+            return True
+        if any(unstorable(account_id) or len(account_id) > ID_MAX for account_id in account_ids):
+            return False  # no such id is stored anywhere (and billing refuses it with a 400 first)
+        try:
+            self.accounts.account_briefs(caller, account_ids)
+        except NotFound:
+            return False
+        return True
+
     @api("GET", "/v1/catalog", tag="billing", permission=roles.VIEW, summary="Products, plans, terms, add-ons.",
          responses={200: billing_schemas.Catalog}, errors=AUTH)
     def get_catalog(self, request):
@@ -26,7 +49,9 @@ class BillingRoutes:
          body=billing_schemas.OrderRequest, responses={201: billing_schemas.Order}, errors=BODY + AUTH + (404,) + SPENDS)
     def place_order(self, request):
         caller = self.guard.caller()
-        return json_response(201, self.billing.place_order(caller, json_body(request), idempotency_key(request)))
+        body = json_body(request)
+        found = self._found(caller, ordered_accounts(body))
+        return json_response(201, self.billing.place_order(caller, body, idempotency_key(request), found))
 
     @api("GET", "/v1/orders", tag="billing", permission=roles.VIEW, summary="The partner's orders.",
          query=PageQuery, responses={200: page_of(billing_schemas.Order)}, errors=(400,) + AUTH)
@@ -62,7 +87,8 @@ class BillingRoutes:
          responses={201: billing_schemas.Subscription}, errors=BODY + AUTH + (404, 409))
     def start_trial(self, request, account_id):
         caller = self.guard.caller()
-        return json_response(201, self.billing.start_trial(caller, account_id, json_body(request)))
+        found = self._found(caller, [account_id])
+        return json_response(201, self.billing.start_trial(caller, account_id, json_body(request), found))
 
     @api("POST", "/v1/accounts/<account_id>/trial-upgrade", tag="billing", permission=roles.PURCHASE,
          idempotent="when buying", summary="Turn the trial into a paid subscription, from the inventory or by buying one "
@@ -70,8 +96,9 @@ class BillingRoutes:
          responses={200: billing_schemas.TrialUpgraded}, errors=BODY + AUTH + (404,) + SPENDS)
     def upgrade_trial(self, request, account_id):
         caller = self.guard.caller()
-        answer = self.billing.upgrade_trial(caller, account_id, json_body(request), idempotency_key(request))
-        return json_response(200, answer)
+        body = json_body(request)
+        found = self._found(caller, [account_id])
+        return json_response(200, self.billing.upgrade_trial(caller, account_id, body, idempotency_key(request), found))
 
     @api("GET", "/v1/subscriptions/<subscription_id>/upgrade-quote", tag="billing", permission=roles.VIEW,
          summary="What upgrading to a dearer plan costs now, pro-rated.", query=billing_schemas.QuoteQuery,

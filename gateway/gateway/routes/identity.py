@@ -1,7 +1,11 @@
 """Sign-up, sessions, two-step verification, devices and employees: identity's routes."""
+import logging
+
 from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
+from portal_common.errors import ServiceUnavailable
+from portal_common.events import ACCESS_CHANGED
 from portal_common.schemas import identity as schemas
 from portal_common.schemas.common import PageQuery, page_of
 
@@ -9,12 +13,23 @@ from gateway.http import api, json_body, query_args
 from gateway.responses import json_response, no_content
 from gateway.routes import AUTH, BODY
 
+log = logging.getLogger(__name__)
+
 
 class IdentityRoutes:
     @api("POST", "/v1/signup", tag="identity", summary="Create a partner and its owner.",
          body=schemas.SignupRequest, responses={201: schemas.SignupResponse}, errors=BODY + (409,))
     def sign_up(self, request):
-        return json_response(201, self.identity.sign_up(json_body(request)))
+        """Identity makes the partner and its owner, then accounts the company profile, so that it
+        can be read at once. Should accounts not answer, the sign-up stands: accounts makes the
+        profile from identity's `partner_signed_up` when it can."""
+        answer = self.identity.sign_up(json_body(request))
+        partner = answer["partner"]
+        try:
+            self.accounts_follow_up.create_company(partner["id"], partner["name"], answer["employee"])
+        except ServiceUnavailable:
+            log.warning("the company of partner %s is left to partner_signed_up", partner["id"], exc_info=True)
+        return json_response(201, answer)
 
     @api("POST", "/v1/sessions", tag="identity", summary="Sign in; 202 when a second factor is due.",
          body=schemas.SignInRequest, responses={201: schemas.SessionCreated, 202: schemas.TwoFactorRequired},
@@ -37,10 +52,10 @@ class IdentityRoutes:
             self.identity.sign_out(caller)
         return no_content()
 
-    @event_handler("identity", "access_changed", handler_type=BROADCAST, reliable_delivery=False)
+    @event_handler(ACCESS_CHANGED.producer, ACCESS_CHANGED.name, handler_type=BROADCAST, reliable_delivery=False)
     def forget_changed_access(self, event):
         """Every gateway instance forgets what it remembered of the employee's sessions."""
-        self.guard.forget(event["employee_id"])
+        self.guard.forget(event["id"])
 
     # --- the employee's own security --------------------------------------------------------------
 

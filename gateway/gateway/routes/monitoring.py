@@ -3,8 +3,9 @@ from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
 from portal_common.errors import NotAdministrator, ValidationFailed
-from portal_common.events import iso
-from portal_common.ids import new_id
+from portal_common.events import COMPUTER_REMOVED, iso
+from portal_common.idempotency_keys import HEADER, checked_key
+from portal_common.ids import derived_id, new_id
 from portal_common.schemas import load
 from portal_common.schemas import monitoring as monitoring_schemas
 from portal_common.schemas.common import PageQuery, page_of
@@ -20,14 +21,17 @@ class MonitoringRoutes:
          body=monitoring_schemas.ReportRequest, responses={202: monitoring_schemas.Accepted},
          errors=BODY + (401,), agent=True)
     def agent_report(self, request):
-        identity = agents.identify(self.known_agents, self.monitoring, request)
+        """With an Idempotency-Key, the report's id comes from the computer and the key: an agent
+        that sends it again (after a 503, or an answer lost) gets the same id, stored once."""
+        identity = agents.identify(self.known_agents, self.accounts, request)
+        key = checked_key(request.headers.get(HEADER), required=False)
         now = self.clock.now()
         body = json_body(request)
         data = monitoring_schemas.plainly_valid_report(body) or load(monitoring_schemas.ReportRequest, body)
         if monitoring_schemas.from_the_future(data["finished_at"], now):
             raise ValidationFailed("The report finishes in the future: check the computer's clock.",
                                    {"finished_at": ["More than 5 minutes in the future."]})
-        report_id = new_id()
+        report_id = derived_id(identity["computer_id"], key) if key else new_id()
         # What monitoring reads (`monitoring.adapters.report_messages`).
         message = {
             **data, "started_at": iso(data["started_at"]), "finished_at": iso(data["finished_at"]),
@@ -37,7 +41,7 @@ class MonitoringRoutes:
         self.reports.publish(message)
         return json_response(202, {"id": report_id, "status": "accepted"})
 
-    @event_handler("accounts", "computer_removed", handler_type=BROADCAST, reliable_delivery=False)
+    @event_handler(COMPUTER_REMOVED.producer, COMPUTER_REMOVED.name, handler_type=BROADCAST, reliable_delivery=False)
     def forget_removed_agent(self, event):
         """Every gateway instance drops the removed computer's key from its memory at once."""
         self.known_agents.forget(event["agent_key_hash"])
@@ -78,6 +82,6 @@ class MonitoringRoutes:
          errors=AUTH + (404,))
     def backup_status(self, request, account_id):
         caller = self.guard.caller()
-        if not self.accounts.account_brief(caller, account_id)["administered"]:
+        if not self.accounts.account_briefs(caller, [account_id])[0]["administered"]:
             raise NotAdministrator()
         return json_response(200, self.monitoring.account_backup_status(caller, account_id))

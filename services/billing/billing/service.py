@@ -1,22 +1,21 @@
-"""The billing service: entrypoints and providers, nothing else."""
-from nameko.events import EventDispatcher, event_handler
-
+"""The billing service: entrypoints and providers, nothing else. It calls no other service: the
+gateway asks accounts whether an account is the caller's before billing sells to it, and says."""
 from portal_common.clock import Clock
-from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
-from portal_common.events import publish, tell
+from portal_common.event_handlers import on_event
+from portal_common.events import ACCOUNT_RELEASED
 from portal_common.health import HealthCheck
-from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc, rpc
+from portal_common.rpc import rpc
 from portal_common.schemas import billing as api
 from portal_common.schemas import dump, load
 from portal_common.schemas.common import PageQuery
 from portal_common.timer import every
+from portal_common.unit_of_work import UnitOfWorkProvider
 
 from billing.adapters import catalog_file
 from billing.adapters.orm import Base
 from billing.dependencies import RENEWAL_INTERVAL_CONFIG_KEY, CatalogProvider
 from billing.usecases import orders, renewals, subscriptions, trials, upgrades
-from billing.usecases.shared import SUBSCRIPTION_CHANGED
 
 command = rpc(expected_exceptions=PortalError)
 RENEWAL_INTERVAL_SECONDS = 60
@@ -28,18 +27,6 @@ class BillingService(HealthCheck):
     uow = UnitOfWorkProvider(Base)
     clock = Clock()
     catalog = CatalogProvider()
-    dispatch = EventDispatcher()
-    accounts = ServiceRpc("accounts")
-    accounts_heads_up = ServiceRpc("accounts", timeout=HEADS_UP_TIMEOUT_SECONDS)
-
-    def _publish(self):
-        """Events after commit; accounts also hears of seat changes at once (read-your-writes), the
-        event being the way it catches up should that call not get through."""
-        publish(self.uow, self.dispatch, self._tell_accounts)
-
-    def _tell_accounts(self, event_type, payload):
-        if event_type == SUBSCRIPTION_CHANGED:
-            tell(self.accounts_heads_up.apply_billing_summary, payload)
 
     @command
     def get_catalog(self):
@@ -48,12 +35,10 @@ class BillingService(HealthCheck):
     # --- orders -----------------------------------------------------------------------------------
 
     @command
-    def place_order(self, caller, payload, idempotency_key=None):
+    def place_order(self, caller, payload, idempotency_key, accounts_found):
         data = load(api.OrderRequest, payload)
-        answer = orders.place_order(self.uow, self.catalog, self.accounts, self.clock.now(), caller, data,
-                                    idempotency_key)
-        self._publish()
-        return answer
+        return orders.place_order(self.uow, self.catalog, self.clock.now(), caller, data, idempotency_key,
+                                  accounts_found)
 
     @command
     def list_orders(self, caller, query=None):
@@ -74,6 +59,12 @@ class BillingService(HealthCheck):
         return subscriptions.account_subscriptions(self.uow, caller, account_id)
 
     @command
+    def account_seats(self, caller, account_id):
+        """The seats the account's running subscriptions give (`{"seats", "server_seats"}`): the
+        gateway hands them to accounts when a computer is added."""
+        return subscriptions.account_seats(self.uow, self.catalog, caller, account_id)
+
+    @command
     def get_subscription(self, caller, subscription_id):
         return subscriptions.get_subscription(self.uow, caller, subscription_id)
 
@@ -85,19 +76,15 @@ class BillingService(HealthCheck):
     # --- trials -----------------------------------------------------------------------------------
 
     @command
-    def start_trial(self, caller, account_id, payload):
+    def start_trial(self, caller, account_id, payload, account_found):
         data = load(api.TrialRequest, payload)
-        answer = trials.start_trial(self.uow, self.catalog, self.accounts, self.clock.now(), caller, account_id, data)
-        self._publish()
-        return answer
+        return trials.start_trial(self.uow, self.catalog, self.clock.now(), caller, account_id, data, account_found)
 
     @command
-    def upgrade_trial(self, caller, account_id, payload, idempotency_key=None):
+    def upgrade_trial(self, caller, account_id, payload, idempotency_key, account_found):
         data = load(api.TrialUpgradeRequest, payload)
-        answer = trials.upgrade_trial(self.uow, self.catalog, self.accounts, self.clock.now(), caller, account_id,
-                                      data, idempotency_key)
-        self._publish()
-        return answer
+        return trials.upgrade_trial(self.uow, self.catalog, self.clock.now(), caller, account_id, data,
+                                    idempotency_key, account_found)
 
     # --- upgrades and add-ons ---------------------------------------------------------------------
 
@@ -110,26 +97,21 @@ class BillingService(HealthCheck):
     @command
     def upgrade(self, caller, subscription_id, payload, idempotency_key=None):
         data = load(api.UpgradeRequest, payload)
-        answer = upgrades.upgrade(self.uow, self.catalog, self.clock.now(), caller, subscription_id, data,
-                                  idempotency_key)
-        self._publish()
-        return answer
+        return upgrades.upgrade(self.uow, self.catalog, self.clock.now(), caller, subscription_id, data,
+                                idempotency_key)
 
     @command
     def buy_addon(self, caller, subscription_id, payload, idempotency_key=None):
         data = load(api.AddonRequest, payload)
-        answer = upgrades.buy_addon(self.uow, self.catalog, self.clock.now(), caller, subscription_id, data,
-                                    idempotency_key)
-        self._publish()
-        return answer
+        return upgrades.buy_addon(self.uow, self.catalog, self.clock.now(), caller, subscription_id, data,
+                                  idempotency_key)
 
     # --- time and other services' events ----------------------------------------------------------
 
     @every(RENEWAL_INTERVAL_CONFIG_KEY, RENEWAL_INTERVAL_SECONDS)
     def renew(self):
-        if renewals.run_renewals(self.uow, self.catalog, self.clock.now()):
-            self._publish()
+        renewals.run_renewals(self.uow, self.catalog, self.clock.now())
 
-    @event_handler("accounts", "account_released")
+    @on_event(ACCOUNT_RELEASED)
     def on_account_released(self, payload):
         subscriptions.account_released(self.uow, payload["id"], payload["partner_id"])

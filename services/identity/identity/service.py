@@ -1,24 +1,18 @@
-"""The identity service: entrypoints and providers, nothing else."""
-import logging
-
-from nameko.events import EventDispatcher
-
+"""The identity service: entrypoints and providers, nothing else. It calls no other service."""
 from portal_common.clock import Clock
-from portal_common.db import UnitOfWorkProvider
 from portal_common.errors import PortalError
-from portal_common.events import publish, tell
 from portal_common.health import HealthCheck
-from portal_common.rpc import HEADS_UP_TIMEOUT_SECONDS, ServiceRpc, rpc
+from portal_common.rpc import rpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import identity as api
 from portal_common.schemas.common import PageQuery
+from portal_common.unit_of_work import UnitOfWorkProvider
 
 from identity.adapters.orm import Base
 from identity.dependencies import PasswordHasher
 from identity.usecases import employees, sessions, two_factor
 
 command = rpc(expected_exceptions=PortalError)
-log = logging.getLogger(__name__)
 
 
 def secret_rpc(*fields):
@@ -32,26 +26,12 @@ class IdentityService(HealthCheck):
     uow = UnitOfWorkProvider(Base)
     clock = Clock()
     hasher = PasswordHasher()
-    dispatch = EventDispatcher()
-    accounts = ServiceRpc("accounts", timeout=HEADS_UP_TIMEOUT_SECONDS)
-
-    def _publish(self):
-        """Events of a committed change. A broker failure now must not answer an error for a change
-        that is done (a person would lose recovery codes shown once, or retry a password change):
-        it is logged, and a gateway's memory of the sessions ends by itself within seconds."""
-        try:
-            publish(self.uow, self.dispatch)
-        except Exception:  # noqa: BLE001 - committed already
-            log.error("events of a committed change could not be published", exc_info=True)
 
     # --- sign-up and sessions ---------------------------------------------------------------------
 
     @secret_rpc("payload.password")
     def sign_up(self, payload):
         answer = employees.sign_up(self.uow, self.hasher, self.clock.now(), load(api.SignupRequest, payload))
-        self._publish()
-        # So that GET /v1/company works right after sign-up (partner_signed_up does the same).
-        tell(self.accounts.create_company, answer["partner"]["id"], answer["partner"]["name"], answer["employee"])
         return dump(api.SignupResponse, answer)
 
     @secret_rpc("payload.password", "payload.device_token")
@@ -73,7 +53,6 @@ class IdentityService(HealthCheck):
     @command
     def sign_out(self, caller):
         sessions.sign_out(self.uow, self.clock.now(), caller)
-        self._publish()
 
     # --- the employee's own security --------------------------------------------------------------
 
@@ -81,7 +60,6 @@ class IdentityService(HealthCheck):
     def change_password(self, caller, payload):
         data = load(api.PasswordChangeRequest, payload)
         sessions.change_password(self.uow, self.hasher, self.clock.now(), caller, data)
-        self._publish()
 
     @command
     def set_up_two_factor(self, caller):
@@ -91,14 +69,12 @@ class IdentityService(HealthCheck):
     def confirm_two_factor(self, caller, payload):
         data = load(api.TwoFactorConfirmRequest, payload)
         answer = two_factor.confirm(self.uow, self.clock.now(), caller, data)
-        self._publish()
         return dump(api.RecoveryCodes, answer)
 
     @secret_rpc("payload.password", "payload.code")
     def disable_two_factor(self, caller, payload):
         data = load(api.TwoFactorDisableRequest, payload)
         two_factor.disable(self.uow, self.hasher, self.clock.now(), caller, data)
-        self._publish()
 
     @command
     def list_devices(self, caller, query=None):
@@ -124,14 +100,12 @@ class IdentityService(HealthCheck):
     def create_employee(self, caller, payload):
         data = load(api.EmployeeCreateRequest, payload)
         answer = employees.create_employee(self.uow, self.hasher, self.clock.now(), caller, data)
-        self._publish()
         return dump(api.Employee, answer)
 
     @command
     def update_employee(self, caller, employee_id, payload):
         data = load(api.EmployeeUpdateRequest, payload)
         answer = employees.update_employee(self.uow, self.clock.now(), caller, employee_id, data)
-        self._publish()
         return dump(api.Employee, answer)
 
     @command
@@ -141,7 +115,6 @@ class IdentityService(HealthCheck):
     @command
     def delete_employee(self, caller, employee_id):
         employees.delete_employee(self.uow, self.clock.now(), caller, employee_id)
-        self._publish()
 
 
 def _clip(user_agent):

@@ -1,8 +1,8 @@
 """The accounts list, kept ready as the contract's JSON.
 
-The list is what partners read most. Each account's item is written as JSON text whenever its row is
-inserted or updated (`orm.Account.listed`), so a page is the stored texts joined: no objects built,
-no schema dump, and the gateway sends the text on as it came (packed on the bus: `list_accounts_packed`).
+The list is what partners read most. Each account's item is written as JSON text whenever its row
+changes (`usecases.read_model.project`), so a page is the stored texts joined: no objects built, no
+schema dump, and the gateway sends the text on as it came.
 """
 import json
 

@@ -1,14 +1,16 @@
 """Accounts' tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, event
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_common.db import UtcDateTime
-
-from accounts.adapters.listing import listed_json
+from portal_common.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
     pass
+
+
+outbox = outbox_table(Base.metadata)
 
 
 class Company(Base):
@@ -59,26 +61,18 @@ class Account(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     computers: Mapped[int] = mapped_column(Integer, default=0)
     servers: Mapped[int] = mapped_column(Integer, default=0)
-    # From billing's subscription_changed events (and calls): kept only when newer.
+    # From billing's subscription_changed events: kept only when newer.
     billing_version: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="none")
     product: Mapped[str | None] = mapped_column(String(64))
     plan: Mapped[str | None] = mapped_column(String(64))
     expires_at = mapped_column(UtcDateTime, nullable=True)
-    seats: Mapped[int] = mapped_column(Integer, default=0)
-    server_seats: Mapped[int] = mapped_column(Integer, default=0)
     # From monitoring's account_backup_changed events: kept only when newer.
     backup_version: Mapped[int] = mapped_column(Integer, default=0)
     bytes_backed_up: Mapped[int] = mapped_column(BigInteger, default=0)
     computers_not_backing_up: Mapped[int] = mapped_column(Integer, default=0)
-    # The row's item of the list as the contract's JSON, written on every insert and update.
+    # The row's item of the list as the contract's JSON (`usecases.read_model.project`).
     listed: Mapped[str] = mapped_column(Text)
-
-
-@event.listens_for(Account, "before_insert")
-@event.listens_for(Account, "before_update")
-def _keep_listed_ready(mapper, connection, account):
-    account.listed = listed_json(account)
 
 
 class AccountUser(Base):

@@ -63,3 +63,11 @@ def count_computers(session, account_id, kind=None):
     if kind:
         stmt = stmt.where(Computer.kind == kind)
     return session.scalar(stmt)
+
+
+def computer_by_key(session, key_hash):
+    """(the live computer with this agent key, its partner), or None."""
+    return session.execute(
+        select(Computer, Account.partner_id).join(Account, Account.id == Computer.account_id)
+        .where(Computer.agent_key_hash == key_hash, Computer.removed_at.is_(None))
+    ).one_or_none()

@@ -1,15 +1,13 @@
 """The partner's customer accounts: open, list, look at, release."""
 from portal_common.errors import NotFound
-from portal_common.events import envelope
+from portal_common.events import ACCOUNT_CREATED, ACCOUNT_RELEASED
 from portal_common.ids import new_id
 from portal_common.pagination import decode_cursor, one_page
 
 from accounts.adapters import listing, repository
 from accounts.adapters.orm import Account
 from accounts.usecases import views
-
-ACCOUNT_CREATED = "account_created"
-ACCOUNT_RELEASED = "account_released"
+from accounts.usecases.read_model import project
 
 
 def find(uow, caller, account_id, for_update=False):
@@ -20,12 +18,9 @@ def find(uow, caller, account_id, for_update=False):
     return account
 
 
-def _event(account, now):
-    return envelope(
-        account.id, account.version, now,
-        partner_id=account.partner_id, name=account.name, administered=account.administered,
-        released=account.released_at is not None,
-    )
+def _emit(uow, event_type, account, now):
+    uow.emit(event_type, account.id, account.version, now, partner_id=account.partner_id, name=account.name,
+             administered=account.administered, released=account.released_at is not None)
 
 
 def create_account(uow, now, caller, data):
@@ -33,12 +28,12 @@ def create_account(uow, now, caller, data):
         account = Account(
             id=new_id(), partner_id=caller["partner_id"], name=data["name"].strip(),
             contact_email=data["contact_email"].strip(), administered=data["administered"],
-            created_at=now, version=1, computers=0, servers=0, billing_version=0, backup_version=0, status="none", seats=0,
-            server_seats=0,
+            created_at=now, version=1, computers=0, servers=0, billing_version=0, backup_version=0, status="none",
             bytes_backed_up=0, computers_not_backing_up=0,
         )
+        project(account)
         uow.session.add(account)
-        uow.emit(ACCOUNT_CREATED, _event(account, now))
+        _emit(uow, ACCOUNT_CREATED, account, now)
         uow.commit()
         return views.account(account)
 
@@ -53,11 +48,11 @@ def list_accounts(uow, caller, query):
     return listing.page_json([row.listed for row in page], next_cursor)
 
 
-def account_brief(uow, caller, account_id):
-    """What billing checks before it sells to an account: it is this partner's and live."""
+def account_briefs(uow, caller, account_ids):
+    """What the gateway checks before billing sells to accounts: each is this partner's and live."""
     with uow:
-        account = find(uow, caller, account_id)
-        return {"id": account.id, "administered": account.administered}
+        return [{"id": account.id, "administered": account.administered}
+                for account in (find(uow, caller, account_id) for account_id in account_ids)]
 
 
 def get_account(uow, caller, account_id):
@@ -78,6 +73,7 @@ def release_account(uow, now, caller, account_id):
         account = find(uow, caller, account_id)
         account.released_at = now
         account.version += 1
-        uow.emit(ACCOUNT_RELEASED, _event(account, now))
+        project(account)
+        _emit(uow, ACCOUNT_RELEASED, account, now)
         uow.commit()
         return {"id": account.id, "status": "released"}

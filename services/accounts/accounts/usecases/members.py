@@ -2,7 +2,7 @@
 from sqlalchemy.exc import IntegrityError
 
 from portal_common.errors import Conflict, NoFreeSeat, NotAdministrator, NotFound
-from portal_common.events import envelope, iso
+from portal_common.events import COMPUTER_ADDED, COMPUTER_REMOVED, iso
 from portal_common.ids import new_id
 
 from accounts.adapters import repository
@@ -10,9 +10,7 @@ from accounts.adapters.orm import AccountUser, Computer
 from accounts.domain import agent_keys, seats
 from accounts.usecases import views
 from accounts.usecases.accounts import find
-
-COMPUTER_ADDED = "computer_added"
-COMPUTER_REMOVED = "computer_removed"
+from accounts.usecases.read_model import project
 
 
 def _administered(uow, caller, account_id, for_update=False):
@@ -50,23 +48,21 @@ def remove_user(uow, caller, account_id, user_id):
         uow.commit()
 
 
-def _computer_event(computer, account, now, version):
-    return envelope(
-        computer.id, version, now,
-        account_id=account.id, partner_id=account.partner_id, name=computer.name, kind=computer.kind,
-        agent_key_hash=computer.agent_key_hash, created_at=iso(computer.created_at),
-        removed=computer.removed_at is not None,
-    )
+def _emit(uow, event_type, computer, account, now, version):
+    uow.emit(event_type, computer.id, version, now, account_id=account.id, partner_id=account.partner_id,
+             name=computer.name, kind=computer.kind, agent_key_hash=computer.agent_key_hash,
+             created_at=iso(computer.created_at), removed=computer.removed_at is not None)
 
 
-def add_computer(uow, now, caller, account_id, data):
+def add_computer(uow, now, caller, account_id, data, bought):
+    """`bought`: the seats the account's subscriptions give now, as billing answers them."""
     agent_key = agent_keys.new_agent_key()
     with uow:
         account = _administered(uow, caller, account_id, for_update=True)
-        reason = seats.refuse_computer(data["kind"], account.computers, account.servers, account.seats,
-                                       account.server_seats)
+        reason = seats.refuse_computer(data["kind"], account.computers, account.servers, bought["seats"],
+                                       bought["server_seats"])
         if reason:
-            raise NoFreeSeat(reason, {"seats": account.seats, "server_seats": account.server_seats,
+            raise NoFreeSeat(reason, {"seats": bought["seats"], "server_seats": bought["server_seats"],
                                      "computers": account.computers, "servers": account.servers})
         computer = Computer(
             id=new_id(), account_id=account.id, name=data["name"].strip(), kind=data["kind"],
@@ -75,7 +71,8 @@ def add_computer(uow, now, caller, account_id, data):
         uow.session.add(computer)
         account.computers += 1
         account.servers += computer.kind == "server"
-        uow.emit(COMPUTER_ADDED, _computer_event(computer, account, now, version=1))
+        project(account)
+        _emit(uow, COMPUTER_ADDED, computer, account, now, version=1)
         uow.commit()
         return {**views.computer(computer), "agent_key": agent_key}
 
@@ -89,5 +86,16 @@ def remove_computer(uow, now, caller, account_id, computer_id):
         computer.removed_at = now
         account.computers -= 1
         account.servers -= computer.kind == "server"
-        uow.emit(COMPUTER_REMOVED, _computer_event(computer, account, now, version=2))
+        project(account)
+        _emit(uow, COMPUTER_REMOVED, computer, account, now, version=2)
         uow.commit()
+
+
+def agent_identity(uow, key_hash):
+    """The computer an agent key belongs to, or None for an unknown or removed one."""
+    with uow:
+        found = repository.computer_by_key(uow.session, key_hash)
+        if found is None:
+            return None
+        computer, partner_id = found
+        return {"computer_id": computer.id, "account_id": computer.account_id, "partner_id": partner_id}

@@ -1,11 +1,18 @@
-"""The accounts list's columns that other services own, kept from their events (and calls).
+"""The accounts list: each account's item kept ready as the contract's JSON (`listed`), written by
+whatever changes the row, and the columns other services own, kept from their events.
 
 Each source stamps a version per account; an older or repeated one changes nothing, so an event
-may arrive twice, late, or after the same change came by RPC.
+may arrive twice or late.
 """
 import datetime as dt
 
+from accounts.adapters import listing
 from accounts.adapters.orm import Account
+
+
+def project(account):
+    """Write the account's item of the list from its row, after every change of the row."""
+    account.listed = listing.listed_json(account)
 
 
 def _time(value):
@@ -22,8 +29,7 @@ def apply_billing_summary(uow, summary):
         account.product = summary["product"]
         account.plan = summary["plan"]
         account.expires_at = _time(summary["expires_at"])
-        account.seats = summary["seats"]
-        account.server_seats = summary["server_seats"]
+        project(account)
         uow.commit()
         return True
 
@@ -36,5 +42,6 @@ def apply_backup_summary(uow, summary):
         account.backup_version = summary["version"]
         account.bytes_backed_up = summary["bytes_backed_up"]
         account.computers_not_backing_up = summary["computers_not_backing_up"]
+        project(account)
         uow.commit()
         return True

@@ -3,10 +3,10 @@
 Revision ID: 0001
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
-import portal_common.db
+from alembic import op
 
+import portal_common.db
 
 revision = '0001'
 down_revision = None
@@ -25,14 +25,16 @@ def upgrade():
     sa.Column('released_at', portal_common.db.UtcDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('computers', sa.Integer(), nullable=False),
+    sa.Column('servers', sa.Integer(), nullable=False),
+    sa.Column('billing_version', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('product', sa.String(length=64), nullable=True),
     sa.Column('plan', sa.String(length=64), nullable=True),
     sa.Column('expires_at', portal_common.db.UtcDateTime(), nullable=True),
-    sa.Column('seats', sa.Integer(), nullable=False),
-    sa.Column('server_seats', sa.Integer(), nullable=False),
+    sa.Column('backup_version', sa.Integer(), nullable=False),
     sa.Column('bytes_backed_up', sa.BigInteger(), nullable=False),
     sa.Column('computers_not_backing_up', sa.Integer(), nullable=False),
+    sa.Column('listed', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('accounts', schema=None) as batch_op:
@@ -54,6 +56,13 @@ def upgrade():
     sa.Column('primary_contact_email', sa.String(length=254), nullable=False),
     sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('partner_id')
+    )
+    op.create_table('outbox',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('event_type', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
     )
     op.create_table('account_users',
     sa.Column('id', sa.String(length=26), nullable=False),
@@ -103,6 +112,7 @@ def downgrade():
         batch_op.drop_index('ux_account_users_email')
 
     op.drop_table('account_users')
+    op.drop_table('outbox')
     op.drop_table('companies')
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.drop_index('ix_accounts_partner_status')

@@ -3,10 +3,14 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_common.db import UtcDateTime
+from portal_common.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
     pass
+
+
+outbox = outbox_table(Base.metadata)
 
 
 class Order(Base):

@@ -5,22 +5,9 @@ import json
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal_common.errors import IdempotencyKeyReused, ValidationFailed
+from portal_common.errors import IdempotencyKeyReused
 
 from billing.adapters.orm import IdempotencyKey
-
-KEY_MAX = 255
-HEADER = "Idempotency-Key"
-
-
-def checked_key(key):
-    if key is None or key == "":
-        raise ValidationFailed(f"This request spends money: send an {HEADER} header.",
-                               {HEADER: ["Required for requests that spend money."]})
-    if len(key) > KEY_MAX or not all(" " <= ch <= "~" for ch in key):
-        raise ValidationFailed(f"The {HEADER} is 1–{KEY_MAX} printable characters.",
-                               {HEADER: [f"1–{KEY_MAX} printable ASCII characters."]})
-    return key
 
 
 def request_hash(operation, **request):

@@ -1,5 +1,6 @@
 """Buying subscriptions: to an account (running from now) or into the partner's inventory."""
 from portal_common.errors import NotFound
+from portal_common.idempotency_keys import checked_key
 from portal_common.ids import new_id
 from portal_common.pagination import paginate
 
@@ -7,7 +8,7 @@ from billing.adapters import repository
 from billing.adapters.orm import Order, Subscription
 from billing.domain.terms import add_years
 from billing.usecases import idempotency, views
-from billing.usecases.shared import OrderBuilder, account_changed, link_account, plan_or_400, term_or_400
+from billing.usecases.shared import OrderBuilder, account_changed, link_account, plan_or_400, require_found, term_or_400
 
 
 def new_subscription(caller, item, now, status, account_id=None):
@@ -21,8 +22,10 @@ def new_subscription(caller, item, now, status, account_id=None):
     )
 
 
-def place_order(uow, catalog, directory, now, caller, data, key):
-    key = idempotency.checked_key(key)
+def place_order(uow, catalog, now, caller, data, key, accounts_found):
+    """`accounts_found`: whether the accounts named in `data` are the caller's live ones (the
+    gateway asks accounts)."""
+    key = checked_key(key)
     digest = idempotency.request_hash("order", body=data)
     stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
     if stored is not None:
@@ -32,8 +35,9 @@ def place_order(uow, catalog, directory, now, caller, data, key):
         plans.append(plan_or_400(catalog, item["product"], item["plan"], ("items", str(index))))
         term_or_400(catalog, item["term_years"], ("items", str(index)))
     accounts = {item["account_id"] for item in data["items"] if item["account_id"]}
+    if accounts:
+        require_found(accounts_found)
     for account_id in sorted(accounts):
-        directory.account_brief(caller, account_id)  # 404 for anything not this partner's
         link_account(uow, account_id, caller["partner_id"])
 
     def work(uow):

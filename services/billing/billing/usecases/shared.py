@@ -2,7 +2,7 @@
 accounts what an account's subscriptions now add up to."""
 from portal_common.db import create_once
 from portal_common.errors import NotFound, ValidationFailed
-from portal_common.events import envelope
+from portal_common.events import SUBSCRIPTION_CHANGED
 from portal_common.ids import new_id
 
 from billing.adapters import repository
@@ -10,7 +10,13 @@ from billing.adapters.orm import AccountLink, Order, OrderLine
 from billing.domain.summary import SubscriptionFacts, summarize
 from billing.usecases import views
 
-SUBSCRIPTION_CHANGED = "subscription_changed"
+
+def require_found(found):
+    """404 unless the gateway found the account(s) the caller names with accounts. Checked after the
+    Idempotency-Key and the request's own checks, so a replay answers as it first did and a bad
+    request is a 400 whatever its accounts."""
+    if not found:
+        raise NotFound("No such account.")
 
 
 def find_subscription(uow, caller, subscription_id, for_update=False, to_change=False):
@@ -108,4 +114,4 @@ def account_changed(uow, catalog, account_id, partner_id, now):
     link.summary_version += 1
     summary = account_summary(uow.session, catalog, account_id)
     summary["expires_at"] = views.iso_or_none(summary["expires_at"])
-    uow.emit(SUBSCRIPTION_CHANGED, envelope(account_id, link.summary_version, now, partner_id=partner_id, **summary))
+    uow.emit(SUBSCRIPTION_CHANGED, account_id, link.summary_version, now, partner_id=partner_id, **summary)

@@ -7,7 +7,7 @@ from portal_common.pagination import paginate
 from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Subscription
 from billing.usecases import views
-from billing.usecases.shared import find_subscription, link_account, subscription_view
+from billing.usecases.shared import account_summary, find_subscription, link_account, subscription_view
 
 
 def list_subscriptions(uow, caller, query):
@@ -24,6 +24,17 @@ def account_subscriptions(uow, caller, account_id):
                 if row.partner_id == caller["partner_id"]]
         addons = repository.addons_of(uow.session, [row.id for row in rows])
         return [views.subscription(row, addons.get(row.id, ())) for row in rows]
+
+
+def account_seats(uow, catalog, caller, account_id):
+    """What the account's running subscriptions of the caller's partner give; none for an account
+    billing has not sold to (or another partner's)."""
+    with uow:
+        link = uow.session.get(AccountLink, account_id)
+        if link is None or link.partner_id != caller["partner_id"]:
+            return {"seats": 0, "server_seats": 0}
+        summary = account_summary(uow.session, catalog, account_id)
+        return {"seats": summary["seats"], "server_seats": summary["server_seats"]}
 
 
 def get_subscription(uow, caller, subscription_id):

@@ -2,13 +2,21 @@
 import datetime as dt
 
 from portal_common.errors import AlreadySubscribed, Conflict, NotAvailable
+from portal_common.idempotency_keys import checked_key
 
 from billing.adapters import repository
 from billing.domain.terms import add_years
 from billing.usecases import idempotency
 from billing.usecases.orders import new_subscription
 from billing.usecases.shared import (
-    OrderBuilder, account_changed, find_subscription, link_account, plan_or_400, subscription_view, term_or_400,
+    OrderBuilder,
+    account_changed,
+    find_subscription,
+    link_account,
+    plan_or_400,
+    require_found,
+    subscription_view,
+    term_or_400,
 )
 
 
@@ -19,9 +27,10 @@ def _running(session, account_id, product):
     ]
 
 
-def start_trial(uow, catalog, directory, now, caller, account_id, data):
+def start_trial(uow, catalog, now, caller, account_id, data, account_is_found):
+    """`account_is_found`: whether the account is the caller's live one (the gateway asks accounts)."""
     plan_or_400(catalog, data["product"], data["plan"])
-    directory.account_brief(caller, account_id)
+    require_found(account_is_found)
     link_account(uow, account_id, caller["partner_id"])
     with uow:
         repository.lock_account(uow.session, account_id)
@@ -54,12 +63,13 @@ def _end(trial, now):
     trial.version += 1
 
 
-def upgrade_trial(uow, catalog, directory, now, caller, account_id, data, key=None):
+def upgrade_trial(uow, catalog, now, caller, account_id, data, key, account_is_found):
+    """`account_is_found`: whether the account is the caller's live one (the gateway asks accounts)."""
     if "subscription_id" in data:
-        directory.account_brief(caller, account_id)
+        require_found(account_is_found)
         link_account(uow, account_id, caller["partner_id"])
         return _apply_inventory(uow, catalog, now, caller, account_id, data["subscription_id"])
-    return _buy(uow, catalog, directory, now, caller, account_id, data, key)
+    return _buy(uow, catalog, now, caller, account_id, data, key, account_is_found)
 
 
 def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
@@ -81,13 +91,13 @@ def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
         return view
 
 
-def _buy(uow, catalog, directory, now, caller, account_id, data, key):
-    key = idempotency.checked_key(key)
+def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
+    key = checked_key(key)
     digest = idempotency.request_hash("trial-upgrade", account_id=account_id, body=data)
     stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
     if stored is not None:
         return stored
-    directory.account_brief(caller, account_id)
+    require_found(account_is_found)
     link_account(uow, account_id, caller["partner_id"])
     term_or_400(catalog, data["term_years"])
     with uow:

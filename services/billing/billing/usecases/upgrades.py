@@ -1,5 +1,6 @@
 """Mid-term changes, pro-rated: upgrading to a dearer plan, and add-ons."""
 from portal_common.errors import Conflict, ValidationFailed
+from portal_common.idempotency_keys import checked_key
 from portal_common.ids import new_id
 
 from billing.adapters.orm import SubscriptionAddon
@@ -39,7 +40,7 @@ def quote(uow, catalog, now, caller, subscription_id, plan_id):
 
 
 def upgrade(uow, catalog, now, caller, subscription_id, data, key):
-    key = idempotency.checked_key(key)
+    key = checked_key(key)
     digest = idempotency.request_hash("upgrade", subscription_id=subscription_id, body=data)
 
     def work(uow):
@@ -61,7 +62,7 @@ def upgrade(uow, catalog, now, caller, subscription_id, data, key):
 
 
 def buy_addon(uow, catalog, now, caller, subscription_id, data, key):
-    key = idempotency.checked_key(key)
+    key = checked_key(key)
     digest = idempotency.request_hash("addon", subscription_id=subscription_id, body=data)
     stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
     if stored is not None:

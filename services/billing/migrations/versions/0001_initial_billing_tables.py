@@ -3,10 +3,10 @@
 Revision ID: 0001
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
-import portal_common.db
+from alembic import op
 
+import portal_common.db
 
 revision = '0001'
 down_revision = None
@@ -42,6 +42,13 @@ def upgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_partner', ['partner_id', 'id'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('event_type', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('subscriptions',
     sa.Column('id', sa.String(length=26), nullable=False),
     sa.Column('partner_id', sa.String(length=26), nullable=False),
@@ -66,6 +73,7 @@ def upgrade():
     op.create_table('order_lines',
     sa.Column('id', sa.String(length=26), nullable=False),
     sa.Column('order_id', sa.String(length=26), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('product', sa.String(length=64), nullable=False),
     sa.Column('plan', sa.String(length=64), nullable=False),
     sa.Column('addon', sa.String(length=64), nullable=True),
@@ -110,6 +118,7 @@ def downgrade():
         batch_op.drop_index('ix_subscriptions_account')
 
     op.drop_table('subscriptions')
+    op.drop_table('outbox')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_partner')
 

@@ -2,28 +2,14 @@ import os
 import pathlib
 
 import pytest
-from nameko.rpc import rpc
 
 from portal_common import migrate
 from portal_common.clock import FakeClock
 
+from tests.service_config import TEST_RETRY_DELAYS
+
 BILLING_DIR = pathlib.Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-
-
-class FakeAccounts:
-    """Stands in for accounts: every account is the caller's, and summaries are kept to look at."""
-
-    name = "accounts"
-    summaries = []
-
-    @rpc
-    def account_brief(self, caller, account_id):
-        return {"id": account_id, "administered": True}
-
-    @rpc
-    def apply_billing_summary(self, summary):
-        self.summaries.append(summary)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,15 +35,13 @@ def clock():
 @pytest.fixture
 def config(rabbit_config, database, clock):
     return {**rabbit_config, "DB_URIS": {"billing:Base": database}, "CLOCK": clock, "RPC_TIMEOUT_SECONDS": 5,
-            "RENEWAL_INTERVAL_SECONDS": 3600}
+            "RENEWAL_INTERVAL_SECONDS": 3600, "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS}
 
 
 @pytest.fixture
 def billing(container_factory, config):
     from billing.service import BillingService
 
-    FakeAccounts.summaries = []
-    container_factory(FakeAccounts, config).start()
     container = container_factory(BillingService, config)
     container.start()
     return container

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 
 from portal_common.db import make_engine
 from portal_common.errors import NotAvailable
-
 from portal_common.events import iso
 
 from billing.adapters.orm import Order, Subscription
@@ -39,15 +38,15 @@ def count(database, model, *where):
 def test_two_trial_upgrades_for_the_last_inventory_subscription_one_wins(rpc_proxy, database):
     with rpc_proxy() as billing:
         order = billing.place_order(CALLER, {"items": [{"product": "safe", "plan": "basic", "term_years": 1,
-                                                        "quantity": 1}]}, "stock-1")
+                                                        "quantity": 1}]}, "stock-1", True)
         stock = order["lines"][0]["subscription_id"]
         for account in ("a1", "a2"):
-            billing.start_trial(CALLER, account, {"product": "safe", "plan": "basic"})
+            billing.start_trial(CALLER, account, {"product": "safe", "plan": "basic"}, True)
 
     def upgrade(account):
         def call():
             with rpc_proxy() as billing:
-                return billing.upgrade_trial(CALLER, account, {"subscription_id": stock})
+                return billing.upgrade_trial(CALLER, account, {"subscription_id": stock}, None, True)
         return call
 
     results = race(upgrade("a1"), upgrade("a2"))
@@ -63,7 +62,7 @@ def test_the_same_order_sent_twice_at_once_is_charged_once(rpc_proxy, database):
 
     def place():
         with rpc_proxy() as billing:
-            return billing.place_order(CALLER, body, "same-key")
+            return billing.place_order(CALLER, body, "same-key", True)
 
     results = race(place, place, place)
     assert all(isinstance(r, dict) for r in results), results
@@ -78,7 +77,7 @@ def test_two_billing_instances_renew_a_subscription_once(container_factory, conf
     bought_at = clock.now()
     with rpc_proxy() as proxy:
         proxy.place_order(CALLER, {"items": [{"product": "safe", "plan": "plus", "term_years": 1, "quantity": 2,
-                                              "account_id": "a1"}]}, "renew-me")
+                                              "account_id": "a1"}]}, "renew-me", True)
     second = container_factory(BillingService, config)
     second.start()
     clock.advance(days=366)

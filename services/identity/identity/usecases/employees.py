@@ -2,7 +2,13 @@
 from sqlalchemy.exc import IntegrityError
 
 from portal_common.errors import Conflict, EmailTaken, NotFound
-from portal_common.events import envelope
+from portal_common.events import (
+    EMPLOYEE_CREATED,
+    EMPLOYEE_DEACTIVATED,
+    EMPLOYEE_REMOVED,
+    EMPLOYEE_UPDATED,
+    PARTNER_SIGNED_UP,
+)
 from portal_common.ids import new_id
 from portal_common.pagination import paginate
 from portal_common.roles import OWNER
@@ -13,12 +19,6 @@ from identity.domain import employees as rules
 from identity.usecases import views
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import email_key
-
-EMPLOYEE_CREATED = "employee_created"
-EMPLOYEE_DEACTIVATED = "employee_deactivated"
-EMPLOYEE_UPDATED = "employee_updated"
-EMPLOYEE_REMOVED = "employee_removed"
-PARTNER_SIGNED_UP = "partner_signed_up"
 
 
 def _new_employee(partner_id, data, role, password_hash, now):
@@ -40,19 +40,17 @@ def _add_employee(uow, employee, now):
     if repository.email_in_use(uow.session, employee.email_key):
         raise EmailTaken()
     uow.session.add(employee)
-    uow.emit(EMPLOYEE_CREATED, _event(employee, now))
+    _emit(uow, EMPLOYEE_CREATED, employee, now)
     try:
         uow.commit()
     except IntegrityError:  # the same email signed up concurrently
         raise EmailTaken() from None
 
 
-def _event(employee, now):
-    return envelope(
-        employee.id, employee.version, now,
-        partner_id=employee.partner_id, email=employee.email, name=employee.name,
-        role=employee.role, active=employee.active,
-    )
+def _emit(uow, event_type, employee, now, version=None, active=None):
+    uow.emit(event_type, employee.id, version or employee.version, now, partner_id=employee.partner_id,
+             email=employee.email, name=employee.name, role=employee.role,
+             active=employee.active if active is None else active)
 
 
 def sign_up(uow, hasher, now, data):
@@ -64,7 +62,7 @@ def sign_up(uow, hasher, now, data):
         uow.session.add(partner)
         uow.session.flush()
         owner_view = views.session_employee(owner)
-        uow.emit(PARTNER_SIGNED_UP, envelope(partner.id, 1, now, name=partner.name, owner=owner_view))
+        uow.emit(PARTNER_SIGNED_UP, partner.id, 1, now, name=partner.name, owner=owner_view)
         _add_employee(uow, owner, now)
         return {"partner": {"id": partner.id, "name": partner.name}, "employee": owner_view}
 
@@ -107,9 +105,9 @@ def update_employee(uow, now, caller, employee_id, data):
             access_changed(uow, employee.id, now)  # first: the one the gateways act on at once
         if deactivating:
             repository.delete_sessions(uow.session, employee.id)
-            uow.emit(EMPLOYEE_DEACTIVATED, _event(employee, now))
+            _emit(uow, EMPLOYEE_DEACTIVATED, employee, now)
         elif changed:
-            uow.emit(EMPLOYEE_UPDATED, _event(employee, now))
+            _emit(uow, EMPLOYEE_UPDATED, employee, now)
         uow.commit()
         return views.employee(employee)
 
@@ -120,10 +118,9 @@ def delete_employee(uow, now, caller, employee_id):
         reason = rules.refuse_removal(caller["employee_id"], employee, _primary_contact_id(uow, caller))
         if reason:
             raise Conflict(reason)
-        removed = {**_event(employee, now), "version": employee.version + 1, "active": False}
+        _emit(uow, EMPLOYEE_REMOVED, employee, now, version=employee.version + 1, active=False)
         uow.session.delete(employee)
         access_changed(uow, employee.id, now)
-        uow.emit(EMPLOYEE_REMOVED, removed)
         uow.commit()
 
 

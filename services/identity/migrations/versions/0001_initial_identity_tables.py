@@ -3,10 +3,10 @@
 Revision ID: 0001
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
-import portal_common.db
+from alembic import op
 
+import portal_common.db
 
 revision = '0001'
 down_revision = None
@@ -24,9 +24,17 @@ def upgrade():
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.create_index('ix_login_failures_email_key_at', ['email_key', 'at'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('event_type', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('partners',
     sa.Column('id', sa.String(length=26), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('primary_contact_id', sa.String(length=26), nullable=True),
     sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
@@ -127,6 +135,7 @@ def downgrade():
 
     op.drop_table('employees')
     op.drop_table('partners')
+    op.drop_table('outbox')
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.drop_index('ix_login_failures_email_key_at')
 

@@ -3,10 +3,10 @@
 Revision ID: 0001
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
-import portal_common.db
+from alembic import op
 
+import portal_common.db
 
 revision = '0001'
 down_revision = None
@@ -34,7 +34,6 @@ def upgrade():
     sa.Column('partner_id', sa.String(length=26), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
-    sa.Column('agent_key_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
     sa.Column('removed', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
@@ -44,14 +43,20 @@ def upgrade():
     sa.Column('last_status', sa.String(length=16), nullable=True),
     sa.Column('last_success_at', portal_common.db.UtcDateTime(), nullable=True),
     sa.Column('bytes_backed_up', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('agent_key_hash')
+    sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('monitored_computers', schema=None) as batch_op:
         batch_op.create_index('ix_monitored_computers_account', ['account_id', 'removed'], unique=False)
         batch_op.create_index('ix_monitored_computers_partner_state', ['partner_id', 'removed', 'state'], unique=False)
         batch_op.create_index('ix_monitored_computers_partner_success', ['partner_id', 'removed', 'last_success_at'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('event_type', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('partner_settings',
     sa.Column('partner_id', sa.String(length=26), nullable=False),
     sa.Column('not_backing_up_after_hours', sa.Integer(), nullable=False),
@@ -81,6 +86,7 @@ def downgrade():
 
     op.drop_table('reports')
     op.drop_table('partner_settings')
+    op.drop_table('outbox')
     with op.batch_alter_table('monitored_computers', schema=None) as batch_op:
         batch_op.drop_index('ix_monitored_computers_partner_success')
         batch_op.drop_index('ix_monitored_computers_partner_state')

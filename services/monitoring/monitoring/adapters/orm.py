@@ -4,10 +4,14 @@ from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_common.db import UtcDateTime
+from portal_common.outbox import outbox_table
 
 
 class Base(DeclarativeBase):
     pass
+
+
+outbox = outbox_table(Base.metadata)
 
 
 class MonitoredAccount(Base):
@@ -36,7 +40,6 @@ class MonitoredComputer(Base):
     partner_id: Mapped[str] = mapped_column(String(26))
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16))
-    agent_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at = mapped_column(UtcDateTime, nullable=False)
     removed: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer)  # accounts' version of it

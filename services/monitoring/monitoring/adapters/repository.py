@@ -22,10 +22,6 @@ _THRESHOLD = select(PartnerSettings.__table__.c.not_backing_up_after_hours).wher
     PartnerSettings.__table__.c.partner_id == bindparam("partner_id"))
 
 
-def computer_by_key(session, key_hash):
-    return session.scalars(select(C).where(C.agent_key_hash == key_hash, C.removed.is_(False))).one_or_none()
-
-
 def state_is(state, cutoff):
     """SQL for `states.state` (same rule, evaluated by the database)."""
     if state == states.OK:

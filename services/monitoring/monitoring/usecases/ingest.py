@@ -1,4 +1,4 @@
-"""Agents' backup reports: who an agent key belongs to, and storing a report exactly once."""
+"""Agents' backup reports, each stored exactly once."""
 import logging
 
 from sqlalchemy import insert, select
@@ -8,18 +8,13 @@ from monitoring.adapters.orm import MonitoredComputer, Report
 from monitoring.domain import states
 from monitoring.usecases.summaries import account_changed, set_state
 
-
-def agent_identity(uow, key_hash):
-    """The computer an agent key belongs to, or None for an unknown or removed one."""
-    with uow:
-        computer = repository.computer_by_key(uow.session, key_hash)
-        if computer is None:
-            return None
-        return {"computer_id": computer.id, "partner_id": computer.partner_id, "account_id": computer.account_id}
-
-
 log = logging.getLogger(__name__)
 REPORTS_INSERT = insert(Report.__table__)
+
+
+class UnknownComputer(LookupError):
+    """A report of a computer whose `computer_added` has not reached monitoring yet."""
+
 REPORT_FIELDS = ("id", "computer_id", "started_at", "finished_at", "status", "bytes_selected", "bytes_backed_up",
                  "files", "error", "received_at")
 
@@ -63,8 +58,8 @@ def _store_together(uow, now, reports):
                 outcomes.append(False)
                 continue
             computer = computers.get(report["computer_id"])
-            if computer is None:  # this report's outcome: the others of the batch are stored
-                outcomes.append(LookupError(f"report {report['id']}: no computer {report['computer_id']} here"))
+            if computer is None:  # not here yet (its event is on its way): this report is tried again
+                outcomes.append(UnknownComputer(f"report {report['id']}: no computer {report['computer_id']} yet"))
                 continue
             known.add(report["id"])
             rows.append({key: report[key] for key in REPORT_FIELDS})

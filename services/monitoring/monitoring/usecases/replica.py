@@ -1,4 +1,4 @@
-"""Monitoring's copy of accounts and computers, kept from accounts' events (and calls): each
+"""Monitoring's copy of accounts and computers, kept from accounts' events: each
 applied only when newer than what is here, so duplicates and late arrivals change nothing."""
 import datetime as dt
 
@@ -42,7 +42,7 @@ def track_computer(uow, now, event):
         created_at = _time(event["created_at"])
         create_once(uow, lambda: MonitoredComputer(
             id=event["id"], account_id=event["account_id"], partner_id=event["partner_id"], name=event["name"],
-            kind=event["kind"], agent_key_hash=event["agent_key_hash"], created_at=created_at, removed=False,
+            kind=event["kind"], created_at=created_at, removed=False,
             version=0, bytes_backed_up=0, state=states.state(None, created_at, now, threshold), state_version=1))
     with uow:
         computer = uow.session.get(MonitoredComputer, event["id"], with_for_update=True)

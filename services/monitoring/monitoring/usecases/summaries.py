@@ -1,13 +1,10 @@
 """What monitoring tells others: a computer's state change, and an account's totals for the
 accounts list (versioned, so a late or repeated one changes nothing there)."""
-from portal_common.events import envelope
+from portal_common.events import ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED
 
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredAccount
 from monitoring.domain import states
-
-COMPUTER_STATUS_CHANGED = "computer_status_changed"
-ACCOUNT_BACKUP_CHANGED = "account_backup_changed"
 
 
 def set_state(uow, computer, new_state, now):
@@ -15,10 +12,8 @@ def set_state(uow, computer, new_state, now):
         return False
     previous, computer.state = computer.state, new_state
     computer.state_version += 1
-    uow.emit(COMPUTER_STATUS_CHANGED, envelope(
-        computer.id, computer.state_version, now, account_id=computer.account_id, partner_id=computer.partner_id,
-        status=new_state, previous_status=previous,
-    ))
+    uow.emit(COMPUTER_STATUS_CHANGED, computer.id, computer.state_version, now, account_id=computer.account_id,
+             partner_id=computer.partner_id, status=new_state, previous_status=previous)
     return True
 
 
@@ -30,7 +25,5 @@ def account_changed(uow, account_id, now):
     cutoff = states.cutoff(now, repository.threshold(uow.session, account.partner_id))
     total, not_backing_up = repository.account_totals(uow.session, account_id, cutoff)
     account.summary_version += 1
-    uow.emit(ACCOUNT_BACKUP_CHANGED, envelope(
-        account_id, account.summary_version, now, partner_id=account.partner_id,
-        bytes_backed_up=total, computers_not_backing_up=not_backing_up,
-    ))
+    uow.emit(ACCOUNT_BACKUP_CHANGED, account_id, account.summary_version, now, partner_id=account.partner_id,
+             bytes_backed_up=total, computers_not_backing_up=not_backing_up)

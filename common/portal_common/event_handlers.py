@@ -1,0 +1,106 @@
+"""Event handlers that never drop a message: `@on_event(ACCOUNT_CREATED)`.
+
+A handler's message is acknowledged only once the handler has returned (its work committed). When it
+raises, the message is not lost and not retried in a hot loop: a copy goes to a delay queue of the
+handler (`<queue>.retry-<n>s`, a classic queue with a message TTL whose dead-letter exchange is the
+default exchange, routed back to the handler's queue), and comes back after the delay, the next
+failure waiting longer (`EVENT_RETRY_DELAYS`). After the last delay, or at once for `Unprocessable`,
+the message is parked in `<queue>.dead` with an error log naming the event; an operator lists and
+replays parked messages with `python -m portal_common.dead_letters` (`make dead-letters`).
+
+RabbitMQ does the waiting (per-queue TTL and dead-lettering), so a delay survives a restart of the
+service, and nothing spins while a database is away. A delay queue per delay keeps a short wait from
+queueing behind a long one (a TTL only expires messages at the head of a queue). The count of tries
+travels in the `x-portal-retries` header.
+"""
+import logging
+
+from kombu import Queue
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.events import EventHandler
+
+from portal_common.broker import BROKER_GONE
+
+log = logging.getLogger(__name__)
+RETRY_DELAYS_CONFIG_KEY = "EVENT_RETRY_DELAYS"
+# Seconds before each retry: six tries over about 13 minutes (a database restart, a lock, a deploy),
+# then the message is parked for an operator.
+DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)
+RETRIES_HEADER = "x-portal-retries"
+ERROR_HEADER = "x-portal-error"
+ERROR_TEXT_MAX = 500
+DEAD_SUFFIX = ".dead"
+
+
+class Unprocessable(Exception):
+    """A message no retry can help (malformed, or a bug's): parked at once."""
+
+
+def retry_delays(config):
+    value = config.get(RETRY_DELAYS_CONFIG_KEY, DEFAULT_RETRY_DELAYS)
+    if isinstance(value, (int, float)):
+        value = [value]
+    elif isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    delays = tuple(float(delay) for delay in value)
+    if any(delay <= 0 for delay in delays):
+        raise ValueError(f"{RETRY_DELAYS_CONFIG_KEY}: every delay is a positive number of seconds")
+    return delays
+
+
+def retry_queue(queue_name, delay):
+    return Queue(f"{queue_name}.retry-{delay:g}s", durable=True, queue_arguments={
+        "x-message-ttl": int(delay * 1000),
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": queue_name,
+    })
+
+
+def dead_queue(queue_name):
+    return Queue(queue_name + DEAD_SUFFIX, durable=True)
+
+
+class ReliableEventHandler(EventHandler):
+    def __init__(self, event, **kwargs):
+        self.event = event  # the registry's EventType (nameko's `event_type` is its name)
+        super().__init__(event.producer, event.name, **kwargs)
+
+    def setup(self):
+        super().setup()
+        self.delays = retry_delays(self.container.config)
+        self.publisher = Publisher(self.container.config[AMQP_URI_CONFIG_KEY], use_confirms=True)
+
+    def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is not None:
+            try:
+                self._retry_later(message, exc_info[1])
+            except BROKER_GONE:
+                log.warning("a failed %s could not be set aside: the broker has it again", self.event.name,
+                            exc_info=True)
+                return  # the connection is gone: the broker delivers the message again
+        self.queue_consumer.ack_message(message)
+
+    def _retry_later(self, message, error):
+        """A copy of the message in the next delay queue, or parked (confirmed before the ack)."""
+        headers = dict(message.headers or {})
+        tries = int(headers.get(RETRIES_HEADER, 0)) + 1
+        headers[RETRIES_HEADER] = tries
+        if tries <= len(self.delays) and not isinstance(error, Unprocessable):
+            target = retry_queue(self.queue.name, self.delays[tries - 1])
+        else:
+            target = dead_queue(self.queue.name)
+            headers[ERROR_HEADER] = repr(error)[:ERROR_TEXT_MAX]
+            log.error("event %s from %s (event_id %s) parked in %s after %d tries: %r", self.event.name,
+                      self.event.producer, _event_id(message), target.name, tries, error)
+        self.publisher.publish(message.body, exchange="", routing_key=target.name, headers=headers,
+                               declare=[target], content_type=message.content_type,
+                               content_encoding=message.content_encoding)
+
+
+def _event_id(message):
+    payload = message.payload if message.content_type == "application/json" else None
+    return payload.get("event_id") if isinstance(payload, dict) else None
+
+
+on_event = ReliableEventHandler.decorator

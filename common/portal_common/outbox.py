@@ -1,0 +1,82 @@
+"""The transactional outbox: an event is a row written in the same transaction as the change it
+reports, and a relay publishes the rows with publisher confirms, then deletes them.
+
+A crash between the commit and the publish delays the event, never loses it: the relay of the
+restarted service (or of another instance) publishes what is left. The relay is woken by every
+commit that wrote an event, and also looks every `OUTBOX_POLL_SECONDS` for rows a failure left.
+Several instances on PostgreSQL claim rows with `FOR UPDATE SKIP LOCKED`, so no two publish the same
+row at once; on SQLite (one instance) the relay is the process's only publisher. Delivery stays at
+least once: a row published whose delete did not commit is published again, and consumers keep only
+what is newer.
+"""
+import logging
+
+import eventlet
+from eventlet.event import Event
+from kombu import Exchange
+from nameko.amqp.publish import Publisher
+from sqlalchemy import Column, String, Table, Text, delete, select
+
+from portal_common.db import UtcDateTime
+
+log = logging.getLogger(__name__)
+OUTBOX_TABLE = "outbox"
+OUTBOX_BATCH = 100  # rows published per transaction
+OUTBOX_POLL_SECONDS = 1.0  # how soon rows left by a failure (broker away, crash) are tried again
+
+
+def outbox_table(metadata):
+    """The outbox of the service whose tables are in `metadata` (each service has its own)."""
+    return Table(
+        OUTBOX_TABLE, metadata,
+        Column("id", String(26), primary_key=True),  # the event's id: sorts by creation time
+        Column("event_type", String(64), nullable=False),
+        Column("payload", Text, nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+    )
+
+
+def event_exchange(service_name):
+    """nameko's `<service>.events` topic exchange, declared as its event handlers declare it."""
+    return Exchange(f"{service_name}.events", type="topic", durable=True, auto_delete=False)
+
+
+class OutboxRelay:
+    def __init__(self, session_factory, table, amqp_uri, service_name):
+        self.session_factory = session_factory
+        self.table = table
+        self.exchange = event_exchange(service_name)
+        self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=False, declare=[self.exchange])
+        self._wake = Event()
+
+    def wake(self):
+        if not self._wake.ready():
+            self._wake.send()
+
+    def run(self):
+        """Publish what is in the outbox, whenever woken and every `OUTBOX_POLL_SECONDS`, for as
+        long as the process runs."""
+        while True:
+            with eventlet.Timeout(OUTBOX_POLL_SECONDS, False):
+                self._wake.wait()
+            self._wake = Event()  # a commit from now on wakes the next round
+            try:
+                while self.publish_batch() == OUTBOX_BATCH:
+                    pass
+            except Exception:  # noqa: BLE001 - the rows stay; tried again at the next round
+                log.warning("the outbox could not be published now; it is tried again", exc_info=True)
+
+    def publish_batch(self):
+        """Publish (confirmed) and delete up to `OUTBOX_BATCH` of the oldest rows; answers how many."""
+        columns = self.table.c
+        with self.session_factory() as session, session.begin():
+            rows = session.execute(
+                select(columns.id, columns.event_type, columns.payload).order_by(columns.id)
+                .limit(OUTBOX_BATCH).with_for_update(skip_locked=True)
+            ).all()
+            for row in rows:
+                self.publisher.publish(row.payload, exchange=self.exchange, routing_key=row.event_type,
+                                       content_type="application/json", content_encoding="utf-8")
+            if rows:
+                session.execute(delete(self.table).where(columns.id.in_([row.id for row in rows])))
+        return len(rows)

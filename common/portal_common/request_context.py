@@ -1,0 +1,12 @@
+"""What travels with every call and event of one request: nameko carries a worker's context data
+in each message's headers (`nameko.<key>`), so the gateway sets these once and every service the
+request reaches sees them, and stamps them on the events it writes."""
+
+REQUEST_ID = "request_id"  # the gateway's X-Request-Id
+ACTOR_ID = "actor_id"  # the signed-in employee, once the gateway has authenticated them
+
+
+def of_worker(worker_ctx):
+    """(actor id, request id) of the worker's request: None for what no person asked for."""
+    data = worker_ctx.context_data
+    return data.get(ACTOR_ID), data.get(REQUEST_ID)

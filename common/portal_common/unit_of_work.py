@@ -1,0 +1,81 @@
+"""One transaction per use, and the events it reports written in it (the outbox).
+
+Use cases `emit()` events of the registry (`portal_common.events`); `commit()` writes them to the
+service's outbox table in the same transaction as the change, then wakes the relay
+(`portal_common.outbox`) that publishes them.
+"""
+import json
+
+from nameko_sqlalchemy import Database
+from sqlalchemy import insert
+from sqlalchemy.orm import sessionmaker
+
+from portal_common import request_context
+from portal_common.db import make_engine
+from portal_common.events import checked
+from portal_common.outbox import OUTBOX_TABLE, OutboxRelay
+
+
+class UnitOfWork:
+    """`with uow:` opens a session; `commit()` is explicit, and leaving the block without it rolls
+    back. Events are stamped with the request's actor and id."""
+
+    def __init__(self, session_factory, outbox=None, on_commit=None, actor=None, request_id=None):
+        self._session_factory = session_factory
+        self._outbox = outbox
+        self._on_commit = on_commit
+        self.actor, self.request_id = actor, request_id
+        self._pending = []
+        self.session = None
+
+    def __enter__(self):
+        self.session = self._session_factory()
+        self._pending = []
+        return self
+
+    def __exit__(self, *exc_info):
+        # close() rolls back what was not committed and detaches the objects with their loaded
+        # state intact (a rollback() would expire them), so use cases can still read them.
+        self.session.close()
+        self._pending = []
+
+    def emit(self, event_type, entity_id, version, now, **data):
+        """Stage an event of the registry about the entity at `version`; written at commit."""
+        payload = event_type.envelope(entity_id, version, now, self.actor, self.request_id, **data)
+        self._pending.append((event_type, checked(event_type, payload), now))
+
+    def commit(self):
+        pending, self._pending = self._pending, []
+        if pending:
+            self.session.execute(insert(self._outbox), [
+                {"id": payload["event_id"], "event_type": event_type.name, "payload": json.dumps(payload),
+                 "created_at": now}
+                for event_type, payload, now in pending
+            ])
+        self.session.commit()
+        if pending and self._on_commit is not None:
+            self._on_commit()
+
+
+class UnitOfWorkProvider(Database):
+    """nameko-sqlalchemy's `Database` (same `DB_URIS` key, `<service>:<Base>`), handing each worker
+    a `UnitOfWork`, and running the service's outbox relay."""
+
+    def setup(self):
+        service_name = self.container.service_name
+        key = f"{service_name}:{self.declarative_base.__name__}"
+        self.db_uri = self.container.config["DB_URIS"][key]
+        self.engine = make_engine(self.db_uri, **self.engine_options)
+        self.Session = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.outbox = self.declarative_base.metadata.tables[OUTBOX_TABLE]
+        self.relay = OutboxRelay(self.Session, self.outbox, self.container.config["AMQP_URI"], service_name)
+
+    def start(self):
+        self.container.spawn_managed_thread(self.relay.run)
+
+    def get_dependency(self, worker_ctx):
+        actor, request_id = request_context.of_worker(worker_ctx)
+        return UnitOfWork(self.Session, self.outbox, self.relay.wake, actor, request_id)
+
+    def worker_teardown(self, worker_ctx):
+        pass

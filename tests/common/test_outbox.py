@@ -1,0 +1,143 @@
+"""The outbox: an event is written with the change it reports or not at all, checked against the
+registry, published with confirms and deleted, kept while the broker is away, and published once
+however many relays share a PostgreSQL database."""
+import contextlib
+import json
+import os
+
+import eventlet
+import kombu
+import pytest
+from sqlalchemy import Column, MetaData, String, Table, func, insert, select
+from sqlalchemy.orm import sessionmaker
+
+from portal_common.clock import utc_now
+from portal_common.db import make_engine
+from portal_common.events import ACCOUNT_CREATED, InvalidEvent
+from portal_common.outbox import OUTBOX_BATCH, OutboxRelay, event_exchange, outbox_table
+from portal_common.unit_of_work import UnitOfWork
+from tests.databases import postgres_databases
+
+POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
+metadata = MetaData()
+outbox = outbox_table(metadata)
+things = Table("things", metadata, Column("id", String(26), primary_key=True))
+
+
+@contextlib.contextmanager
+def database(kind, tmp_path):
+    if kind == "sqlite":
+        uris = {"outbox": f"sqlite:///{tmp_path / 'outbox.db'}"}
+        context = contextlib.nullcontext(uris)
+    else:
+        context = postgres_databases(POSTGRES, ["outbox"])
+    with context as uris:
+        engine = make_engine(uris["outbox"])
+        metadata.create_all(engine)
+        try:
+            yield sessionmaker(bind=engine, expire_on_commit=False)
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sessions(request, tmp_path):
+    with database(request.param, tmp_path) as factory:
+        yield factory
+
+
+@pytest.fixture
+def spy(rabbit_config):
+    """What reaches the `test.events` exchange, as (event type, payload)."""
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue = kombu.Queue("outbox-spy", exchange=event_exchange("test"), routing_key="#", durable=False)
+        bound = queue(connection.default_channel)
+        bound.declare()
+
+        def taken():
+            seen = []
+            while (message := bound.get(no_ack=True)) is not None:
+                seen.append((message.delivery_info["routing_key"], json.loads(message.body)))
+            return seen
+
+        yield taken
+
+
+def create(uow, thing_id, commit=True):
+    with uow:
+        uow.session.execute(insert(things).values(id=thing_id))
+        uow.emit(ACCOUNT_CREATED, thing_id, 1, utc_now(), partner_id="p1", name="Thing", administered=True,
+                 released=False)
+        if commit:
+            uow.commit()
+
+
+def count(sessions, table):
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(table))
+
+
+def test_an_event_is_written_with_its_change_or_not_at_all(sessions):
+    woken = []
+    uow = UnitOfWork(sessions, outbox, on_commit=lambda: woken.append(1), actor="e1", request_id="r1")
+    create(uow, "rolled-back", commit=False)
+    assert count(sessions, things) == count(sessions, outbox) == 0 and woken == []
+    create(uow, "kept")
+    assert count(sessions, things) == count(sessions, outbox) == 1 and woken == [1]
+    with sessions() as session:
+        row = session.execute(select(outbox)).one()
+    payload = json.loads(row.payload)
+    assert row.event_type == "account_created" and row.id == payload["event_id"]
+    assert (payload["id"], payload["actor"], payload["request_id"]) == ("kept", "e1", "r1")
+
+
+def test_an_event_the_registry_does_not_describe_is_refused_before_anything_is_written(sessions):
+    uow = UnitOfWork(sessions, outbox)
+    with uow:
+        with pytest.raises(InvalidEvent, match="account_created"):
+            uow.emit(ACCOUNT_CREATED, "t1", 1, utc_now(), partner_id="p1", name=5, administered=True)
+    assert count(sessions, outbox) == 0
+
+
+def test_the_relay_publishes_in_order_and_deletes_what_the_broker_confirmed(sessions, rabbit_config, spy):
+    uow = UnitOfWork(sessions, outbox)
+    for n in range(3):
+        create(uow, f"t{n}")
+    relay = OutboxRelay(sessions, outbox, rabbit_config["AMQP_URI"], "test")
+    assert relay.publish_batch() == 3
+    assert [(event_type, payload["id"]) for event_type, payload in spy()] == [
+        ("account_created", "t0"), ("account_created", "t1"), ("account_created", "t2")]
+    assert count(sessions, outbox) == 0
+
+
+def test_while_the_broker_is_away_the_rows_wait_and_are_published_after(sessions, rabbit_config, spy):
+    uow = UnitOfWork(sessions, outbox)
+    create(uow, "waits")
+    away = OutboxRelay(sessions, outbox, "amqp://guest:guest@127.0.0.1:1/", "test")
+    away.publisher.retry_policy = {"max_retries": 0}
+    with pytest.raises(Exception):  # noqa: B017 - whatever the connection raises
+        away.publish_batch()
+    assert count(sessions, outbox) == 1
+    assert OutboxRelay(sessions, outbox, rabbit_config["AMQP_URI"], "test").publish_batch() == 1
+    assert [payload["id"] for _, payload in spy()] == ["waits"]
+
+
+def test_relays_sharing_a_postgresql_database_publish_each_row_once(rabbit_config, spy, tmp_path):
+    with database("postgresql", tmp_path) as sessions:
+        uow = UnitOfWork(sessions, outbox)
+        rows = OUTBOX_BATCH * 3 + 7
+        for n in range(rows):
+            create(uow, f"t{n:04d}")
+        relays = [OutboxRelay(sessions, outbox, rabbit_config["AMQP_URI"], "test") for _ in range(3)]
+
+        def drain(relay):
+            published = 0
+            while (batch := relay.publish_batch()) > 0:
+                published += batch
+            return published
+
+        pool = eventlet.GreenPool()
+        assert sum(pool.imap(drain, relays)) == rows
+        seen = [payload["id"] for _, payload in spy()]
+        assert sorted(seen) == [f"t{n:04d}" for n in range(rows)]
+        assert count(sessions, outbox) == 0
