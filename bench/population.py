@@ -15,6 +15,7 @@ class Partner:
     token: str
     agent_keys: list
     emails: list
+    account_ids: list = dataclasses.field(default_factory=list)
 
     @property
     def auth(self):
@@ -45,6 +46,7 @@ def populate(partner, accounts, computers_per_account):
     for number in range(accounts):
         account = _ok(http.post(url + "/v1/accounts", json={
             "name": f"Customer {number:05d}", "contact_email": f"it{number}@customer.example.com"}), 201)
+        partner.account_ids.append(account["id"])
         _ok(http.post(url + f"/v1/accounts/{account['id']}/trials", json={"product": "safe", "plan": "basic"}), 201)
         for index in range(computers_per_account):
             computer = _ok(http.post(url + f"/v1/accounts/{account['id']}/computers",

@@ -1,5 +1,6 @@
 """The benchmark's sections, in the order of issue 6. Each adds rows to `Results`; a row names its
 anchor, a figure of the same run, and the target it is held to."""
+import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
@@ -8,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 
 import requests
 from sqlalchemy import select
@@ -19,7 +21,7 @@ from portal_common.db import make_engine
 from tests.databases import postgres_databases
 from tests.harness import free_port
 
-NAMES = ("floors", "rpc", "reads", "ingestion", "monolith", "scale", "scale-out")
+NAMES = ("floors", "rpc", "reads", "ingestion", "mixed", "monolith", "scale", "scale-out")
 POSTGRES_URI = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 DRAIN_SECONDS = 300
 RPC_CLIENT_SECONDS = 300
@@ -67,7 +69,7 @@ class Results:
 
 def run(name, size, data_dir, results):
     {"floors": floors, "rpc": rpc_round_trip, "reads": authenticated_reads, "ingestion": ingestion,
-     "monolith": monolith, "scale": scale_of_data, "scale-out": scale_out}[name](size, data_dir, results)
+     "mixed": mixed_orders_and_reads, "monolith": monolith, "scale": scale_of_data, "scale-out": scale_out}[name](size, data_dir, results)
 
 
 def measure(size, url, connections, **load):
@@ -200,6 +202,41 @@ def ingestion(size, data_dir, results):
         "ingestion", "reports answered 202 and stored by monitoring", note=f"{len(accepted):,} answered 202, "
         f"{lost} of them not stored; the queue drained {waited:.1f} s after the load stopped",
         met=lost == 0, target="none lost"))
+
+
+def mixed_orders_and_reads(size, data_dir, results):
+    """Orders for the partner's accounts and reads of one account, at once: each of them needs two
+    services (the order accounts and billing, the account billing and accounts). When the services
+    called each other to answer them, both worker pools filled with calls waiting on each other."""
+    stack, partner = shared_stack(size, data_dir, results)
+    read, *bought_for = partner.account_ids
+    orders = [{"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]}
+              for account in bought_for or [read]]
+    connections = max(size.concurrency) // 4 or 1
+    loads = {
+        "POST /v1/orders": dict(url=stack.base_url + "/v1/orders", method="POST", bodies=orders, auth=partner.auth,
+                                idempotency=uuid.uuid4().hex[:8], status=201),
+        "GET /v1/accounts/{id}": dict(url=stack.base_url + f"/v1/accounts/{read}", auth=partner.auth, status=200),
+    }
+    runs = {name: [] for name in loads}
+    cpu_before, started = stack.cpu_seconds(), time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(len(loads)) as pool:
+        for _ in range(size.runs):
+            futures = {name: pool.submit(wrk.run, load["url"], connections=connections, seconds=size.seconds,
+                                         **{key: value for key, value in load.items() if key not in ("url", "status")})
+                       for name, load in loads.items()}
+            for name, future in futures.items():
+                runs[name].append(future.result())
+    cpu = cpu_share(stack, cpu_before, time.monotonic() - started)
+    for name, load in loads.items():
+        taken = runs[name]
+        bad = sum(run.errors + run.requests - run.count(load["status"]) for run in taken)
+        results.rows.append(Row(
+            "mixed", f"{name} beside the other, c={connections} each", rps=statistics.median(run.rps for run in taken),
+            p50_ms=statistics.median(run.p50_ms for run in taken), p99_ms=statistics.median(run.p99_ms for run in taken),
+            target=f"every answer {load['status']}, p99 < 2 s",
+            met=bad == 0 and min(run.requests for run in taken) > 0 and max(run.p99_ms for run in taken) < 2000,
+            note=f"{bad} other answers or errors; {cpu}"))
 
 
 def cpu_share(stack, before, seconds):

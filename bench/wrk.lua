@@ -2,7 +2,8 @@
 --   BENCH_METHOD, BENCH_BODY (JSON), BENCH_AUTH (an Authorization header), BENCH_AUTHS (several,
 --   separated by "|", taken in turn: one per agent, so reports spread over many computers),
 --   BENCH_BODIES (several JSON bodies, one per line, taken in turn: one per employee signing in),
---   BENCH_IDS_FILE (where to write the "id" of every 202 answer, one per line).
+--   BENCH_IDS_FILE (where to write the "id" of every 202 answer, one per line), BENCH_IDEMPOTENCY (a prefix:
+--   each request gets an Idempotency-Key of its own, as a new purchase does).
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 local auth = os.getenv("BENCH_AUTH")
@@ -10,6 +11,7 @@ local auths = {}
 for value in string.gmatch(os.getenv("BENCH_AUTHS") or "", "[^|]+") do table.insert(auths, value) end
 local bodies = {}
 for value in string.gmatch(os.getenv("BENCH_BODIES") or "", "[^\n]+") do table.insert(bodies, value) end
+local idempotency = os.getenv("BENCH_IDEMPOTENCY") or ""
 
 local threads = {}
 function setup(thread)
@@ -31,10 +33,11 @@ function init(args)
   if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
 end
 
-if #auths > 0 or #bodies > 0 then
+if #auths > 0 or #bodies > 0 or idempotency ~= "" then
   function request()
     turn = turn + 1
     if #auths > 0 then wrk.headers["Authorization"] = auths[(turn % #auths) + 1] end
+    if idempotency ~= "" then wrk.headers["Idempotency-Key"] = idempotency .. "-" .. id .. "-" .. turn end
     if #bodies > 0 then
       wrk.headers["Content-Type"] = "application/json"
       return wrk.format(nil, nil, nil, bodies[(turn % #bodies) + 1])

@@ -35,7 +35,7 @@ def available():
 
 
 def run(url, *, connections, seconds, method="GET", body=None, auth=None, auths=(), bodies=(), threads=2,
-        ids_file=None):
+        ids_file=None, idempotency=""):
     env = {
         **os.environ,
         "BENCH_METHOD": method,
@@ -44,6 +44,7 @@ def run(url, *, connections, seconds, method="GET", body=None, auth=None, auths=
         "BENCH_AUTHS": "|".join(auths),
         "BENCH_BODIES": "\n".join(json.dumps(item) for item in bodies),
         "BENCH_IDS_FILE": str(ids_file or ""),
+        "BENCH_IDEMPOTENCY": idempotency,
     }
     command = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                "-s", str(SCRIPT), url]

@@ -17,9 +17,12 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     assert "\nold\n" not in text
     for figure in ("(a) GET /livez", "(b) GET /bench/rpc", "raw nameko RPC", "GET /v1/me", "GET /v1/accounts",
                    "GET /v1/monitoring/overview", "POST /v1/agent/reports", "in one process", "overview, SQLite",
-                   "not backing up, first page, SQLite", "accounts, first page, SQLite", "identity instance(s)"):
+                   "not backing up, first page, SQLite", "accounts, first page, SQLite", "identity instance(s)",
+                   "POST /v1/orders beside the other", "GET /v1/accounts/{id} beside the other"):
         assert figure in text, figure
     if len(os.sched_getaffinity(0)) >= 2:
         assert "identity instance(s), one core each" in text
     stored = next(line for line in text.splitlines() if "stored by monitoring" in line)
     assert "| met |" in stored and " 0 of them not stored" in stored
+    for mixed in (line for line in text.splitlines() if "beside the other" in line):
+        assert "| 0 other answers or errors" in mixed, mixed
