@@ -14,12 +14,13 @@ import uuid
 import requests
 from sqlalchemy import select
 
-from bench import population, seed, wrk
-from bench.stack import Stack
-from monitoring.adapters.orm import Report
 from portal_common.db import make_engine
 from tests.databases import postgres_databases
 from tests.harness import free_port
+
+from bench import population, seed, wrk
+from bench.stack import Stack
+from monitoring.adapters.orm import Report
 
 NAMES = ("floors", "rpc", "reads", "ingestion", "mixed", "monolith", "scale", "scale-out")
 POSTGRES_URI = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
@@ -233,7 +234,8 @@ def mixed_orders_and_reads(size, data_dir, results):
         bad = sum(run.errors + run.requests - run.count(load["status"]) for run in taken)
         results.rows.append(Row(
             "mixed", f"{name} beside the other, c={connections} each", rps=statistics.median(run.rps for run in taken),
-            p50_ms=statistics.median(run.p50_ms for run in taken), p99_ms=statistics.median(run.p99_ms for run in taken),
+            p50_ms=statistics.median(run.p50_ms for run in taken),
+            p99_ms=statistics.median(run.p99_ms for run in taken),
             target=f"every answer {load['status']}, p99 < 2 s",
             met=bad == 0 and min(run.requests for run in taken) > 0 and max(run.p99_ms for run in taken) < 2000,
             note=f"{bad} other answers or errors; {cpu}"))

@@ -8,7 +8,6 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from portal_common import migrate
-
 from tests.harness import SERVICES
 
 

@@ -1,4 +1,5 @@
-"""nameko 2.14's consumers, made to live through a broker that goes away and comes back.
+"""nameko 2.14's consumers, made to live through a broker that goes away and comes back; and the
+publisher every service publishes with.
 
 Imported by `portal_common.rpc`, so every service and the gateway run with it. Two things nameko
 gets wrong when RabbitMQ restarts under load:
@@ -17,6 +18,8 @@ import logging
 
 from amqp.exceptions import AMQPError
 from kombu.exceptions import OperationalError
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY
 from nameko.messaging import QueueConsumer
 
 log = logging.getLogger(__name__)
@@ -48,3 +51,9 @@ if not hasattr(QueueConsumer.ack_message, "__wrapped__"):
     QueueConsumer.ack_message = _unless_gone(QueueConsumer.ack_message)
     QueueConsumer.requeue_message = _unless_gone(QueueConsumer.requeue_message)
     QueueConsumer.establish_connection = _establish_connection_promptly
+
+
+def confirmed_publisher(config, **options):
+    """A publisher of this process's broker (`AMQP_URI`, `AMQP_SSL`) that waits for each message's
+    confirm: a message published is then the broker's, or the publish raised."""
+    return Publisher(config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY), use_confirms=True, **options)

@@ -4,48 +4,24 @@ replay them into their handler's queue once the cause is mended.
     python -m portal_common.dead_letters list   [--amqp-uri URI]
     python -m portal_common.dead_letters replay [--amqp-uri URI] [--queue NAME]
 
-(`make dead-letters`, `make replay-dead-letters`.) The queues are found from the services' own
-handlers, so the tool needs no management plugin; a replayed message starts its tries afresh.
+(`make dead-letters`, `make replay-dead-letters`.) The queues are the ones the event registry names,
+so the tool needs no management plugin; a replayed message starts its tries afresh.
 """
 import argparse
-import importlib
 import os
 
 from amqp.exceptions import NotFound
 from kombu import Connection
-from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
-from portal_common.event_handlers import ERROR_HEADER, RETRIES_HEADER, ReliableEventHandler, dead_queue
+from portal_common.event_handlers import ERROR_HEADER, RETRIES_HEADER, dead_queue
+from portal_common.events import REGISTRY
 
-# Every service with event handlers, as `nameko run` names it.
-SERVICES = (
-    "identity.service:IdentityService",
-    "accounts.service:AccountsService",
-    "billing.service:BillingService",
-    "monitoring.service:MonitoringService",
-)
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-def load_service(path):
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-def handler_queues(service_class):
-    """The queue of each reliable event handler of the service, as nameko names it."""
-    names = []
-    for method_name in dir(service_class):
-        method = getattr(service_class, method_name)
-        for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()):
-            if isinstance(entrypoint, ReliableEventHandler):
-                event = entrypoint.event
-                names.append(f"evt-{event.producer}-{event.name}--{service_class.name}.{method_name}")
-    return sorted(names)
-
-
-def all_handler_queues(services=SERVICES):
-    return [queue for path in services for queue in handler_queues(load_service(path))]
+def all_handler_queues():
+    """The queue of every reliable event handler of the system (the registry names them)."""
+    return sorted(queue for event in REGISTRY.values() for queue in event.queues)
 
 
 def parked(connection, queue_name):
@@ -77,16 +53,17 @@ def peek(connection, queue_name, most=20):
 
 
 def replay(connection, queue_name):
-    """Move every parked message of the handler back to its queue; answers how many."""
-    moved = 0
+    """Move the messages parked for the handler back to its queue; answers how many. Only those
+    parked when the replay began: one the handler parks again at once waits for the next replay."""
+    moved, parked_now = 0, parked(connection, queue_name)
     with connection.channel() as channel:
         dead = dead_queue(queue_name)(channel)
         dead.declare()
         producer = connection.Producer(channel)
-        while True:
+        while moved < parked_now:
             message = dead.get(no_ack=False)
             if message is None:
-                return moved
+                break
             headers = {key: value for key, value in (message.headers or {}).items()
                        if key not in (RETRIES_HEADER, ERROR_HEADER, "x-death")}
             producer.publish(message.body, exchange="", routing_key=queue_name, headers=headers,
@@ -94,6 +71,7 @@ def replay(connection, queue_name):
                              delivery_mode=2)
             message.ack()
             moved += 1
+    return moved
 
 
 def main():

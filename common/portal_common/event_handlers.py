@@ -15,12 +15,11 @@ travels in the `x-portal-retries` header.
 """
 import logging
 
+import eventlet
 from kombu import Queue
-from nameko.amqp.publish import Publisher
-from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import EventHandler
 
-from portal_common.broker import BROKER_GONE
+from portal_common.broker import confirmed_publisher
 
 log = logging.getLogger(__name__)
 RETRY_DELAYS_CONFIG_KEY = "EVENT_RETRY_DELAYS"
@@ -31,6 +30,7 @@ RETRIES_HEADER = "x-portal-retries"
 ERROR_HEADER = "x-portal-error"
 ERROR_TEXT_MAX = 500
 DEAD_SUFFIX = ".dead"
+HANDOFF_PAUSE_SECONDS = 1.0  # before a message whose copy the broker did not take is handled again
 
 
 class Unprocessable(Exception):
@@ -69,16 +69,18 @@ class ReliableEventHandler(EventHandler):
     def setup(self):
         super().setup()
         self.delays = retry_delays(self.container.config)
-        self.publisher = Publisher(self.container.config[AMQP_URI_CONFIG_KEY], use_confirms=True)
+        self.publisher = confirmed_publisher(self.container.config)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is not None:
             try:
                 self._retry_later(message, exc_info[1])
-            except BROKER_GONE:
-                log.warning("a failed %s could not be set aside: the broker has it again", self.event.name,
+            except Exception:  # noqa: BLE001 - the copy was not taken: the message goes back as it is
+                log.warning("a failed %s could not be set aside: it is handled again", self.event.name,
                             exc_info=True)
-                return  # the connection is gone: the broker delivers the message again
+                eventlet.sleep(HANDOFF_PAUSE_SECONDS)  # not a hot loop while the broker refuses
+                self.queue_consumer.requeue_message(message)
+                return
         self.queue_consumer.ack_message(message)
 
     def _retry_later(self, message, error):

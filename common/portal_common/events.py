@@ -15,6 +15,8 @@ from portal_common.ids import new_id
 from portal_common.schemas.fields import utc_text
 
 OUTSIDE = "published for outside consumers"
+# Consumers whose handlers are broadcasts to each running instance, on queues that go with it.
+BROADCAST_CONSUMERS = ("gateway",)
 
 
 def iso(when):
@@ -47,6 +49,14 @@ class EventType:
             "event_id": new_id(), "occurred_at": iso(occurred_at), "id": entity_id, "version": version,
             "actor": actor, "request_id": request_id, **data,
         }
+
+    @property
+    def queues(self):
+        """The durable queue of each service of this system that handles the event, as nameko names
+        a handler's queue: its handler is `on_<event name>`. The producer declares them too, so an
+        event published before its consumer's first start waits for it."""
+        return tuple(f"evt-{self.producer}-{self.name}--{consumer}.on_{self.name}" for consumer in self.consumers
+                     if consumer not in (OUTSIDE, *BROADCAST_CONSUMERS))
 
     def problems(self, payload):
         """What is wrong with `payload` for this event (marshmallow's messages); empty when nothing."""

@@ -9,20 +9,24 @@ row at once; on SQLite (one instance) the relay is the process's only publisher.
 least once: a row published whose delete did not commit is published again, and consumers keep only
 what is newer.
 """
+import json
 import logging
 
 import eventlet
 from eventlet.event import Event
-from kombu import Exchange
-from nameko.amqp.publish import Publisher
+from kombu import Exchange, Queue
 from sqlalchemy import Column, String, Table, Text, delete, select
 
+from portal_common import request_context
+from portal_common.broker import confirmed_publisher
 from portal_common.db import UtcDateTime
+from portal_common.events import REGISTRY
 
 log = logging.getLogger(__name__)
 OUTBOX_TABLE = "outbox"
 OUTBOX_BATCH = 100  # rows published per transaction
 OUTBOX_POLL_SECONDS = 1.0  # how soon rows left by a failure (broker away, crash) are tried again
+CONTEXT_FIELDS = ((request_context.REQUEST_ID, "request_id"), (request_context.ACTOR_ID, "actor"))
 
 
 def outbox_table(metadata):
@@ -42,11 +46,13 @@ def event_exchange(service_name):
 
 
 class OutboxRelay:
-    def __init__(self, session_factory, table, amqp_uri, service_name):
+    def __init__(self, session_factory, table, config, service_name):
         self.session_factory = session_factory
         self.table = table
         self.exchange = event_exchange(service_name)
-        self.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=False, declare=[self.exchange])
+        consumers_queues = [Queue(queue, exchange=self.exchange, routing_key=event.name, durable=True)
+                            for event in REGISTRY.values() if event.producer == service_name for queue in event.queues]
+        self.publisher = confirmed_publisher(config, declare=[self.exchange, *consumers_queues])
         self._wake = Event()
 
     def wake(self):
@@ -75,8 +81,20 @@ class OutboxRelay:
                 .limit(OUTBOX_BATCH).with_for_update(skip_locked=True)
             ).all()
             for row in rows:
-                self.publisher.publish(row.payload, exchange=self.exchange, routing_key=row.event_type,
-                                       content_type="application/json", content_encoding="utf-8")
+                self._publish(row.event_type, row.payload)
             if rows:
                 session.execute(delete(self.table).where(columns.id.in_([row.id for row in rows])))
         return len(rows)
+
+    def _publish(self, event_type, payload):
+        envelope = json.loads(payload)
+        # nameko's context headers: the handlers of the event, and what they publish, carry them on.
+        headers = {f"nameko.{key}": envelope[field] for key, field in CONTEXT_FIELDS if envelope.get(field)}
+        self.publisher.publish(payload, exchange=self.exchange, routing_key=event_type, headers=headers,
+                               content_type="application/json", content_encoding="utf-8")
+
+    def publish_what_is_left(self, seconds):
+        """At a graceful stop: what the last commits wrote, for at most `seconds`."""
+        with eventlet.Timeout(seconds, False):
+            while self.publish_batch() == OUTBOX_BATCH:
+                pass

@@ -15,6 +15,8 @@ from portal_common.db import make_engine
 from portal_common.events import checked
 from portal_common.outbox import OUTBOX_TABLE, OutboxRelay
 
+OUTBOX_STOP_SECONDS = 5  # a graceful stop publishes what is left, for at most this long
+
 
 class UnitOfWork:
     """`with uow:` opens a session; `commit()` is explicit, and leaving the block without it rolls
@@ -68,10 +70,13 @@ class UnitOfWorkProvider(Database):
         self.engine = make_engine(self.db_uri, **self.engine_options)
         self.Session = sessionmaker(bind=self.engine, expire_on_commit=False)
         self.outbox = self.declarative_base.metadata.tables[OUTBOX_TABLE]
-        self.relay = OutboxRelay(self.Session, self.outbox, self.container.config["AMQP_URI"], service_name)
+        self.relay = OutboxRelay(self.Session, self.outbox, self.container.config, service_name)
 
     def start(self):
         self.container.spawn_managed_thread(self.relay.run)
+
+    def stop(self):
+        self.relay.publish_what_is_left(OUTBOX_STOP_SECONDS)
 
     def get_dependency(self, worker_ctx):
         actor, request_id = request_context.of_worker(worker_ctx)

@@ -41,8 +41,7 @@ class KnownSessions:
     def __init__(self, seconds=SESSION_CACHE_SECONDS, size=SESSION_CACHE_SIZE, timer=time.monotonic):
         self.size = size
         self._known = TTLCache(size, seconds, timer)
-        # employee id -> their token hashes; set again on every put, so it outlives their answers
-        self._tokens_of = TTLCache(size, seconds, timer)
+        self._tokens_of = _TokensOf(size, seconds, timer, self._known)
         self._forgotten_at = {}  # employee id -> the number of their last forget
         self._all_forgotten_at = 0  # when the table above was last emptied
         self.generation = 0
@@ -59,7 +58,8 @@ class KnownSessions:
         if generation < max(self._forgotten_at.get(employee_id, -1), self._all_forgotten_at):
             return
         self._known[token_hash] = answer
-        self._tokens_of[employee_id] = self._tokens_of.get(employee_id, frozenset()) | {token_hash}
+        alive = {known for known in self._tokens_of.get(employee_id, ()) if known in self._known}
+        self._tokens_of[employee_id] = frozenset(alive | {token_hash})
 
     def forget(self, employee_id):
         self.generation += 1
@@ -69,6 +69,21 @@ class KnownSessions:
         self._forgotten_at[employee_id] = self.generation
         for token_hash in self._tokens_of.pop(employee_id, ()):
             self._known.pop(token_hash, None)
+
+
+class _TokensOf(TTLCache):
+    """employee id -> their token hashes, set again on every put (so it outlives their answers); an
+    employee pushed out when it is full takes their answers along, or a forget would miss them."""
+
+    def __init__(self, size, seconds, timer, known):
+        super().__init__(size, seconds, timer)
+        self._answers = known
+
+    def popitem(self):
+        employee_id, token_hashes = super().popitem()
+        for token_hash in token_hashes:
+            self._answers.pop(token_hash, None)
+        return employee_id, token_hashes
 
 
 class Guard:

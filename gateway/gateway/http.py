@@ -11,7 +11,7 @@ from http import HTTPStatus
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 from portal_common import request_context
 from portal_common.errors import NotFound, PayloadTooLarge, PortalError, UnsupportedMediaType, ValidationFailed
@@ -29,7 +29,8 @@ REQUEST_ID_ENVIRON = "portal.request_id"
 
 
 class JsonWsgiApp(WsgiApp):
-    """nameko's WSGI app, with unknown routes and methods answered as JSON errors."""
+    """nameko's WSGI app, with unknown routes and methods answered as JSON errors, and every answer
+    carrying the request's id."""
 
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
@@ -40,6 +41,8 @@ class JsonWsgiApp(WsgiApp):
             response = provider.handle_request(request)
         except HTTPException as exc:
             response = error_response(exc)
+        if isinstance(response, Response):
+            response.headers["X-Request-Id"] = request_id(request)
         return response(environ, start_response)
 
 
@@ -144,11 +147,6 @@ class ApiEntrypoint(HttpRequestHandler):
         super().stop()
 
     def handle_request(self, request):
-        response = self._answer(request)
-        response.headers["X-Request-Id"] = request_id(request)
-        return response
-
-    def _answer(self, request):
         if "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             try:
                 _buffer_chunked_body(request.environ, self.body_limit)
@@ -196,7 +194,7 @@ def request_id(request):
     known = request.environ.get(REQUEST_ID_ENVIRON)
     if known is None:
         sent = request.headers.get("X-Request-Id", "")
-        fits = 0 < len(sent) <= REQUEST_ID_MAX and all(" " < ch <= "~" for ch in sent)
+        fits = 0 < len(sent) <= REQUEST_ID_MAX and all(" " <= ch <= "~" for ch in sent)
         known = request.environ[REQUEST_ID_ENVIRON] = sent if fits else new_id()
     return known
 

@@ -66,3 +66,13 @@ def test_an_expired_entry_is_dropped_from_its_employee_too():
     assert known.get("t1", NOW + dt.timedelta(hours=1)) is None
     known.forget("e1")  # nothing left to drop, and no error
     assert known.get("t1", NOW) is None
+
+
+def test_an_employee_pushed_out_of_a_full_memory_takes_their_answers_along():
+    """Else a later forget of that employee would miss answers still remembered."""
+    known = KnownSessions(size=2)
+    known.put("t1", answer("e1"), known.generation)
+    known.put("t2", answer("e2"), known.generation)
+    known.put("t3", answer("e3"), known.generation)  # e1 is pushed out of the employees' index
+    assert known.get("t1", NOW) is None
+    assert known.get("t3", NOW)["id"] == "e3"

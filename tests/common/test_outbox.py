@@ -48,9 +48,10 @@ def sessions(request, tmp_path):
 
 @pytest.fixture
 def spy(rabbit_config):
-    """What reaches the `test.events` exchange, as (event type, payload)."""
+    """What reaches the `accounts.events` exchange, as (event type, payload): a queue bound as
+    monitoring's would be, so accounts' `account_created` has somewhere to go."""
     with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
-        queue = kombu.Queue("outbox-spy", exchange=event_exchange("test"), routing_key="#", durable=False)
+        queue = kombu.Queue("outbox-spy", exchange=event_exchange("accounts"), routing_key="#", durable=False)
         bound = queue(connection.default_channel)
         bound.declare()
 
@@ -103,7 +104,7 @@ def test_the_relay_publishes_in_order_and_deletes_what_the_broker_confirmed(sess
     uow = UnitOfWork(sessions, outbox)
     for n in range(3):
         create(uow, f"t{n}")
-    relay = OutboxRelay(sessions, outbox, rabbit_config["AMQP_URI"], "test")
+    relay = OutboxRelay(sessions, outbox, rabbit_config, "accounts")
     assert relay.publish_batch() == 3
     assert [(event_type, payload["id"]) for event_type, payload in spy()] == [
         ("account_created", "t0"), ("account_created", "t1"), ("account_created", "t2")]
@@ -113,13 +114,36 @@ def test_the_relay_publishes_in_order_and_deletes_what_the_broker_confirmed(sess
 def test_while_the_broker_is_away_the_rows_wait_and_are_published_after(sessions, rabbit_config, spy):
     uow = UnitOfWork(sessions, outbox)
     create(uow, "waits")
-    away = OutboxRelay(sessions, outbox, "amqp://guest:guest@127.0.0.1:1/", "test")
+    away = OutboxRelay(sessions, outbox, {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"}, "accounts")
     away.publisher.retry_policy = {"max_retries": 0}
     with pytest.raises(Exception):  # noqa: B017 - whatever the connection raises
         away.publish_batch()
     assert count(sessions, outbox) == 1
-    assert OutboxRelay(sessions, outbox, rabbit_config["AMQP_URI"], "test").publish_batch() == 1
+    assert OutboxRelay(sessions, outbox, rabbit_config, "accounts").publish_batch() == 1
     assert [payload["id"] for _, payload in spy()] == ["waits"]
+
+
+def test_an_event_published_before_its_consumers_first_start_waits_in_its_queue(sessions, rabbit_config):
+    """On a first start, accounts may publish before monitoring has ever declared its queue: the relay
+    declares it (the registry names it), so the event is there when monitoring comes."""
+    create(UnitOfWork(sessions, outbox), "early")
+    assert OutboxRelay(sessions, outbox, rabbit_config, "accounts").publish_batch() == 1
+    monitoring_queue, = ACCOUNT_CREATED.queues
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        message = kombu.Queue(monitoring_queue, durable=True)(connection.default_channel).get(no_ack=True)
+    assert json.loads(message.body)["id"] == "early"
+
+
+def test_the_request_and_actor_of_an_event_travel_in_its_headers(sessions, rabbit_config):
+    """So a handler of it, and what the handler publishes, carry them on."""
+    create(UnitOfWork(sessions, outbox, actor="e1", request_id="r1"), "traced")
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue = kombu.Queue("traced", exchange=event_exchange("accounts"), routing_key="account_created")
+        bound = queue(connection.default_channel)
+        bound.declare()
+        OutboxRelay(sessions, outbox, rabbit_config, "accounts").publish_batch()
+        headers = bound.get(no_ack=True).headers
+    assert (headers["nameko.request_id"], headers["nameko.actor_id"]) == ("r1", "e1")
 
 
 def test_relays_sharing_a_postgresql_database_publish_each_row_once(rabbit_config, spy, tmp_path):
@@ -128,7 +152,7 @@ def test_relays_sharing_a_postgresql_database_publish_each_row_once(rabbit_confi
         rows = OUTBOX_BATCH * 3 + 7
         for n in range(rows):
             create(uow, f"t{n:04d}")
-        relays = [OutboxRelay(sessions, outbox, rabbit_config["AMQP_URI"], "test") for _ in range(3)]
+        relays = [OutboxRelay(sessions, outbox, rabbit_config, "accounts") for _ in range(3)]
 
         def drain(relay):
             published = 0

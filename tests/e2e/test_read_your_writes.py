@@ -41,6 +41,15 @@ def test_open_an_account_then_order_seats_for_it_then_add_a_computer_at_once(sys
     assert [s["status"] for s in detail["subscriptions"]] == ["active"]
 
 
+def test_add_a_computer_then_read_its_history_at_once(system, clock):
+    owner, other = sign_up(system), sign_up(system)
+    account = open_account(owner, trial=("safe-pro", "core"))
+    computer = add_computer(owner, account["id"]).json()
+    history = owner.client.get(f"/v1/monitoring/computers/{computer['id']}/reports")
+    assert history.status_code == 200 and history.json() == {"items": [], "next_cursor": None}
+    assert other.client.get(f"/v1/monitoring/computers/{computer['id']}/reports").status_code == 404
+
+
 def test_add_a_computer_then_its_agent_reports_at_once(system, clock):
     owner = sign_up(system)
     account = open_account(owner, trial=("safe-pro", "core"))
@@ -104,9 +113,11 @@ def test_the_request_id_and_the_employee_are_on_the_events_a_request_causes(syst
 
 
 def test_a_request_without_a_usable_id_gets_one_of_its_own(system, clock):
-    for sent in ({}, {"X-Request-Id": "x" * 129}, {"X-Request-Id": "has space"}):
+    for sent in ({}, {"X-Request-Id": "x" * 129}, {"X-Request-Id": "caf\xe9".encode("latin-1")}):
         answer = system.client().get("/livez", headers=sent)
         assert answer.status_code == 200
         given = answer.headers["X-Request-Id"]
         assert len(given) == 26 and given != sent.get("X-Request-Id")
-    assert system.client().get("/livez", headers={"X-Request-Id": "ok-1"}).headers["X-Request-Id"] == "ok-1"
+    assert system.client().get("/livez", headers={"X-Request-Id": "ok 1"}).headers["X-Request-Id"] == "ok 1"
+    unknown = system.client().get("/v1/no-such-route", headers={"X-Request-Id": "ok-2"})
+    assert unknown.status_code == 404 and unknown.headers["X-Request-Id"] == "ok-2"

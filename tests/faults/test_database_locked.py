@@ -29,6 +29,13 @@ def processes(request, tmp_path):
         yield stack.enter_context(Processes(vhost_uri, db_uris)), tmp_path / "accounts.db"
 
 
+def outbox_empty(db_path):
+    deadline = time.monotonic() + CATCH_UP_SECONDS
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        while db.execute("SELECT count(*) FROM outbox").fetchone()[0] and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
 def listed_status(owner, account_id):
     return next(item["status"] for item in owner.get("/v1/accounts").json()["items"] if item["id"] == account_id)
 
@@ -37,6 +44,7 @@ def test_an_event_that_arrives_while_the_database_is_locked_is_applied_once_it_i
     system, accounts_db = processes
     owner = signed_up(system.base_url)
     account = owner.post("/v1/accounts", json={"name": "Contoso", "contact_email": "it@contoso.test"}).json()
+    outbox_empty(accounts_db)  # accounts is done writing: the lock is for the event to come
 
     lock = sqlite3.connect(accounts_db, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")  # no other writer until it ends; readers read on (WAL)

@@ -22,7 +22,6 @@ from nameko.standalone.events import event_dispatcher, get_event_exchange
 from nameko.testing.services import entrypoint_waiter
 
 from portal_common.events import REGISTRY
-
 from tests.faults.answers import report_body
 from tests.flows import create_employee, sign_up, walk
 

@@ -1,6 +1,7 @@
 """Catalog, orders, subscriptions, trials, upgrades and add-ons: billing's routes."""
 from portal_common import roles
 from portal_common.errors import NotFound
+from portal_common.idempotency_keys import HEADER
 from portal_common.schemas import billing as billing_schemas
 from portal_common.schemas import unstorable
 from portal_common.schemas.billing import ID_MAX
@@ -14,7 +15,7 @@ SPENDS = (409,)  # every spending route: idempotency_key_reused
 
 
 def idempotency_key(request):
-    return request.headers.get("Idempotency-Key")
+    return request.headers.get(HEADER)
 
 
 def ordered_accounts(body):

@@ -4,7 +4,6 @@ import logging
 from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
-from portal_common.errors import ServiceUnavailable
 from portal_common.events import ACCESS_CHANGED
 from portal_common.schemas import identity as schemas
 from portal_common.schemas.common import PageQuery, page_of
@@ -21,13 +20,13 @@ class IdentityRoutes:
          body=schemas.SignupRequest, responses={201: schemas.SignupResponse}, errors=BODY + (409,))
     def sign_up(self, request):
         """Identity makes the partner and its owner, then accounts the company profile, so that it
-        can be read at once. Should accounts not answer, the sign-up stands: accounts makes the
-        profile from identity's `partner_signed_up` when it can."""
+        can be read at once. Whatever becomes of that second step, the sign-up stands: accounts
+        makes the profile from identity's `partner_signed_up` too."""
         answer = self.identity.sign_up(json_body(request))
         partner = answer["partner"]
         try:
             self.accounts_follow_up.create_company(partner["id"], partner["name"], answer["employee"])
-        except ServiceUnavailable:
+        except Exception:  # noqa: BLE001 - the sign-up is done; the event makes the profile
             log.warning("the company of partner %s is left to partner_signed_up", partner["id"], exc_info=True)
         return json_response(201, answer)
 

@@ -2,7 +2,7 @@
 from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
-from portal_common.errors import NotAdministrator, ValidationFailed
+from portal_common.errors import NotAdministrator, NotFound, ValidationFailed
 from portal_common.events import COMPUTER_REMOVED, iso
 from portal_common.idempotency_keys import HEADER, checked_key
 from portal_common.ids import derived_id, new_id
@@ -74,8 +74,15 @@ class MonitoringRoutes:
          summary="A computer's backup history, newest first.", query=PageQuery,
          responses={200: page_of(monitoring_schemas.Report)}, errors=(400,) + AUTH + (404,))
     def computer_reports(self, request, computer_id):
+        """A computer added a moment ago may not have reached monitoring's copy yet; accounts, which
+        owns computers, has it, and no report of it can have been stored before monitoring has it."""
         caller = self.guard.caller()
-        return json_response(200, self.monitoring.reports(caller, computer_id, query_args(request)))
+        try:
+            return json_response(200, self.monitoring.reports(caller, computer_id, query_args(request)))
+        except NotFound:
+            if not self.accounts.computer_monitored(caller, computer_id):
+                raise
+        return json_response(200, {"items": [], "next_cursor": None})
 
     @api("GET", "/v1/accounts/<account_id>/backup-status", tag="monitoring", permission=roles.VIEW,
          summary="An administered account's backups.", responses={200: monitoring_schemas.BackupStatus},

@@ -108,6 +108,11 @@ class AccountsService(HealthCheck):
         return dump(api.ComputerCreated, answer)
 
     @command
+    def computer_monitored(self, caller, computer_id):
+        """Whether monitoring shows this computer to the caller (its copy of it may be on its way)."""
+        return members.computer_monitored(self.uow, caller, computer_id)
+
+    @command
     def agent_identity(self, agent_key_hash):
         """The computer an agent key belongs to ({computer_id, account_id, partner_id}), or None."""
         return members.agent_identity(self.uow, agent_key_hash)

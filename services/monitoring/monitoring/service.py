@@ -41,7 +41,7 @@ class MonitoringService(HealthCheck):
     # --- agents -----------------------------------------------------------------------------------
 
     @on_event(AGENT_REPORTS_RECEIVED)
-    def on_agent_reports(self, message):
+    def on_agent_reports_received(self, message):
         """Reports come in durable messages, several at a time (the gateway's batches), and are stored
         together with the others that arrived. A report that is not stored now (its computer not
         here yet, the database away) fails the message, which comes back later: the reports of it

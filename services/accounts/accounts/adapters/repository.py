@@ -71,3 +71,11 @@ def computer_by_key(session, key_hash):
         select(Computer, Account.partner_id).join(Account, Account.id == Computer.account_id)
         .where(Computer.agent_key_hash == key_hash, Computer.removed_at.is_(None))
     ).one_or_none()
+
+
+def monitored_computer(session, partner_id, computer_id):
+    return session.execute(
+        select(Computer.id).join(Account, Account.id == Computer.account_id)
+        .where(Computer.id == computer_id, Computer.removed_at.is_(None), Account.partner_id == partner_id,
+               Account.released_at.is_(None), Account.administered.is_(True))
+    ).one_or_none()

@@ -1,4 +1,5 @@
 """The partner's own company: profile, primary contact, logo."""
+from portal_common.db import create_once
 from portal_common.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 from accounts.adapters.orm import Company, Logo
@@ -9,15 +10,15 @@ DEFAULT_TIMEZONE = "UTC"
 
 
 def create_company(uow, now, partner_id, name, owner):
-    """Made at sign-up; running it again (the RPC and the event both arrive) changes nothing."""
+    """Made at sign-up; running it again changes nothing: the gateway's call and identity's event
+    both arrive, often at the same moment (the primary key settles that race)."""
     with uow:
-        if uow.session.get(Company, partner_id) is None:
-            uow.session.add(Company(
-                partner_id=partner_id, name=name, timezone=DEFAULT_TIMEZONE,
-                primary_contact_id=owner["id"], primary_contact_name=owner["name"],
-                primary_contact_email=owner["email"], created_at=now,
-            ))
-            uow.commit()
+        known = uow.session.get(Company, partner_id) is not None
+    if not known:
+        create_once(uow, lambda: Company(
+            partner_id=partner_id, name=name, timezone=DEFAULT_TIMEZONE, primary_contact_id=owner["id"],
+            primary_contact_name=owner["name"], primary_contact_email=owner["email"], created_at=now,
+        ))
 
 
 def _company(uow, caller):

@@ -91,6 +91,13 @@ def remove_computer(uow, now, caller, account_id, computer_id):
         uow.commit()
 
 
+def computer_monitored(uow, caller, computer_id):
+    """Whether monitoring shows the computer to the caller: live, of a live account the caller's
+    partner administers."""
+    with uow:
+        return repository.monitored_computer(uow.session, caller["partner_id"], computer_id) is not None
+
+
 def agent_identity(uow, key_hash):
     """The computer an agent key belongs to, or None for an unknown or removed one."""
     with uow:

@@ -8,7 +8,6 @@ from nameko.testing.services import entrypoint_waiter
 
 from portal_common.errors import NoFreeSeat, NotFound
 from portal_common.events import ACCOUNT_BACKUP_CHANGED, PARTNER_SIGNED_UP, REGISTRY, SUBSCRIPTION_CHANGED
-
 from tests.bus import deliver, event
 
 CALLER = {"partner_id": "p1", "employee_id": "e1", "role": "owner", "session_id": "s1"}

@@ -5,7 +5,6 @@ import pytest
 
 from portal_common import migrate
 from portal_common.clock import FakeClock
-
 from tests.service_config import TEST_RETRY_DELAYS
 
 BILLING_DIR = pathlib.Path(__file__).resolve().parents[2]

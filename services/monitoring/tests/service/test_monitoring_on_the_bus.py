@@ -18,11 +18,10 @@ from portal_common.events import (
     COMPUTER_REMOVED,
     iso,
 )
-
 from tests.bus import deliver, event, publish
 
 CALLER = {"partner_id": "p1", "employee_id": "e1", "role": "owner", "session_id": "s1"}
-REPORTS_QUEUE = "evt-gateway-agent_reports_received--monitoring.on_agent_reports"
+REPORTS_QUEUE = "evt-gateway-agent_reports_received--monitoring.on_agent_reports_received"
 
 
 class Listener:
@@ -63,7 +62,7 @@ def known_computer(monitoring, config, clock, computer_id="c1"):
 
 
 def deliver_reports(monitoring, config, *reports):
-    deliver(monitoring, config, "on_agent_reports", AGENT_REPORTS_RECEIVED, reports_message(*reports))
+    deliver(monitoring, config, "on_agent_reports_received", AGENT_REPORTS_RECEIVED, reports_message(*reports))
 
 
 def stored(rpc, computer_id="c1"):
