@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 # The broker is made sure of here (not by the `broker` target) so that Ctrl-C stops it too when
 # `make run` was the one to start it.
 run: setup
-	mkdir -p data
+	mkdir -p -m 0700 data
 	BROKER_STARTED_FILE=data/.broker-started scripts/ensure-broker.sh
 	BROKER_STARTED_FILE=data/.broker-started $(BIN)/python scripts/run.py
 

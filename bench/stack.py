@@ -9,7 +9,7 @@ import time
 import requests
 
 from scripts import run
-from tests.harness import Vhost, free_port
+from tests.harness import TEST_SEED_KEY, UNLIMITED_SIGN_INS, Vhost, free_port
 
 BIN = pathlib.Path(sys.executable).parent
 STARTUP_SECONDS = 60
@@ -36,6 +36,10 @@ class Stack:
             "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
             "LOG_LEVEL": "WARNING",
             "BENCH_ROUTES": "true",
+            "TOTP_KEYS": TEST_SEED_KEY,
+            # The benchmark signs many in from one address (the scale-out section measures sign-in).
+            "SIGN_IN_PER_ADDRESS_PER_MINUTE": str(UNLIMITED_SIGN_INS),
+            "SIGN_IN_PER_SECOND": str(UNLIMITED_SIGN_INS),
             **{f"{name.upper()}_DB_URI": uri for name, uri in self.db_uris.items()},
             **self.extra_env,
         }

@@ -26,6 +26,7 @@ PROCESSES = {
     "gateway": ("gateway", "gateway.service:GatewayService", False),
 }
 STOP_GRACE_SECONDS = 10
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700
 STARTUP_TIMEOUT_SECONDS = 60
 
 
@@ -97,11 +98,33 @@ def stop_broker_we_started():
         subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def private_data(data_dir):
+    """The data folder and everything made in it (databases, keys, mail) for this user only."""
+    os.umask(PRIVATE_UMASK)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+
+
+def seed_keys(env, data_dir):
+    """Identity seals second-factor seeds with the keys of TOTP_KEYS or TOTP_KEY_FILE; without
+    either, a key of its own in the data folder, made on first start (0600) and kept after."""
+    if env.get("TOTP_KEYS") or env.get("TOTP_KEY_FILE"):
+        return
+    key_file = data_dir / "totp.key"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        key_file.touch(mode=0o600)
+        key_file.write_text(Fernet.generate_key().decode() + "\n")
+    env["TOTP_KEY_FILE"] = str(key_file)
+
+
 def main():
     data_dir = pathlib.Path(os.environ.get("DATA_DIR", ROOT / "data")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_data(data_dir)
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONUNBUFFERED": "1",
            "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    seed_keys(env, data_dir)
     migrate(env, data_dir)
 
     width = max(map(len, PROCESSES))

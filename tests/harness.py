@@ -25,6 +25,9 @@ from portal_common.clock import CLOCK_CONFIG_KEY, FakeClock
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_MANAGEMENT_URI = "http://guest:guest@127.0.0.1:15672"
+# What identity seals second-factor seeds with in a test system (a fresh Fernet key).
+TEST_SEED_KEY = "9x4ptjv2FNJkA4cXxQmjR4q6ZHkK1Mr3pZp6V1R7bO8="
+UNLIMITED_SIGN_INS = 1_000_000
 
 
 def _identity():
@@ -121,7 +124,7 @@ class ApiClient(requests.Session):
 
 class System:
     def __init__(self, amqp_uri, data_dir=None, db_uris=None, clock=None, rpc_timeout=10, services=None,
-                 renewal_interval=0.2, sweep_interval=0.2, event_retry_delays="0.2,0.5,1,2"):
+                 renewal_interval=0.2, sweep_interval=0.2, event_retry_delays="0.2,0.5,1,2", **config):
         self.amqp_uri = amqp_uri
         self.data_dir = pathlib.Path(data_dir or tempfile.mkdtemp(prefix="portal-"))
         self.clock = clock or FakeClock()
@@ -141,8 +144,13 @@ class System:
             "STATUS_SWEEP_SECONDS": sweep_interval,
             # A failed event comes back within a second, not after production's back-off.
             "EVENT_RETRY_DELAYS": event_retry_delays,
+            "TOTP_KEYS": TEST_SEED_KEY,
+            # Every test signs in from this one address: the per-address limit has its own test.
+            "SIGN_IN_PER_ADDRESS_PER_MINUTE": UNLIMITED_SIGN_INS,
+            "SIGN_IN_PER_SECOND": UNLIMITED_SIGN_INS,
             "DB_URIS": {f"{name}:Base": uri for name, uri in self.db_uris.items()},
             CLOCK_CONFIG_KEY: self.clock,
+            **config,
         }
         self.runner = None
 

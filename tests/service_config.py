@@ -14,6 +14,7 @@ import pytest
 
 from portal_common import migrate
 from portal_common.clock import FakeClock
+from tests.harness import TEST_SEED_KEY
 
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
 DATABASES = ["sqlite", "postgresql"]
@@ -40,7 +41,7 @@ TEST_RETRY_DELAYS = "0.2,0.5"
 
 def service_config(name, uri, rabbit_config, clock, **extra):
     return {**rabbit_config, "DB_URIS": {f"{name}:Base": uri}, "CLOCK": clock,
-            "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS, **extra}
+            "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS, "TOTP_KEYS": TEST_SEED_KEY, **extra}
 
 
 def service_fixtures(name, service_dir, load_service, **extra_config):

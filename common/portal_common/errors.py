@@ -137,6 +137,11 @@ class AlreadySubscribed(Conflict):
     default_message = "The account already has a trial or active subscription of this product."
 
 
+class TrialUsed(Conflict):
+    code = "trial_used"
+    default_message = "The account has had its free trial of this product: buy a subscription instead."
+
+
 class NotAvailable(Conflict):
     code = "not_available"
     default_message = "That inventory subscription is no longer available."

@@ -15,21 +15,34 @@ KEY_CACHE_SECONDS = 300
 KEY_CACHE_SIZE = 100_000
 
 
+class UnknownAgent(Unauthenticated):
+    challenge = 'Agent realm="partner-portal"'
+
+
 def agent_key(request):
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "agent" or not key.strip():
-        raise Unauthenticated("Send Authorization: Agent <agent_key>.")
+        raise UnknownAgent("Send Authorization: Agent <agent_key>.")
     return key.strip()
 
 
 class KnownAgents(TTLCache):
-    """key hash -> computer identity, for `KEY_CACHE_SECONDS`."""
+    """key hash -> computer identity, for `KEY_CACHE_SECONDS`; and each computer's key hash, so the
+    gateway that removes a computer forgets its key before it answers."""
 
     def __init__(self, seconds=KEY_CACHE_SECONDS, size=KEY_CACHE_SIZE):
         super().__init__(maxsize=size, ttl=seconds)
+        self._key_of = TTLCache(maxsize=size, ttl=seconds)
+
+    def remember(self, key_hash, identity):
+        self[key_hash] = identity
+        self._key_of[identity["computer_id"]] = key_hash
 
     def forget(self, key_hash):
         self.pop(key_hash, None)
+
+    def forget_computer(self, computer_id):
+        self.forget(self._key_of.pop(computer_id, None))
 
 
 class AgentKeys(DependencyProvider):
@@ -47,7 +60,7 @@ def identify(known, accounts, request):
     if identity is None:
         identity = accounts.agent_identity(key_hash)
         if identity is None:
-            raise Unauthenticated("Unknown or removed agent key.")
-        known[key_hash] = identity
+            raise UnknownAgent("Unknown or removed agent key.")
+        known.remember(key_hash, identity)
     return identity
 

@@ -14,6 +14,7 @@ from portal_common.rpc import UNAVAILABLE
 from gateway.responses import json_response
 
 log = logging.getLogger(__name__)
+BEARER_CHALLENGE = 'Bearer realm="partner-portal"'  # RFC 6750: a session token from POST /v1/sessions
 
 
 def as_portal_error(exc):
@@ -44,6 +45,8 @@ def error_response(exc):
     headers = {}
     if isinstance(error, errors.RateLimited):
         headers["Retry-After"] = str(error.retry_after_seconds)
+    if error.status == 401:  # RFC 9110: a 401 says how to authenticate
+        headers["WWW-Authenticate"] = getattr(error, "challenge", BEARER_CHALLENGE)
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))
     body = {"error": {"code": error.code, "message": error.message, "details": error.details}}

@@ -3,29 +3,32 @@
 `@api(method, url, ...)` also records what `/openapi.json` says of the route: its permission, the
 schemas of its body, query and answers, and the errors it may give.
 """
-import io
+import functools
 import json
+import logging
 import re
-from http import HTTPStatus
 
+import eventlet
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
+from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from portal_common import request_context
-from portal_common.errors import NotFound, PayloadTooLarge, PortalError, UnsupportedMediaType, ValidationFailed
+from portal_common.errors import NotFound, PortalError, UnsupportedMediaType, ValidationFailed
 from portal_common.ids import new_id
 from portal_common.schemas import unstorable
 
+from gateway import connections
 from gateway.errors import error_response
 
 JSON_BODY_LIMIT = 64 * 1024
 URL_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # werkzeug's <converter:name> or <name>
 JSON_TYPES = ("application/json",)
-CHUNK_READ = 16 * 1024
+ACCEPT_PAUSE_SECONDS = 0.1
 REQUEST_ID_MAX = 128
 REQUEST_ID_ENVIRON = "portal.request_id"
+log = logging.getLogger(__name__)
 
 
 class JsonWsgiApp(WsgiApp):
@@ -46,54 +49,10 @@ class JsonWsgiApp(WsgiApp):
         return response(environ, start_response)
 
 
-class SecurityHeadersOut:
-    """The socket's writer, adding `X-Content-Type-Options: nosniff` to any answer that lacks it: the
-    ones eventlet writes itself (a URI too long, a header line too long, a bad Content-Length, its
-    500 when the app fails) never pass through the app."""
-
-    def __init__(self, wfile):
-        self._wfile = wfile
-
-    def write(self, data):
-        if data[:9] in (b"HTTP/1.0 ", b"HTTP/1.1 ") and data[9:10] != b"1":
-            head, separator, rest = bytes(data).partition(b"\r\n\r\n")
-            if separator and b"x-content-type-options" not in head.lower():
-                status, _, headers = head.partition(b"\r\n")
-                data = status + b"\r\nX-Content-Type-Options: nosniff" + (b"\r\n" + headers if headers else b"") \
-                    + separator + rest
-        return self._wfile.write(data)
-
-    def writelines(self, lines):
-        return self.write(b"".join(lines))
-
-    def __getattr__(self, name):
-        return getattr(self._wfile, name)
-
-
-class SafeHttpProtocol(HttpOnlyProtocol):
-    """eventlet's HTTP protocol with every answer carrying the security headers, and the ones the
-    standard library writes for a request it cannot parse in the contract's JSON, with no `Server`
-    banner naming versions."""
-
-    def setup(self):
-        super().setup()
-        self.wfile = SecurityHeadersOut(self.wfile)
-
-    def send_error(self, code, message=None, explain=None):
-        status = HTTPStatus(code)
-        name = "validation_error" if code == 400 else status.phrase.lower().replace(" ", "_").replace("-", "_")
-        body = json.dumps({"error": {"code": name, "message": "The request could not be parsed: " + status.description,
-                                     "details": {}}}).encode()
-        self.close_connection = True
-        self.log_request(code)
-        self.wfile.write(
-            b"HTTP/1.0 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n"
-            b"X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n\r\n%s"
-            % (code, status.phrase.encode("latin-1"), len(body), body)
-        )
-
-
 class JsonWebServer(WebServer):
+    """nameko's web server with the gateway's connections (`gateway.connections`): deadlines on
+    every request, bodies read before a worker is taken, a bound on open connections."""
+
     def get_wsgi_app(self):
         return JsonWsgiApp(self)
 
@@ -101,8 +60,36 @@ class JsonWebServer(WebServer):
         """The request's id travels with every call the request makes, and on the events they cause."""
         return {request_context.REQUEST_ID: request_id(request)}
 
-    def get_wsgi_server(self, sock, wsgi_app, protocol=SafeHttpProtocol, debug=False):
-        return super().get_wsgi_server(sock, wsgi_app, protocol=protocol, debug=debug)
+    def get_wsgi_server(self, sock, wsgi_app, protocol=None, debug=False):
+        config = self.container.config
+        headers_seconds = float(config.get(connections.HEADERS_CONFIG_KEY, connections.HEADERS_SECONDS))
+        body_seconds = float(config.get(connections.BODY_CONFIG_KEY, connections.BODY_SECONDS))
+        largest_body = max(getattr(provider, "body_limit", 0) for provider in self._providers)
+        self.connections = connections.ConnectionCount(
+            int(config.get(connections.CONNECTIONS_CONFIG_KEY, connections.MAX_CONNECTIONS)))
+        server = super().get_wsgi_server(
+            sock, wsgi_app, debug=debug,
+            protocol=connections.SafeHttpProtocol.configured(headers_seconds, body_seconds, largest_body))
+        server.socket_timeout = headers_seconds + body_seconds  # a client that stops reading our answer
+        return server
+
+    def run(self):
+        while self._is_accepting:
+            try:
+                sock, address = self._sock.accept()
+            except OSError:  # out of file descriptors, say: not the end of the gateway
+                log.warning("a connection could not be accepted", exc_info=True)
+                eventlet.sleep(ACCEPT_PAUSE_SECONDS)
+                continue
+            sock.settimeout(self._serv.socket_timeout)
+            if self.connections.admit(sock):
+                self.container.spawn_managed_thread(functools.partial(self._serve, sock, address))
+
+    def _serve(self, sock, address):
+        try:
+            self.process_request(sock, address)
+        finally:
+            self.connections.closed()
 
 
 class ApiEntrypoint(HttpRequestHandler):
@@ -147,11 +134,6 @@ class ApiEntrypoint(HttpRequestHandler):
         super().stop()
 
     def handle_request(self, request):
-        if "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            try:
-                _buffer_chunked_body(request.environ, self.body_limit)
-            except PayloadTooLarge as exc:
-                return error_response(exc)
         # No id holds text a database cannot store: refuse before any service sees it.
         if any(unstorable(str(value)) for value in request.path_values.values()):
             return error_response(NotFound())
@@ -170,22 +152,6 @@ api = ApiEntrypoint.decorator
 
 def _truthy(value):
     return str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
-def _buffer_chunked_body(environ, limit):
-    """A chunked body has no Content-Length, and werkzeug would read it as empty: read it here (no
-    further than the limit) and hand werkzeug the bytes with their length."""
-    stream, data = environ["wsgi.input"], b""
-    while len(data) <= limit:
-        chunk = stream.read(CHUNK_READ)
-        if not chunk:
-            break
-        data += chunk
-    if len(data) > limit:
-        raise PayloadTooLarge()
-    environ["wsgi.input"] = io.BytesIO(data)
-    environ["CONTENT_LENGTH"] = str(len(data))
-    environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
 def request_id(request):

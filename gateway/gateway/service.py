@@ -6,6 +6,7 @@ from portal_common.rpc import FOLLOW_UP_TIMEOUT_SECONDS, ServiceRpc
 
 from gateway import agents
 from gateway.auth import Authenticator
+from gateway.limits import SignInLimiter
 from gateway.report_publisher import ReportPublisher
 from gateway.routes.accounts import AccountsRoutes
 from gateway.routes.billing import BillingRoutes
@@ -22,11 +23,14 @@ class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRo
 
     identity = ServiceRpc("identity")
     accounts = ServiceRpc("accounts")
+    # For the second step of a request whose first is done, when an event would carry it anyway.
     accounts_follow_up = ServiceRpc("accounts", timeout=FOLLOW_UP_TIMEOUT_SECONDS)
+    billing_follow_up = ServiceRpc("billing", timeout=FOLLOW_UP_TIMEOUT_SECONDS)
     billing = ServiceRpc("billing")
     monitoring = ServiceRpc("monitoring")
     guard = Authenticator()
     clock = Clock()
     known_agents = agents.AgentKeys()
+    sign_in_limits = SignInLimiter()
     # Confirmed and mandatory: 202 only once the broker holds the report in monitoring's queue.
     reports = ReportPublisher()

@@ -36,6 +36,8 @@ def working_agents_report(report):
     """A report as agents send it, from the drawn values."""
     started = report.pop("started_at")
     finished = started + dt.timedelta(minutes=report.pop("minutes"))
+    # An agent backs up at most what was selected.
+    report["bytes_backed_up"] = min(report["bytes_backed_up"], report["bytes_selected"])
     body = {**report, "started_at": started.isoformat().replace("+00:00", "Z"),
             "finished_at": finished.isoformat().replace("+00:00", "Z")}
     if body["error"] is None:

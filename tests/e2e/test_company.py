@@ -1,5 +1,7 @@
 """The partner's company: profile, primary contact and logo, over HTTP."""
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image
@@ -149,10 +151,16 @@ def test_a_refused_logo_never_replaces_the_stored_one(owner, data, content_type,
 
 
 def test_a_logo_of_exactly_one_mebibyte_is_accepted(owner):
-    # PNG tolerates trailing bytes after IEND; the whole upload is exactly the limit.
-    data = PNG + b"\0" * (1024 * 1024 - len(PNG))
+    """A PNG padded to the limit inside its own structure (a text chunk), the whole upload exactly
+    1 MiB; bytes after the image's end are refused, whatever the size."""
+    iend = PNG.rindex(b"IEND") - 4
+    text = b"Comment\0" + b"x" * (1024 * 1024 - len(PNG) - 12 - len(b"Comment\0"))
+    data = PNG[:iend] + struct.pack(">I", len(text)) + b"tEXt" + text + struct.pack(
+        ">I", zlib.crc32(b"tEXt" + text)) + PNG[iend:]
+    assert len(data) == 1024 * 1024
     assert put_logo(owner, data, "image/png").status_code == 200
     assert owner.client.get("/v1/company/logo").content == data
+    assert_error(put_logo(owner, PNG + b"\0" * 10, "image/png"), 415, "unsupported_media_type")
 
 
 def test_deleting_the_logo(owner):

@@ -46,7 +46,8 @@ class Partner:
     def report(self, computer, status="success", finished=None, backed_up=1000, **extra):
         finished = finished or self.clock.now()
         body = {"started_at": iso(finished - dt.timedelta(minutes=30)), "finished_at": iso(finished),
-                "status": status, "bytes_selected": 2000, "bytes_backed_up": backed_up, "files": 12, **extra}
+                "status": status, "bytes_selected": max(2000, backed_up), "bytes_backed_up": backed_up, "files": 12,
+                **extra}
         return self.system.client().post("/v1/agent/reports", json=body,
                                          headers={"Authorization": f"Agent {computer['agent_key']}"})
 

@@ -55,7 +55,7 @@ def test_add_a_computer_then_its_agent_reports_at_once(system, clock):
     account = open_account(owner, trial=("safe-pro", "core"))
     computer = add_computer(owner, account["id"]).json()
     agent = system.client()
-    answer = agent.post("/v1/agent/reports", json=report_body(clock.now(), 4321),
+    answer = agent.post("/v1/agent/reports", json=report_body(clock.now(), 1234),
                         headers={"Authorization": f"Agent {computer['agent_key']}"})
     assert answer.status_code == 202, answer.text
     reports = f"/v1/monitoring/computers/{computer['id']}/reports"

@@ -18,7 +18,7 @@ import time
 import requests
 
 from portal_common import migrate
-from tests.harness import ROOT, StartedInWith, free_port
+from tests.harness import ROOT, TEST_SEED_KEY, UNLIMITED_SIGN_INS, StartedInWith, free_port
 
 STARTUP_SECONDS = 90
 STOP_SECONDS = 10
@@ -48,6 +48,9 @@ class Processes(StartedInWith):
             "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
             "RPC_TIMEOUT_SECONDS": str(rpc_timeout),
             "LOG_LEVEL": "WARNING",
+            "TOTP_KEYS": TEST_SEED_KEY,
+            "SIGN_IN_PER_ADDRESS_PER_MINUTE": str(UNLIMITED_SIGN_INS),
+            "SIGN_IN_PER_SECOND": str(UNLIMITED_SIGN_INS),
             **{f"{name.upper()}_DB_URI": uri for name, uri in db_uris.items()},
         }
         self.children = {}  # (name, n) -> Popen

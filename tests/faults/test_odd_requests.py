@@ -119,15 +119,17 @@ RAW = [
     (b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400),
     (b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400),
     (b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+    # RFC 9112 6.3: two different lengths are a request smuggler's, not a client's.
+    (b"POST /v1/signup HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 12\r\n\r\n{}", 400),
 ]
 
 
 @pytest.mark.parametrize("data, status", RAW, ids=[f"raw-{n}" for n in range(len(RAW))])
-def test_requests_the_server_cannot_parse_still_get_the_security_headers(system, data, status):
+def test_requests_the_server_cannot_parse_get_the_contracts_error_and_the_security_headers(system, data, status):
     answered, headers, body = _raw(system, data)
     assert answered == status, (answered, headers, body[:200])
     assert headers.get("x-content-type-options") == "nosniff", headers
     assert "server" not in headers, headers
     assert b"Traceback" not in body and b"Python/" not in body, body[:300]
-    if headers.get("content-type") == "application/json":
-        assert json.loads(body)["error"]["code"], body
+    assert headers.get("content-type") == "application/json", headers
+    assert set(json.loads(body)["error"]) == {"code", "message", "details"}, body

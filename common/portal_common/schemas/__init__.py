@@ -14,15 +14,24 @@ def unstorable(text):
     return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def _unstorable_fields(data, path=""):
-    if isinstance(data, str):
-        return [path or "_body"] if unstorable(data) else []
-    if isinstance(data, dict):
-        return [bad for key, value in data.items()
-                for bad in ([str(key)] if unstorable(str(key)) else _unstorable_fields(value, path or str(key)))]
-    if isinstance(data, list):
-        return [bad for value in data for bad in _unstorable_fields(value, path)]
-    return []
+def _unstorable_fields(data):
+    """The top-level fields of `data` holding unstorable text anywhere below them. A loop, not a
+    recursion: any depth the JSON parser takes is walked (a body nested 500 deep is a 400)."""
+    bad, waiting = [], [(data, "")]
+    while waiting:
+        value, path = waiting.pop()
+        if isinstance(value, str):
+            if unstorable(value):
+                bad.append(path or "_body")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if unstorable(str(key)):
+                    bad.append(str(key))
+                else:
+                    waiting.append((item, path or str(key)))
+        elif isinstance(value, list):
+            waiting.extend((item, path) for item in value)
+    return sorted(set(bad))
 
 
 _instances = {}

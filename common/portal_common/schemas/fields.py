@@ -29,7 +29,10 @@ class UtcDateTime(fields.DateTime):
             raise ValidationError("Not a valid ISO-8601 datetime.") from None
         if parsed.tzinfo is None:
             raise ValidationError("The time zone is missing: use UTC with a Z.")
-        return parsed.astimezone(dt.timezone.utc)
+        try:
+            return parsed.astimezone(dt.timezone.utc)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the year 1 in UTC
+            raise ValidationError("Not a time that can be written in UTC.") from None
 
 
 class StrictBoolean(fields.Boolean):

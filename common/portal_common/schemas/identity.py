@@ -1,6 +1,7 @@
 """Identity's part of the contract: sign-up, sessions, two-step verification, employees."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
+from portal_common.common_passwords import is_common
 from portal_common.roles import ASSIGNABLE_ROLES, ROLES
 from portal_common.schemas.fields import StrictBoolean, UtcDateTime, email_field, name_field
 
@@ -14,8 +15,14 @@ CODE_MAX = 64
 USER_AGENT_MAX = 512
 
 
+def not_common(password):
+    if is_common(password):
+        raise ValidationError("This password is one of the most commonly used: choose another.")
+
+
 def password_field(**kwargs):
-    return fields.String(validate=validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX), **kwargs)
+    """A new password: 10–128 characters, and not one of the most common."""
+    return fields.String(validate=[validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX), not_common], **kwargs)
 
 
 # --- requests -----------------------------------------------------------------------------------

@@ -15,6 +15,9 @@ MAX_FILES = 10**9
 ERROR_MAX = 2000
 THRESHOLD_HOURS = (1, 720)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# A backup's times: any later year is a clock gone wrong, and the years around 1 and 9999 overflow
+# as soon as a time zone moves them.
+REPORT_YEARS = (2000, 9998)
 
 
 def from_the_future(finished_at, now):
@@ -39,8 +42,13 @@ class ReportRequest(Schema):
 
     @validates_schema
     def in_order(self, data, **kwargs):
+        for name in ("started_at", "finished_at"):
+            if not REPORT_YEARS[0] <= data[name].year <= REPORT_YEARS[1]:
+                raise ValidationError(f"A backup's times are in the years {REPORT_YEARS[0]}–{REPORT_YEARS[1]}.", name)
         if data["finished_at"] < data["started_at"]:
             raise ValidationError("A backup cannot finish before it starts.", "finished_at")
+        if data["bytes_backed_up"] > data["bytes_selected"]:
+            raise ValidationError("A backup cannot back up more than was selected.", "bytes_backed_up")
 
 
 REPORT_FIELDS = frozenset(ReportRequest._declared_fields)
@@ -62,8 +70,12 @@ def plainly_valid_report(data):
     for name, maximum in REPORT_COUNTS.items():
         if type(data[name]) is not int or not 0 <= data[name] <= maximum:
             return None
+    if data["bytes_backed_up"] > data["bytes_selected"]:
+        return None
     started_at, finished_at = plain_utc(data["started_at"]), plain_utc(data["finished_at"])
     if started_at is None or finished_at is None or finished_at < started_at:
+        return None
+    if not all(REPORT_YEARS[0] <= when.year <= REPORT_YEARS[1] for when in (started_at, finished_at)):
         return None
     return {**data, "started_at": started_at, "finished_at": finished_at, "error": error}
 
@@ -74,9 +86,9 @@ def plain_utc(value):
         return None
     try:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return None if parsed.tzinfo is None else parsed.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):  # a zone that moves it past the years 1–9999
         return None
-    return None if parsed.tzinfo is None else parsed.astimezone(dt.timezone.utc)
 
 
 class Report(Schema):

@@ -1,5 +1,6 @@
 """The company, its logo, and the customer accounts with their users and computers."""
 import base64
+import logging
 
 from eventlet.greenpool import GreenPile
 from werkzeug.wrappers import Response
@@ -13,6 +14,7 @@ from gateway.http import api, json_body, query_args
 from gateway.responses import SECURITY_HEADERS, json_response, json_text_response, no_content
 from gateway.routes import AUTH, BODY
 
+log = logging.getLogger(__name__)
 LOGO_BODY_LIMIT = 1024 * 1024
 LOGO_TYPES = ("image/png", "image/jpeg", "image/gif")
 
@@ -86,7 +88,16 @@ class AccountsRoutes:
          summary="Release the customer: it keeps its data and renews on its own.",
          responses={200: account_schemas.Released}, errors=AUTH + (404,))
     def release_account(self, request, account_id):
-        return json_response(200, self.accounts.release_account(self.guard.caller(), account_id))
+        """Accounts releases the account, then billing stops renewing it, so that its subscriptions
+        cannot be changed from the next request on. Whatever becomes of that second step, the
+        release stands: billing stops renewing from accounts' `account_released` too."""
+        caller = self.guard.caller()
+        answer = self.accounts.release_account(caller, account_id)
+        try:
+            self.billing_follow_up.account_released(caller, account_id)
+        except Exception:  # noqa: BLE001 - released already; the event carries it to billing
+            log.warning("billing hears of the release of %s from account_released", account_id, exc_info=True)
+        return json_response(200, answer)
 
     @api("POST", "/v1/accounts/<account_id>/users", tag="accounts", permission=roles.MANAGE_ACCOUNTS,
          summary="Add a user to an account you administer.", body=account_schemas.UserCreateRequest,
@@ -116,5 +127,10 @@ class AccountsRoutes:
          permission=roles.MANAGE_ACCOUNTS, summary="Remove a computer: its key stops working, its history stays.",
          responses={204: None}, errors=AUTH + (404,))
     def remove_computer(self, request, account_id, computer_id):
-        self.accounts.remove_computer(self.guard.caller(), account_id, computer_id)
+        """The key stops working from the next request on: this gateway forgets it at once, the
+        others when `computer_removed` reaches them."""
+        try:
+            self.accounts.remove_computer(self.guard.caller(), account_id, computer_id)
+        finally:  # a call that failed may still have removed it
+            self.known_agents.forget_computer(computer_id)
         return no_content()

@@ -17,11 +17,12 @@ log = logging.getLogger(__name__)
 
 class IdentityRoutes:
     @api("POST", "/v1/signup", tag="identity", summary="Create a partner and its owner.",
-         body=schemas.SignupRequest, responses={201: schemas.SignupResponse}, errors=BODY + (409,))
+         body=schemas.SignupRequest, responses={201: schemas.SignupResponse}, errors=BODY + (409, 429))
     def sign_up(self, request):
         """Identity makes the partner and its owner, then accounts the company profile, so that it
         can be read at once. Whatever becomes of that second step, the sign-up stands: accounts
         makes the profile from identity's `partner_signed_up` too."""
+        self.sign_in_limits.admit(request)  # a sign-up hashes a password too
         answer = self.identity.sign_up(json_body(request))
         partner = answer["partner"]
         try:
@@ -34,11 +35,12 @@ class IdentityRoutes:
          body=schemas.SignInRequest, responses={201: schemas.SessionCreated, 202: schemas.TwoFactorRequired},
          errors=BODY + (401, 429))
     def sign_in(self, request):
+        self.sign_in_limits.admit(request)
         answer = self.identity.sign_in(json_body(request))
         return json_response(202 if answer.get("two_factor_required") else 201, answer)
 
     @api("POST", "/v1/sessions/verify", tag="identity", summary="Answer the two-step challenge.",
-         body=schemas.VerifyRequest, responses={201: schemas.SessionCreated}, errors=BODY + (401,))
+         body=schemas.VerifyRequest, responses={201: schemas.SessionCreated}, errors=BODY + (401, 429))
     def verify(self, request):
         answer = self.identity.verify(json_body(request), request.headers.get("User-Agent"))
         return json_response(201, answer)

@@ -111,6 +111,6 @@ class WebRoutes:
     @page("/assets/<path:name>")
     def portal_asset(self, request, name):
         asset = self.web_assets.get(name)
-        if asset is None:
-            raise NotFound("No such file.")
+        if asset is None:  # answered, not raised: a mistyped file name is no error of ours to log
+            return error_response(NotFound("No such file."))
         return asset.response(request)

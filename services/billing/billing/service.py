@@ -112,6 +112,12 @@ class BillingService(HealthCheck):
     def renew(self):
         renewals.run_renewals(self.uow, self.catalog, self.clock.now())
 
+    @command
+    def account_released(self, caller, account_id):
+        """The gateway's second step of a release, so that the account's subscriptions cannot be
+        changed from the next request on (the event does the same, should this not get through)."""
+        subscriptions.account_released(self.uow, account_id, caller["partner_id"])
+
     @on_event(ACCOUNT_RELEASED)
     def on_account_released(self, payload):
         subscriptions.account_released(self.uow, payload["id"], payload["partner_id"])

@@ -9,7 +9,7 @@ from portal_common.schemas.common import PageQuery
 from portal_common.unit_of_work import UnitOfWorkProvider
 
 from identity.adapters.orm import Base
-from identity.dependencies import PasswordHasher
+from identity.dependencies import PasswordHasher, SeedKeys
 from identity.usecases import employees, sessions, two_factor
 
 command = rpc(expected_exceptions=PortalError)
@@ -26,6 +26,7 @@ class IdentityService(HealthCheck):
     uow = UnitOfWorkProvider(Base)
     clock = Clock()
     hasher = PasswordHasher()
+    seed_keys = SeedKeys()
 
     # --- sign-up and sessions ---------------------------------------------------------------------
 

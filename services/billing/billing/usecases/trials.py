@@ -1,7 +1,7 @@
 """Trials, and turning a trial into a paid subscription (from the inventory, or by buying one)."""
 import datetime as dt
 
-from portal_common.errors import AlreadySubscribed, Conflict, NotAvailable
+from portal_common.errors import AlreadySubscribed, Conflict, NotAvailable, TrialUsed
 from portal_common.idempotency_keys import checked_key
 
 from billing.adapters import repository
@@ -27,6 +27,13 @@ def _running(session, account_id, product):
     ]
 
 
+def _had_a_trial(session, account_id, product):
+    """A trial is the one subscription with no term: ended, expired or turned into a paid one, it
+    stays in the account's history."""
+    return any(row.product == product and row.term_years is None
+               for row in repository.subscriptions_of_account(session, account_id))
+
+
 def start_trial(uow, catalog, now, caller, account_id, data, account_is_found):
     """`account_is_found`: whether the account is the caller's live one (the gateway asks accounts)."""
     plan_or_400(catalog, data["product"], data["plan"])
@@ -36,6 +43,8 @@ def start_trial(uow, catalog, now, caller, account_id, data, account_is_found):
         repository.lock_account(uow.session, account_id)
         if _running(uow.session, account_id, data["product"]):
             raise AlreadySubscribed()
+        if _had_a_trial(uow.session, account_id, data["product"]):
+            raise TrialUsed()
         trial = new_subscription(caller, {"product": data["product"], "plan": data["plan"]}, now, "trial", account_id)
         trial.expires_at = now + dt.timedelta(days=catalog.trial_days)
         trial.auto_renew = False

@@ -5,6 +5,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from portal_common.db import UtcDateTime
 from portal_common.outbox import outbox_table
 
+from identity.adapters.sealed import SealedText
+
 
 class Base(DeclarativeBase):
     pass
@@ -35,8 +37,9 @@ class Employee(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
-    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed at rest (`adapters.sealed`): the column holds a Fernet token, the object the seed.
+    totp_secret: Mapped[str | None] = mapped_column(SealedText)
+    totp_pending_secret: Mapped[str | None] = mapped_column(SealedText)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     # Bumped on every change that events carry, so consumers keep only the newest.
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -103,8 +103,9 @@ def update_employee(uow, now, caller, employee_id, data):
         if changed:
             employee.version += 1
             access_changed(uow, employee.id, now)  # first: the one the gateways act on at once
-        if deactivating:
+        if deactivating:  # nothing of theirs signs in again by itself after a reactivation
             repository.delete_sessions(uow.session, employee.id)
+            repository.delete_devices(uow.session, employee.id)
             _emit(uow, EMPLOYEE_DEACTIVATED, employee, now)
         elif changed:
             _emit(uow, EMPLOYEE_UPDATED, employee, now)

@@ -40,6 +40,8 @@ def _drop(uow, attempt_id):
 
 def check_password(uow, hasher, key, password_hash, password, now):
     """Verify (off the event loop); a wrong password stays counted toward the lockout."""
+    # An attempt refused for want of a hashing slot (429) stays counted: once begun, others have
+    # counted it, and giving it back could let a sixth password through.
     attempt_id = _begin_attempt(uow, key, now)
     if password_hash is None:
         hasher.burn(password)  # an unknown email costs the same time as a wrong password

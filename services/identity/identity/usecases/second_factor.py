@@ -1,10 +1,42 @@
 """Checking a second-factor code: a TOTP for a step not yet used, or an unused recovery code.
 
 Both are claimed with conditional updates, so a code cannot be spent twice even by two requests
-arriving together.
+arriving together. Every route that takes a code counts the wrong ones toward one limit per
+employee (`lockout.MAX_CODE_FAILURES` in the window), then answers 429.
 """
+from portal_common.errors import InvalidCode, RateLimited
+
 from identity.adapters import repository
-from identity.domain import credentials, totp
+from identity.adapters.orm import LoginFailure
+from identity.domain import credentials, lockout, totp
+
+
+def _guesses_key(employee_id):
+    return f"code:{employee_id}"
+
+
+def refuse_when_locked(session, employee_id, now):
+    """429 while the employee's wrong codes in the window are used up."""
+    wrong = repository.failures_in_window(session, _guesses_key(employee_id), lockout.window_start(now))
+    wait = lockout.seconds_locked(wrong, now, most=lockout.MAX_CODE_FAILURES)
+    if wait:
+        raise RateLimited.retry_after(wait, "Too many wrong codes: try again later.")
+
+
+def count_wrong_code(session, employee_id, now):
+    session.add(LoginFailure(email_key=_guesses_key(employee_id), at=now))
+
+
+def use_code(uow, employee, code, now, message=None):
+    """Spend `code` in the unit of work's transaction; a wrong one is counted (that transaction
+    then holds nothing else, and is committed) and refused with 401."""
+    refuse_when_locked(uow.session, employee.id, now)
+    if spend_code(uow.session, employee, code, now):
+        return
+    uow.session.rollback()
+    count_wrong_code(uow.session, employee.id, now)
+    uow.commit()
+    raise InvalidCode(message) if message else InvalidCode()
 
 
 def spend_code(session, employee, code, now):

@@ -2,16 +2,16 @@
 import datetime as dt
 import secrets
 
-from portal_common.errors import InvalidCode, RateLimited, Unauthenticated
+from portal_common.errors import InvalidCode, Unauthenticated
 from portal_common.ids import new_id
 
 from identity.adapters import repository
-from identity.adapters.orm import Challenge, Employee, LoginFailure, Session, TrustedDevice
-from identity.domain import credentials, lockout
+from identity.adapters.orm import Challenge, Employee, Session, TrustedDevice
+from identity.domain import credentials
 from identity.usecases import views
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import check_password, email_key
-from identity.usecases.second_factor import spend_code
+from identity.usecases.second_factor import count_wrong_code, refuse_when_locked, spend_code, use_code
 
 SESSION_TTL = dt.timedelta(hours=12)
 CHALLENGE_TTL = dt.timedelta(minutes=5)
@@ -78,14 +78,10 @@ def verify(uow, now, data, user_agent=None):
         ):
             raise InvalidCode("This sign-in challenge is unknown, expired or used up: sign in again.")
         employee = uow.session.get(Employee, challenge.employee_id)
-        guesses_key = f"code:{employee.id}"
-        wrong = repository.failures_in_window(uow.session, guesses_key, lockout.window_start(now))
-        wait = lockout.seconds_locked(wrong, now, most=lockout.MAX_CODE_FAILURES)
-        if wait:
-            raise RateLimited.retry_after(wait, "Too many wrong codes: try again later.")
+        refuse_when_locked(uow.session, employee.id, now)
         if not employee.active or not spend_code(uow.session, employee, data["code"], now):
             challenge.failed_attempts += 1
-            uow.session.add(LoginFailure(email_key=guesses_key, at=now))
+            count_wrong_code(uow.session, employee.id, now)
             uow.commit()
             raise InvalidCode()
         if not repository.claim_challenge(uow.session, challenge.id, now):
@@ -137,8 +133,9 @@ def change_password(uow, hasher, now, caller, data):
     new_hash = hasher.hash(data["new_password"])
     with uow:
         employee = uow.session.get(Employee, employee.id)
-        if employee.two_factor_enabled and not spend_code(uow.session, employee, data.get("code"), now):
-            raise InvalidCode("Your second-factor code is required to change the password.")
+        if employee.two_factor_enabled:
+            use_code(uow, employee, data.get("code"), now,
+                     "Your second-factor code is required to change the password.")
         employee.password_hash = new_hash
         repository.delete_sessions(uow.session, employee.id, keep_session_id=caller["session_id"])
         repository.delete_devices(uow.session, employee.id)

@@ -13,7 +13,7 @@ from identity.domain import credentials, totp
 from identity.usecases import views
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import check_password
-from identity.usecases.second_factor import spend_code
+from identity.usecases.second_factor import use_code
 
 QR_SCALE = 4
 
@@ -71,8 +71,7 @@ def disable(uow, hasher, now, caller, data):
     check_password(uow, hasher, employee.email_key, employee.password_hash, data["password"], now)
     with uow:
         employee = uow.session.get(Employee, employee.id)
-        if not spend_code(uow.session, employee, data["code"], now):
-            raise InvalidCode()
+        use_code(uow, employee, data["code"], now)
         employee.totp_secret = None
         employee.totp_pending_secret = None
         employee.totp_last_step = None

@@ -48,7 +48,7 @@ def report(clock, report_id, bytes_backed_up=100, computer_id="c1"):
     now = clock.now()
     return {"id": report_id, "computer_id": computer_id, "partner_id": "p1", "received_at": iso(now),
             "started_at": iso(now - dt.timedelta(minutes=5)), "finished_at": iso(now), "status": "success",
-            "bytes_selected": 200, "bytes_backed_up": bytes_backed_up, "files": 3, "error": None}
+            "bytes_selected": 2000, "bytes_backed_up": bytes_backed_up, "files": 3, "error": None}
 
 
 def reports_message(*reports):

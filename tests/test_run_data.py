@@ -1,0 +1,31 @@
+"""`make run` keeps its data for its user only, and makes identity's seed key once."""
+import os
+import stat
+
+from tests.faults.processes import _run_script
+
+
+def mode(path):
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_data_folder_and_what_is_made_in_it_are_the_users_alone(tmp_path):
+    run = _run_script()
+    before = os.umask(0o022)
+    try:
+        data_dir = tmp_path / "data"
+        run.private_data(data_dir)
+        env = {}
+        run.seed_keys(env, data_dir)
+        (data_dir / "identity.db").write_text("a database")
+        assert mode(data_dir) == 0o700
+        assert mode(data_dir / "totp.key") == 0o600 and mode(data_dir / "identity.db") == 0o600
+        assert env["TOTP_KEY_FILE"] == str(data_dir / "totp.key")
+        key = (data_dir / "totp.key").read_text()
+        run.seed_keys({}, data_dir)  # a second start keeps the key: the seeds sealed with it still open
+        assert (data_dir / "totp.key").read_text() == key
+        given = {"TOTP_KEYS": "an operator's key"}
+        run.seed_keys(given, data_dir)
+        assert "TOTP_KEY_FILE" not in given
+    finally:
+        os.umask(before)
