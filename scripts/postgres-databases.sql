@@ -2,3 +2,4 @@
 CREATE DATABASE accounts;
 CREATE DATABASE billing;
 CREATE DATABASE monitoring;
+CREATE DATABASE notifications;

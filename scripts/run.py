@@ -23,6 +23,7 @@ PROCESSES = {
     "accounts": ("services/accounts", "accounts.service:AccountsService", True),
     "billing": ("services/billing", "billing.service:BillingService", True),
     "monitoring": ("services/monitoring", "monitoring.service:MonitoringService", True),
+    "notifications": ("services/notifications", "notifications.service:NotificationsService", True),
     "gateway": ("gateway", "gateway.service:GatewayService", False),
 }
 STOP_GRACE_SECONDS = 10
@@ -125,6 +126,7 @@ def main():
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONUNBUFFERED": "1",
            "PYTHONWARNINGS": "ignore::DeprecationWarning"}
     seed_keys(env, data_dir)
+    env.setdefault("MAIL_DIR", str(data_dir / "mail"))
     migrate(env, data_dir)
 
     width = max(map(len, PROCESSES))

@@ -54,6 +54,12 @@ def _monitoring():
     return MonitoringService
 
 
+def _notifications():
+    from notifications.service import NotificationsService
+
+    return NotificationsService
+
+
 def _gateway():
     from gateway.service import GatewayService
 
@@ -66,6 +72,7 @@ SERVICES = {
     "accounts": (ROOT / "services" / "accounts", _accounts),
     "billing": (ROOT / "services" / "billing", _billing),
     "monitoring": (ROOT / "services" / "monitoring", _monitoring),
+    "notifications": (ROOT / "services" / "notifications", _notifications),
 }
 
 
@@ -142,6 +149,8 @@ class System:
             # Renewals run often so tests that move the clock see them quickly.
             "RENEWAL_INTERVAL_SECONDS": renewal_interval,
             "STATUS_SWEEP_SECONDS": sweep_interval,
+            "MAIL_DIR": str(self.data_dir / "mail"),
+            "MAIL_SEND_SECONDS": 0.2,
             # A failed event comes back within a second, not after production's back-off.
             "EVENT_RETRY_DELAYS": event_retry_delays,
             "TOTP_KEYS": TEST_SEED_KEY,

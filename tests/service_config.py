@@ -53,8 +53,10 @@ def service_fixtures(name, service_dir, load_service, **extra_config):
 
     @pytest.fixture(name="config", params=DATABASES)
     def config_fixture(request, rabbit_config, tmp_path, clock):
+        # A value given as a function of the test's folder is made per test (a folder for files).
+        extra = {key: value(tmp_path) if callable(value) else value for key, value in extra_config.items()}
         with fresh_database(request.param, name, service_dir, tmp_path) as uri:
-            yield service_config(name, uri, rabbit_config, clock, **extra_config)
+            yield service_config(name, uri, rabbit_config, clock, **extra)
 
     @pytest.fixture(name=name)
     def container_fixture(config, container_factory):  # the database outlives the container

@@ -77,3 +77,21 @@ def create_once(uow, make_row):
             uow.commit()
         except IntegrityError:
             pass
+
+
+def keep_newest(uow, model, key, version, make_row, apply):
+    """A row kept from another service's events: made once (by `make_row`, at version 0), then
+    changed by `apply(row)` only when `version` is newer than the row's, so an event that arrives
+    twice or late changes nothing. Answers whether it changed."""
+    with uow:
+        known = uow.session.get(model, key) is not None
+    if not known:
+        create_once(uow, make_row)
+    with uow:
+        row = uow.session.get(model, key, with_for_update=True)
+        if version <= row.version:
+            return False
+        apply(row)
+        row.version = version
+        uow.commit()
+        return True

@@ -111,6 +111,14 @@ class AccountChanged(Envelope):
     released = fields.Boolean(required=True)
 
 
+class CompanyChanged(Envelope):
+    """The entity is the partner: its company's name and primary contact, as they are now."""
+
+    name = fields.String(required=True)
+    primary_contact_email = fields.String(required=True)
+    primary_contact_name = fields.String(required=True)
+
+
 class ComputerChanged(Envelope):
     account_id = fields.String(required=True)
     partner_id = fields.String(required=True)
@@ -135,6 +143,15 @@ class SubscriptionChanged(Envelope):
     server_seats = fields.Integer(required=True, strict=True)
 
 
+class SubscriptionEnding(Envelope):
+    """The entity is the subscription; `subscription` is its item as the contract shows it."""
+
+    partner_id = fields.String(required=True)
+    account_id = fields.String(required=True, allow_none=True)
+    subscription = fields.Dict(required=True)
+    days = fields.Integer(required=True, strict=True)  # the warning's mark: 30, 7 or 3 days before
+
+
 # --- monitoring -----------------------------------------------------------------------------------
 
 class AccountBackupChanged(Envelope):
@@ -143,11 +160,30 @@ class AccountBackupChanged(Envelope):
     computers_not_backing_up = fields.Integer(required=True, strict=True)
 
 
-class ComputerStatusChanged(Envelope):
+class _ComputerAlert(Envelope):
+    """What an alert about a computer says of it (monitoring's copy, at the moment of the change)."""
+
     account_id = fields.String(required=True)
     partner_id = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    account_name = fields.String(required=True)
+    administered = fields.Boolean(required=True)  # of an account the partner administers now
     status = fields.String(required=True)
+    last_success_at = fields.String(required=True, allow_none=True)
+    last_status = fields.String(required=True, allow_none=True)
+
+
+class ComputerStatusChanged(_ComputerAlert):
     previous_status = fields.String(required=True)
+
+
+class ComputerBackupFailed(_ComputerAlert):
+    """The entity is the failed report, the computer's latest; `id` of the computer is `computer_id`."""
+
+    computer_id = fields.String(required=True)
+    finished_at = fields.String(required=True)
+    error = fields.String(required=True, allow_none=True)
 
 
 # --- the gateway ----------------------------------------------------------------------------------
@@ -165,21 +201,28 @@ EMPLOYEE_UPDATED = EventType("employee_updated", "identity", EmployeeChanged, (O
 EMPLOYEE_DEACTIVATED = EventType("employee_deactivated", "identity", EmployeeChanged, (OUTSIDE,))
 EMPLOYEE_REMOVED = EventType("employee_removed", "identity", EmployeeChanged, (OUTSIDE,))
 ACCESS_CHANGED = EventType("access_changed", "identity", AccessChanged, ("gateway",))
-ACCOUNT_CREATED = EventType("account_created", "accounts", AccountChanged, ("monitoring",))
-ACCOUNT_RELEASED = EventType("account_released", "accounts", AccountChanged, ("monitoring", "billing"))
+ACCOUNT_CREATED = EventType("account_created", "accounts", AccountChanged, ("monitoring", "notifications"))
+ACCOUNT_RELEASED = EventType("account_released", "accounts", AccountChanged,
+                             ("monitoring", "billing", "notifications"))
+COMPANY_CHANGED = EventType("company_changed", "accounts", CompanyChanged, ("notifications",))
 COMPUTER_ADDED = EventType("computer_added", "accounts", ComputerChanged, ("monitoring",))
 COMPUTER_REMOVED = EventType("computer_removed", "accounts", ComputerChanged, ("monitoring", "gateway"))
 SUBSCRIPTION_CHANGED = EventType("subscription_changed", "billing", SubscriptionChanged, ("accounts",))
+SUBSCRIPTION_EXPIRING = EventType("subscription_expiring", "billing", SubscriptionEnding, ("notifications",))
+TRIAL_ENDING = EventType("trial_ending", "billing", SubscriptionEnding, ("notifications",))
 ACCOUNT_BACKUP_CHANGED = EventType("account_backup_changed", "monitoring", AccountBackupChanged, ("accounts",))
-COMPUTER_STATUS_CHANGED = EventType("computer_status_changed", "monitoring", ComputerStatusChanged, (OUTSIDE,))
+COMPUTER_STATUS_CHANGED = EventType("computer_status_changed", "monitoring", ComputerStatusChanged,
+                                    ("notifications",))
+COMPUTER_BACKUP_FAILED = EventType("computer_backup_failed", "monitoring", ComputerBackupFailed, ("notifications",))
 AGENT_REPORTS_RECEIVED = EventType("agent_reports_received", "gateway", AgentReportsReceived, ("monitoring",))
 
 REGISTRY = {
     (event.producer, event.name): event
     for event in (
         PARTNER_SIGNED_UP, EMPLOYEE_CREATED, EMPLOYEE_UPDATED, EMPLOYEE_DEACTIVATED, EMPLOYEE_REMOVED,
-        ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED, COMPUTER_ADDED, COMPUTER_REMOVED,
-        SUBSCRIPTION_CHANGED, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED, AGENT_REPORTS_RECEIVED,
+        ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED, COMPANY_CHANGED, COMPUTER_ADDED, COMPUTER_REMOVED,
+        SUBSCRIPTION_CHANGED, SUBSCRIPTION_EXPIRING, TRIAL_ENDING, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED,
+        COMPUTER_BACKUP_FAILED, AGENT_REPORTS_RECEIVED,
     )
 }
 

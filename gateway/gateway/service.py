@@ -12,13 +12,15 @@ from gateway.routes.accounts import AccountsRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.identity import IdentityRoutes
 from gateway.routes.monitoring import MonitoringRoutes
+from gateway.routes.notifications import NotificationsRoutes
 from gateway.routes.operations import BACKING_SERVICES, OperationsRoutes
 from gateway.routes.web import WebRoutes
 
 __all__ = ["GatewayService", "BACKING_SERVICES"]
 
 
-class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRoutes, MonitoringRoutes, WebRoutes):
+class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRoutes, MonitoringRoutes,
+                     NotificationsRoutes, WebRoutes):
     name = "gateway"
 
     identity = ServiceRpc("identity")
@@ -28,6 +30,7 @@ class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRo
     billing_follow_up = ServiceRpc("billing", timeout=FOLLOW_UP_TIMEOUT_SECONDS)
     billing = ServiceRpc("billing")
     monitoring = ServiceRpc("monitoring")
+    notifications = ServiceRpc("notifications")
     guard = Authenticator()
     clock = Clock()
     known_agents = agents.AgentKeys()

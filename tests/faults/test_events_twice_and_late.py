@@ -23,7 +23,7 @@ from nameko.testing.services import entrypoint_waiter
 
 from portal_common.events import REGISTRY
 from tests.faults.answers import report_body
-from tests.flows import create_employee, sign_up, walk
+from tests.flows import create_employee, sign_in_token, sign_up, walk
 
 SOURCES = sorted({producer for producer, _ in REGISTRY})
 
@@ -57,8 +57,29 @@ class Spy:
         self.connection.release()
 
 
+def warned_of_endings(system, clock):
+    """Another partner, whose subscription without auto-renew (bought 336 days ago) and trial (started
+    28 days ago) end within the warnings' reach now: billing warns of both."""
+    now = clock.now()
+    clock.set(now - dt.timedelta(days=336))
+    early = sign_up(system)
+    account = early.client.post("/v1/accounts", json={"name": "Ending", "contact_email": "it@c.test"}).json()["id"]
+    order = early.client.post("/v1/orders", headers={"Idempotency-Key": "events-early"}, json={"items": [
+        {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]})
+    assert order.status_code == 201, order.text
+    subscription = order.json()["lines"][0]["subscription_id"]
+    off = early.client.patch(f"/v1/subscriptions/{subscription}", json={"auto_renew": False})
+    assert off.status_code == 200, off.text
+    clock.set(now - dt.timedelta(days=28))
+    early.token = sign_in_token(system, early.email, early.password)
+    trial = early.client.post(f"/v1/accounts/{account}/trials", json={"product": "safe-pro", "plan": "core"})
+    assert trial.status_code == 201, trial.text
+    clock.set(now)
+
+
 def the_flow(system, clock):
     """A partner doing everything that publishes an event; answers what the views need."""
+    warned_of_endings(system, clock)
     owner = sign_up(system)
     client = owner.client
     sales = create_employee(owner, "sales")
@@ -112,6 +133,10 @@ def the_flow(system, clock):
     answer = agent.post("/v1/agent/reports", json=report_body(clock.now(), 77),
                         headers={"Authorization": f"Agent {computers['Stays']['agent_key']}"})
     assert answer.status_code == 202, answer.text
+    failed = {**report_body(clock.now(), 0), "status": "failed", "error": "disk full"}
+    answer = agent.post("/v1/agent/reports", json=failed,
+                        headers={"Authorization": f"Agent {computers['Stops']['agent_key']}"})
+    assert answer.status_code == 202, answer.text
     removed = computers["Removed"]
     assert client.delete(f"/v1/accounts/{kept}/computers/{removed['id']}").status_code == 204
     assert client.post(f"/v1/accounts/{released}/release").status_code == 200
@@ -126,7 +151,7 @@ def views(owner, kept, computers):
     """Everything the partner can see that events feed, in a comparable form."""
     client = owner.client
     seen = {}
-    for path in ("/v1/company", "/v1/monitoring/overview", "/v1/monitoring/settings",
+    for path in ("/v1/company", "/v1/monitoring/overview", "/v1/monitoring/settings", "/v1/notifications/settings",
                  f"/v1/accounts/{kept}", f"/v1/accounts/{kept}/backup-status"):
         response = client.get(path)
         assert response.status_code == 200, (path, response.text)

@@ -22,8 +22,8 @@ from tests.flows import (
 )
 from tests.harness import ROOT
 
-CONFIGS = [ROOT / "gateway" / "config.yml"] + [ROOT / "services" / name / "config.yml"
-                                               for name in ("identity", "accounts", "billing", "monitoring")]
+CONFIGS = [ROOT / "gateway" / "config.yml"] + [
+    ROOT / "services" / name / "config.yml" for name in ("identity", "accounts", "billing", "monitoring", "notifications")]
 
 
 class Collector(logging.Handler):

@@ -44,7 +44,7 @@ class AccountsService(HealthCheck):
     @command
     def update_company(self, caller, payload):
         data = load(api.CompanyUpdateRequest, payload)
-        return dump(api.Company, company.update_company(self.uow, self.identity, caller, data))
+        return dump(api.Company, company.update_company(self.uow, self.identity, self.clock.now(), caller, data))
 
     @command
     def put_logo(self, caller, content_type, data_base64):

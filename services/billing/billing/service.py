@@ -15,7 +15,7 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 from billing.adapters import catalog_file
 from billing.adapters.orm import Base
 from billing.dependencies import RENEWAL_INTERVAL_CONFIG_KEY, CatalogProvider
-from billing.usecases import orders, renewals, subscriptions, trials, upgrades
+from billing.usecases import orders, renewals, subscriptions, trials, upgrades, warnings
 
 command = rpc(expected_exceptions=PortalError)
 RENEWAL_INTERVAL_SECONDS = 60
@@ -110,7 +110,9 @@ class BillingService(HealthCheck):
 
     @every(RENEWAL_INTERVAL_CONFIG_KEY, RENEWAL_INTERVAL_SECONDS)
     def renew(self):
-        renewals.run_renewals(self.uow, self.catalog, self.clock.now())
+        now = self.clock.now()
+        renewals.run_renewals(self.uow, self.catalog, now)
+        warnings.warn_of_endings(self.uow, now)
 
     @command
     def account_released(self, caller, account_id):

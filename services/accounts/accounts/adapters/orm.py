@@ -30,6 +30,7 @@ class Company(Base):
     primary_contact_name: Mapped[str] = mapped_column(String(200))
     primary_contact_email: Mapped[str] = mapped_column(String(254))
     created_at = mapped_column(UtcDateTime, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # of what company_changed tells
 
 
 class Logo(Base):

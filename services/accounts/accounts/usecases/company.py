@@ -1,6 +1,7 @@
 """The partner's own company: profile, primary contact, logo."""
 from portal_common.db import create_once
 from portal_common.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from portal_common.events import COMPANY_CHANGED
 
 from accounts.adapters.orm import Company, Logo
 from accounts.domain import logo as logo_rules
@@ -15,10 +16,17 @@ def create_company(uow, now, partner_id, name, owner):
     with uow:
         known = uow.session.get(Company, partner_id) is not None
     if not known:
-        create_once(uow, lambda: Company(
+        create_once(uow, lambda: _announced(uow, now, Company(
             partner_id=partner_id, name=name, timezone=DEFAULT_TIMEZONE, primary_contact_id=owner["id"],
-            primary_contact_name=owner["name"], primary_contact_email=owner["email"], created_at=now,
-        ))
+            primary_contact_name=owner["name"], primary_contact_email=owner["email"], created_at=now, version=1,
+        )))
+
+
+def _announced(uow, now, row):
+    """The row, with the event that tells others (notifications) its name and primary contact."""
+    uow.emit(COMPANY_CHANGED, row.partner_id, row.version, now, name=row.name,
+             primary_contact_email=row.primary_contact_email, primary_contact_name=row.primary_contact_name)
+    return row
 
 
 def _company(uow, caller):
@@ -34,7 +42,7 @@ def get_company(uow, caller):
         return views.company(row, uow.session.get(Logo, row.partner_id) is not None)
 
 
-def update_company(uow, directory, caller, data):
+def update_company(uow, directory, now, caller, data):
     """`directory` answers who an employee is (identity); a primary contact must be an active
     employee of the same partner, which identity also records so it refuses to remove them."""
     contact = None
@@ -57,6 +65,8 @@ def update_company(uow, directory, caller, data):
             row.primary_contact_id = contact["id"]
             row.primary_contact_name = contact["name"]
             row.primary_contact_email = contact["email"]
+        row.version += 1
+        _announced(uow, now, row)
         uow.commit()
         return views.company(row, uow.session.get(Logo, row.partner_id) is not None)
 

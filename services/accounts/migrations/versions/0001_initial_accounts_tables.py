@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('primary_contact_name', sa.String(length=200), nullable=False),
     sa.Column('primary_contact_email', sa.String(length=254), nullable=False),
     sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('partner_id')
     )
     op.create_table('outbox',

@@ -63,6 +63,9 @@ class Subscription(Base):
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at = mapped_column(UtcDateTime, nullable=False)
+    # The last warning that it ends (`domain.warnings`): its days, and the expiry it was for.
+    warned_days: Mapped[int | None] = mapped_column(Integer)
+    warned_expires_at = mapped_column(UtcDateTime, nullable=True)
 
 
 class SubscriptionAddon(Base):

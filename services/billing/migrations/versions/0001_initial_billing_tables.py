@@ -63,6 +63,8 @@ def upgrade():
     sa.Column('auto_renew', sa.Boolean(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.Column('warned_days', sa.Integer(), nullable=True),
+    sa.Column('warned_expires_at', portal_common.db.UtcDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('subscriptions', schema=None) as batch_op:

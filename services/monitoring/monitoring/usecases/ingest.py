@@ -6,7 +6,7 @@ from sqlalchemy import insert, select
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredComputer, Report
 from monitoring.domain import states
-from monitoring.usecases.summaries import account_changed, set_state
+from monitoring.usecases.summaries import account_changed, backup_failed, set_state
 
 log = logging.getLogger(__name__)
 REPORTS_INSERT = insert(Report.__table__)
@@ -78,7 +78,8 @@ def _store_together(uow, now, reports):
 def _apply(uow, now, computer, report, thresholds):
     """Move the computer's latest by the report; whether the account's totals changed."""
     changed = False
-    if states.newer(report["finished_at"], computer.last_backup_at):
+    latest = states.newer(report["finished_at"], computer.last_backup_at)
+    if latest:
         computer.last_backup_at, computer.last_status = report["finished_at"], report["status"]
     if report["status"] == "success" and states.newer(report["finished_at"], computer.last_success_at):
         changed = computer.bytes_backed_up != report["bytes_backed_up"] or computer.last_success_at is None
@@ -86,4 +87,7 @@ def _apply(uow, now, computer, report, thresholds):
     if computer.partner_id not in thresholds:
         thresholds[computer.partner_id] = repository.threshold(uow.session, computer.partner_id)
     new_state = states.state(computer.last_success_at, computer.created_at, now, thresholds[computer.partner_id])
-    return set_state(uow, computer, new_state, now) or changed
+    changed = set_state(uow, computer, new_state, now) or changed
+    if latest and report["status"] == "failed":
+        backup_failed(uow, computer, report, now)
+    return changed

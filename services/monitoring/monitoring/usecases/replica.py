@@ -2,7 +2,7 @@
 applied only when newer than what is here, so duplicates and late arrivals change nothing."""
 import datetime as dt
 
-from portal_common.db import create_once
+from portal_common.db import keep_newest
 
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer
@@ -15,42 +15,31 @@ def _time(value):
 
 
 def track_account(uow, now, event):
-    with uow:
-        known = uow.session.get(MonitoredAccount, event["id"]) is not None
-    if not known:
-        create_once(uow, lambda: MonitoredAccount(
-            id=event["id"], partner_id=event["partner_id"], name=event["name"], administered=event["administered"],
-            released=event["released"], version=0, summary_version=0))
-    with uow:
-        account = uow.session.get(MonitoredAccount, event["id"], with_for_update=True)
-        if event["version"] <= account.version:
-            return
+    def apply(account):
         account.partner_id = event["partner_id"]
         account.name = event["name"]
         account.administered = event["administered"]
         account.released = event["released"]
-        account.version = event["version"]
         account_changed(uow, account.id, now)
-        uow.commit()
+
+    keep_newest(uow, MonitoredAccount, event["id"], event["version"], lambda: MonitoredAccount(
+        id=event["id"], partner_id=event["partner_id"], name=event["name"], administered=event["administered"],
+        released=event["released"], version=0, summary_version=0), apply)
 
 
 def track_computer(uow, now, event):
-    with uow:
-        known = uow.session.get(MonitoredComputer, event["id"]) is not None
-        threshold = repository.threshold(uow.session, event["partner_id"])
-    if not known:
+    def new_computer():
         created_at = _time(event["created_at"])
-        create_once(uow, lambda: MonitoredComputer(
+        threshold = repository.threshold(uow.session, event["partner_id"])
+        return MonitoredComputer(
             id=event["id"], account_id=event["account_id"], partner_id=event["partner_id"], name=event["name"],
             kind=event["kind"], created_at=created_at, removed=False,
-            version=0, bytes_backed_up=0, state=states.state(None, created_at, now, threshold), state_version=1))
-    with uow:
-        computer = uow.session.get(MonitoredComputer, event["id"], with_for_update=True)
-        if event["version"] <= computer.version:
-            return
+            version=0, bytes_backed_up=0, state=states.state(None, created_at, now, threshold), state_version=1)
+
+    def apply(computer):
         computer.name = event["name"]
         computer.kind = event["kind"]
         computer.removed = event["removed"]
-        computer.version = event["version"]
         account_changed(uow, computer.account_id, now)
-        uow.commit()
+
+    keep_newest(uow, MonitoredComputer, event["id"], event["version"], new_computer, apply)

@@ -1,6 +1,6 @@
 """What monitoring tells others: a computer's state change, and an account's totals for the
 accounts list (versioned, so a late or repeated one changes nothing there)."""
-from portal_common.events import ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED
+from portal_common.events import ACCOUNT_BACKUP_CHANGED, COMPUTER_BACKUP_FAILED, COMPUTER_STATUS_CHANGED, iso
 
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredAccount
@@ -12,9 +12,26 @@ def set_state(uow, computer, new_state, now):
         return False
     previous, computer.state = computer.state, new_state
     computer.state_version += 1
-    uow.emit(COMPUTER_STATUS_CHANGED, computer.id, computer.state_version, now, account_id=computer.account_id,
-             partner_id=computer.partner_id, status=new_state, previous_status=previous)
+    uow.emit(COMPUTER_STATUS_CHANGED, computer.id, computer.state_version, now, previous_status=previous,
+             **alert_fields(uow, computer))
     return True
+
+
+def backup_failed(uow, computer, report, now):
+    """A failed report that is the computer's latest: notifications may alert on it, once (its id)."""
+    uow.emit(COMPUTER_BACKUP_FAILED, report["id"], 1, now, computer_id=computer.id,
+             finished_at=iso(report["finished_at"]), error=report.get("error"), **alert_fields(uow, computer))
+
+
+def alert_fields(uow, computer):
+    """What an alert about the computer tells of it, as monitoring sees it now."""
+    account = uow.session.get(MonitoredAccount, computer.account_id)
+    return {
+        "account_id": computer.account_id, "partner_id": computer.partner_id, "name": computer.name,
+        "kind": computer.kind, "account_name": account.name if account else "",
+        "administered": bool(account and account.administered and not account.released),
+        "status": computer.state, "last_success_at": iso(computer.last_success_at), "last_status": computer.last_status,
+    }
 
 
 def account_changed(uow, account_id, now):

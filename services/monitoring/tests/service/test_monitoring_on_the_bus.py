@@ -189,3 +189,42 @@ def test_reports_arriving_together_are_stored_together(rpc, monitoring, config, 
         publish(config, AGENT_REPORTS_RECEIVED, reports_message(*burst[start:start + 4]))
     assert eventually(lambda: stored(rpc) == [f"r{n:02d}" for n in range(30)])
     assert rpc.overview(CALLER)["bytes_backed_up"] == 1029  # the latest backup's
+
+
+class AlertListener:
+    name = "alert_listener"
+    seen = []
+
+    @event_handler("monitoring", "computer_status_changed")
+    def on_computer_status_changed(self, payload):
+        self.seen.append(("status", payload))
+
+    @event_handler("monitoring", "computer_backup_failed")
+    def on_computer_backup_failed(self, payload):
+        self.seen.append(("failed", payload))
+
+
+def test_a_failed_backup_that_is_the_latest_is_told_once_with_what_an_alert_needs(rpc, monitoring, container_factory,
+                                                                                   config, clock):
+    AlertListener.seen = []
+    listener = container_factory(AlertListener, config)
+    listener.start()
+    known_computer(monitoring, config, clock)
+    with entrypoint_waiter(listener, "on_computer_status_changed"):
+        deliver_reports(monitoring, config, report(clock, "r1"))
+    clock.advance(minutes=1)
+    failed = {**report(clock, "r2"), "status": "failed", "bytes_backed_up": 0, "error": "disk full"}
+    older_failure = {**report(clock, "r0"), "status": "failed", "bytes_backed_up": 0,
+                     "started_at": iso(clock.now() - dt.timedelta(days=1, minutes=5)),
+                     "finished_at": iso(clock.now() - dt.timedelta(days=1))}
+    with entrypoint_waiter(listener, "on_computer_backup_failed"):
+        deliver_reports(monitoring, config, failed, older_failure)
+    time.sleep(0.3)
+    kinds = [kind for kind, _ in AlertListener.seen]
+    assert kinds == ["status", "failed"]  # new -> ok, then the latest failure only
+    status, told = AlertListener.seen[0][1], AlertListener.seen[1][1]
+    assert (status["status"], status["previous_status"], status["name"], status["account_name"]) == (
+        "ok", "new", "PC", "Contoso")
+    assert status["administered"] is True and status["last_status"] == "success"
+    assert told["id"] == "r2" and told["computer_id"] == "c1" and told["error"] == "disk full"
+    assert told["status"] == "ok" and told["last_status"] == "failed" and told["kind"] == "workstation"

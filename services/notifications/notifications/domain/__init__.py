@@ -1,0 +1,1 @@
+"""Notifications ' rules, in plain Python."""

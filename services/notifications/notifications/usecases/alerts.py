@@ -1,0 +1,54 @@
+"""An alert is made once per occurrence (its key), and mailed to the partner's recipients when they
+chose its type; the mail waits in the `mails` table for the sender."""
+import json
+
+from sqlalchemy.exc import IntegrityError
+
+from portal_common.ids import new_id
+
+from notifications.adapters.orm import Account, Alert, Mail, Partner
+from notifications.domain import alerts
+from notifications.usecases.settings import effective
+
+
+class CompanyNotKnownYet(Exception):
+    """accounts' company_changed is on its way: the event is tried again later."""
+
+
+class AccountNotKnownYet(Exception):
+    """accounts' account_created is on its way: the event is tried again later."""
+
+
+def subscription_alert(uow, event):
+    """The alert of billing's warning, with the account's name from accounts' events."""
+    name = None
+    if event["account_id"]:
+        with uow:
+            account = uow.session.get(Account, event["account_id"])
+        if account is None:
+            raise AccountNotKnownYet(f"no account {event['account_id']} yet")
+        name = account.name
+    return alerts.of_subscription_ending(event, name)
+
+
+def raise_alert(uow, now, alert, portal_url):
+    if alert is None:
+        return
+    with uow:
+        if uow.session.get(Alert, alert.key) is not None:
+            return  # the same occurrence, delivered again
+        partner = uow.session.get(Partner, alert.partner_id)
+        if partner is None:
+            raise CompanyNotKnownYet(f"no company for partner {alert.partner_id} yet")
+        uow.session.add(Alert(key=alert.key, type=alert.type, partner_id=alert.partner_id,
+                              data=json.dumps(alert.data), created_at=now))
+        chosen = effective(uow.session, alert.partner_id)
+        if chosen["email"]["enabled"] and chosen["email"]["recipients"] and alert.type in chosen["events"]:
+            mail = alerts.mail_of(alert, partner.name, portal_url)
+            uow.session.add(Mail(id=new_id(), partner_id=alert.partner_id, recipients=json.dumps(
+                chosen["email"]["recipients"]), subject=mail.subject, text=mail.text, html=mail.html,
+                created_at=now, status="pending", attempts=0, next_attempt_at=now))
+        try:
+            uow.commit()
+        except IntegrityError:  # another worker made it a moment ago
+            pass

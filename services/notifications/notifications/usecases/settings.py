@@ -1,0 +1,35 @@
+"""A partner's alert preferences. Until it chooses, every alert type goes by mail to its primary
+contact (whoever that is at the time)."""
+import json
+
+from portal_common.schemas.notifications import ALERT_TYPES
+
+from notifications.adapters.orm import AlertSettings, Partner
+
+
+def effective(session, partner_id):
+    row = session.get(AlertSettings, partner_id)
+    if row is not None:
+        return {"email": {"enabled": row.email_enabled, "recipients": json.loads(row.recipients)},
+                "events": json.loads(row.events)}
+    partner = session.get(Partner, partner_id)
+    return {"email": {"enabled": True, "recipients": [partner.primary_contact_email] if partner else []},
+            "events": list(ALERT_TYPES)}
+
+
+def get_settings(uow, caller):
+    with uow:
+        return effective(uow.session, caller["partner_id"])
+
+
+def put_settings(uow, caller, data):
+    with uow:
+        row = uow.session.get(AlertSettings, caller["partner_id"])
+        if row is None:
+            row = AlertSettings(partner_id=caller["partner_id"])
+            uow.session.add(row)
+        row.email_enabled = data["email"]["enabled"]
+        row.recipients = json.dumps(data["email"]["recipients"])
+        row.events = json.dumps([event for event in ALERT_TYPES if event in data["events"]])
+        uow.commit()
+        return effective(uow.session, caller["partner_id"])
