@@ -127,6 +127,7 @@ def main():
            "PYTHONWARNINGS": "ignore::DeprecationWarning"}
     seed_keys(env, data_dir)
     env.setdefault("MAIL_DIR", str(data_dir / "mail"))
+    env.setdefault("WEBHOOKS_ALLOW_PRIVATE", "true")  # a development stack: endpoints on this machine are fine
     migrate(env, data_dir)
 
     width = max(map(len, PROCESSES))

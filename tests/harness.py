@@ -151,6 +151,7 @@ class System:
             "STATUS_SWEEP_SECONDS": sweep_interval,
             "MAIL_DIR": str(self.data_dir / "mail"),
             "MAIL_SEND_SECONDS": 0.2,
+            "WEBHOOK_POLL_SECONDS": 0.2,
             # A failed event comes back within a second, not after production's back-off.
             "EVENT_RETRY_DELAYS": event_retry_delays,
             "TOTP_KEYS": TEST_SEED_KEY,

@@ -55,6 +55,12 @@ class InvalidCredentials(PortalError):
     default_message = "Wrong email or password."
 
 
+class InvalidToken(PortalError):
+    status = 401
+    code = "invalid_token"
+    default_message = "This link is wrong, used or expired: ask for a new one."
+
+
 class InvalidCode(PortalError):
     status = 401
     code = "invalid_code"

@@ -37,15 +37,19 @@ class Unprocessable(Exception):
     """A message no retry can help (malformed, or a bug's): parked at once."""
 
 
-def retry_delays(config):
-    value = config.get(RETRY_DELAYS_CONFIG_KEY, DEFAULT_RETRY_DELAYS)
-    if isinstance(value, (int, float)):
+def retry_delays(config, key=RETRY_DELAYS_CONFIG_KEY, default=DEFAULT_RETRY_DELAYS):
+    """Seconds before each retry, from `config[key]` in any form YAML gives (a number, "1,5,30", a
+    list; empty or none: no retry)."""
+    value = config.get(key, default)
+    if value is None:
+        value = []
+    elif isinstance(value, (int, float)):
         value = [value]
     elif isinstance(value, str):
         value = [part for part in value.split(",") if part.strip()]
     delays = tuple(float(delay) for delay in value)
     if any(delay <= 0 for delay in delays):
-        raise ValueError(f"{RETRY_DELAYS_CONFIG_KEY}: every delay is a positive number of seconds")
+        raise ValueError(f"{key}: every delay is a positive number of seconds")
     return delays
 
 

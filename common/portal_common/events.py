@@ -98,6 +98,25 @@ class EmployeeChanged(Envelope):
     active = fields.Boolean(required=True)
 
 
+class _EmployeeLink(Envelope):
+    """A single-use link for the employee (the entity) to be mailed: the token travels only here, to
+    notifications, which puts it in the mail and keeps no copy once it is sent."""
+
+    partner_id = fields.String(required=True)
+    email = fields.String(required=True)
+    name = fields.String(required=True)
+    token = fields.String(required=True)
+    expires_at = fields.String(required=True)
+
+
+class EmployeeInvited(_EmployeeLink):
+    invited_by = fields.String(required=True, allow_none=True)  # the inviter's name
+
+
+class PasswordResetRequested(_EmployeeLink):
+    pass
+
+
 class AccessChanged(Envelope):
     """The entity is the employee whose sessions a gateway may have remembered."""
 
@@ -179,7 +198,7 @@ class ComputerStatusChanged(_ComputerAlert):
 
 
 class ComputerBackupFailed(_ComputerAlert):
-    """The entity is the failed report, the computer's latest; `id` of the computer is `computer_id`."""
+    """The entity is the failed report (each is told once, when stored); the computer is `computer_id`."""
 
     computer_id = fields.String(required=True)
     finished_at = fields.String(required=True)
@@ -200,6 +219,9 @@ EMPLOYEE_CREATED = EventType("employee_created", "identity", EmployeeChanged, (O
 EMPLOYEE_UPDATED = EventType("employee_updated", "identity", EmployeeChanged, (OUTSIDE,))
 EMPLOYEE_DEACTIVATED = EventType("employee_deactivated", "identity", EmployeeChanged, (OUTSIDE,))
 EMPLOYEE_REMOVED = EventType("employee_removed", "identity", EmployeeChanged, (OUTSIDE,))
+EMPLOYEE_INVITED = EventType("employee_invited", "identity", EmployeeInvited, ("notifications",))
+PASSWORD_RESET_REQUESTED = EventType("password_reset_requested", "identity", PasswordResetRequested,
+                                     ("notifications",))
 ACCESS_CHANGED = EventType("access_changed", "identity", AccessChanged, ("gateway",))
 ACCOUNT_CREATED = EventType("account_created", "accounts", AccountChanged, ("monitoring", "notifications"))
 ACCOUNT_RELEASED = EventType("account_released", "accounts", AccountChanged,
@@ -220,7 +242,8 @@ REGISTRY = {
     (event.producer, event.name): event
     for event in (
         PARTNER_SIGNED_UP, EMPLOYEE_CREATED, EMPLOYEE_UPDATED, EMPLOYEE_DEACTIVATED, EMPLOYEE_REMOVED,
-        ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED, COMPANY_CHANGED, COMPUTER_ADDED, COMPUTER_REMOVED,
+        EMPLOYEE_INVITED, PASSWORD_RESET_REQUESTED, ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED,
+        COMPANY_CHANGED, COMPUTER_ADDED, COMPUTER_REMOVED,
         SUBSCRIPTION_CHANGED, SUBSCRIPTION_EXPIRING, TRIAL_ENDING, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED,
         COMPUTER_BACKUP_FAILED, AGENT_REPORTS_RECEIVED,
     )

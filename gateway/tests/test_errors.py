@@ -11,7 +11,7 @@ from gateway.errors import error_response
 
 CONTRACT_CODES = {
     400: {"validation_error"},
-    401: {"unauthenticated", "invalid_credentials", "invalid_code"},
+    401: {"unauthenticated", "invalid_credentials", "invalid_code", "invalid_token"},
     403: {"forbidden", "not_administrator"},
     404: {"not_found"},
     405: {"method_not_allowed"},

@@ -28,4 +28,5 @@ def test_the_dead_letter_tool_knows_every_handler_queue_as_nameko_names_it():
     assert "evt-gateway-agent_reports_received--monitoring.on_agent_reports_received" in queues
     assert "evt-billing-subscription_changed--accounts.on_subscription_changed" in queues
     assert "evt-accounts-account_released--billing.on_account_released" in queues
-    assert len(queues) == len(set(queues)) == 9
+    assert "evt-monitoring-computer_status_changed--notifications.on_computer_status_changed" in queues
+    assert len(queues) == len(set(queues)) == 18

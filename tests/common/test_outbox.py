@@ -128,7 +128,8 @@ def test_an_event_published_before_its_consumers_first_start_waits_in_its_queue(
     declares it (the registry names it), so the event is there when monitoring comes."""
     create(UnitOfWork(sessions, outbox), "early")
     assert OutboxRelay(sessions, outbox, rabbit_config, "accounts").publish_batch() == 1
-    monitoring_queue, = ACCOUNT_CREATED.queues
+    monitoring_queue = "evt-accounts-account_created--monitoring.on_account_created"
+    assert monitoring_queue in ACCOUNT_CREATED.queues
     with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
         message = kombu.Queue(monitoring_queue, durable=True)(connection.default_channel).get(no_ack=True)
     assert json.loads(message.body)["id"] == "early"

@@ -26,6 +26,7 @@ TABLE = {
     ("POST", "/v1/employees"): (MANAGE_EMPLOYEES, None),
     ("PATCH", "/v1/employees/<employee_id>"): (MANAGE_EMPLOYEES, {"role": "viewer"}),
     ("DELETE", "/v1/employees/<employee_id>"): (MANAGE_EMPLOYEES, None),
+    ("POST", "/v1/employees/<employee_id>/invitation"): (MANAGE_EMPLOYEES, None),
     ("GET", "/v1/company"): (VIEW, None),
     ("PATCH", "/v1/company"): (EDIT_COMPANY, None),
     ("GET", "/v1/company/logo"): (VIEW, None),
@@ -57,6 +58,13 @@ TABLE = {
     ("GET", "/v1/notifications/settings"): (VIEW, None),
     ("PUT", "/v1/notifications/settings"): (EDIT_COMPANY, {"email": {"enabled": False, "recipients": []},
                                                            "events": []}),
+    ("POST", "/v1/webhooks"): (EDIT_COMPANY, {"url": "https://8.8.8.8/hook", "events": ["webhook.test"]}),
+    ("GET", "/v1/webhooks"): (EDIT_COMPANY, None),
+    ("GET", "/v1/webhooks/<webhook_id>"): (EDIT_COMPANY, None),
+    ("PATCH", "/v1/webhooks/<webhook_id>"): (EDIT_COMPANY, {"active": False}),
+    ("DELETE", "/v1/webhooks/<webhook_id>"): (EDIT_COMPANY, None),
+    ("POST", "/v1/webhooks/<webhook_id>/test"): (EDIT_COMPANY, None),
+    ("GET", "/v1/webhooks/<webhook_id>/deliveries"): (EDIT_COMPANY, None),
     ("GET", "/v1/monitoring/overview"): (VIEW, None),
     ("GET", "/v1/monitoring/computers"): (VIEW, None),
     ("GET", "/v1/monitoring/computers/<computer_id>/reports"): (VIEW, None),
@@ -86,12 +94,13 @@ class Partner:
             {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 1, "account_id": account["id"]}]}).json()
         computer = client.post(f"/v1/accounts/{account['id']}/computers", json={"name": "PC", "kind": "workstation"}).json()
         user = client.post(f"/v1/accounts/{account['id']}/users", json={"email": "u@c.test", "name": "U"}).json()
+        webhook = client.post("/v1/webhooks", json={"url": "https://8.8.8.8/hook", "events": ["webhook.test"]}).json()
         self.employees = {role: create_employee(self.owner, role) for role in ALL - {"owner"}}
         self.employees["owner"] = self.owner
         self.ids = {
             "account_id": account["id"], "computer_id": computer["id"], "user_id": user["id"],
             "order_id": order["id"], "subscription_id": order["lines"][0]["subscription_id"],
-            "employee_id": self.employees["viewer"].id,
+            "employee_id": self.employees["viewer"].id, "webhook_id": webhook["id"],
         }
 
 

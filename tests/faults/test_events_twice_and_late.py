@@ -87,6 +87,9 @@ def the_flow(system, clock):
     assert client.patch(f"/v1/employees/{sales.id}", json={"active": False}).status_code == 200
     assert client.delete(f"/v1/employees/{sales.id}").status_code == 204
     assert client.patch("/v1/company", json={"name": "Renamed after sign-up"}).status_code == 200
+    invited = client.post("/v1/employees", json={"email": f"invited-{owner.id}@c.test", "name": "I", "role": "viewer"})
+    assert invited.status_code == 201, invited.text
+    assert system.client().post("/v1/password-reset", json={"email": owner.email}).status_code == 202
 
     accounts = []
     for name in ("Kept", "Released"):

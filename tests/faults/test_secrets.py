@@ -18,12 +18,13 @@ import yaml
 
 from tests.faults.answers import report_body
 from tests.flows import (
-    NEW_PASSWORD, challenge_for, create_employee, enable_two_factor, next_code, sign_in, sign_up, verify,
+    NEW_PASSWORD, challenge_for, create_employee, enable_two_factor, next_code, sign_in, sign_up, unique_email, verify,
 )
 from tests.harness import ROOT
+from tests.mailbox import link_token, wait_for_mails
 
-CONFIGS = [ROOT / "gateway" / "config.yml"] + [
-    ROOT / "services" / name / "config.yml" for name in ("identity", "accounts", "billing", "monitoring", "notifications")]
+SERVICES = ("identity", "accounts", "billing", "monitoring", "notifications")
+CONFIGS = [ROOT / "gateway" / "config.yml"] + [ROOT / "services" / name / "config.yml" for name in SERVICES]
 
 
 class Collector(logging.Handler):
@@ -71,7 +72,7 @@ def secrets(system, collected):
     clock = system.clock
     clock.set(utc_now())
     found = {"password": [], "totp_code": [], "recovery_code": [], "challenge": [], "token": [],
-             "device_token": [], "agent_key": [], "totp_secret": []}
+             "device_token": [], "agent_key": [], "totp_secret": [], "link_token": []}
     owner = sign_up(system, password="first secret passphrase 1")
     found["password"].append(owner.password)
     found["token"].append(owner.token)
@@ -126,6 +127,25 @@ def secrets(system, collected):
     employee = create_employee(owner, "sales", password="employee secret passphrase 3")
     found["password"].append(employee.password)
     found["token"].append(employee.token)
+
+    # An employee invited by mail, who sets a password through the link; then forgets it.
+    invited = unique_email("invited")
+    invitation = owner.client.post("/v1/employees", json={"email": invited, "name": "Ivy", "role": "viewer"})
+    assert invitation.status_code == 201, invitation.text
+    token = link_token(wait_for_mails(system, invited, 1)[0], "accept-invitation")
+    accepted = system.client().post("/v1/invitations/accept", json={"token": token,
+                                                                     "password": "invited secret passphrase 4"})
+    assert accepted.status_code == 201, accepted.text
+    found["link_token"].append(token)
+    found["password"].append("invited secret passphrase 4")
+    found["token"].append(accepted.json()["token"])
+    assert system.client().post("/v1/password-reset", json={"email": invited}).status_code == 202
+    token = link_token(wait_for_mails(system, invited, 2)[-1], "reset-password")
+    reset = system.client().post("/v1/password-reset/confirm", json={"token": token,
+                                                                      "new_password": "reset secret passphrase 5"})
+    assert reset.status_code == 204, reset.text
+    found["link_token"].append(token)
+    found["password"].append("reset secret passphrase 5")
 
     # A customer account, a computer, its agent's reports, orders.
     client = owner.client

@@ -13,6 +13,7 @@ SIGN_IN_PASSWORD_MAX = 1024
 TOKEN_MAX = 255
 CODE_MAX = 64
 USER_AGENT_MAX = 512
+EMPLOYEE_STATUSES = ("invited", "active", "deactivated")
 
 
 def not_common(password):
@@ -62,10 +63,27 @@ class TwoFactorDisableRequest(Schema):
 
 
 class EmployeeCreateRequest(Schema):
+    """Without `password`, the employee is invited by mail and sets one of their own."""
+
     email = email_field(required=True)
     name = name_field(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ASSIGNABLE_ROLES))
+    password = password_field(load_default=None, allow_none=False)
+
+
+class InvitationAcceptRequest(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=TOKEN_MAX))
     password = password_field(required=True)
+
+
+class PasswordResetRequest(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordResetConfirmRequest(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=TOKEN_MAX))
+    new_password = password_field(required=True)
+    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=CODE_MAX))
 
 
 class EmployeeUpdateRequest(Schema):
@@ -138,5 +156,10 @@ class Employee(Schema):
     email = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(required=True)
-    active = fields.Boolean(required=True)
+    active = fields.Boolean(required=True)  # signs in: status "active"
+    status = fields.String(required=True, validate=validate.OneOf(EMPLOYEE_STATUSES))
     two_factor_enabled = fields.Boolean(required=True)
+
+
+class Accepted(Schema):
+    status = fields.String(required=True)

@@ -1,5 +1,8 @@
 """Sign-up, sessions, two-step verification, devices and employees: identity's routes."""
 import logging
+import time
+
+import eventlet
 
 from nameko.events import BROADCAST, event_handler
 
@@ -13,6 +16,8 @@ from gateway.responses import json_response, no_content
 from gateway.routes import AUTH, BODY
 
 log = logging.getLogger(__name__)
+# A reset is answered no sooner than this, known address or not: its timing tells nothing.
+RESET_ANSWER_SECONDS = 0.3
 
 
 class IdentityRoutes:
@@ -117,7 +122,7 @@ class IdentityRoutes:
         return json_response(200, self.identity.list_employees(self.guard.caller(), query_args(request)))
 
     @api("POST", "/v1/employees", tag="identity", permission=roles.MANAGE_EMPLOYEES,
-         summary="Add an employee.", body=schemas.EmployeeCreateRequest,
+         summary="Add an employee; without a password, invite them by mail.", body=schemas.EmployeeCreateRequest,
          responses={201: schemas.Employee}, errors=BODY + AUTH + (409,))
     def create_employee(self, request):
         return json_response(201, self.identity.create_employee(self.guard.caller(), json_body(request)))
@@ -142,4 +147,34 @@ class IdentityRoutes:
         caller = self.guard.caller()
         with self.guard.forgetting(employee_id):
             self.identity.delete_employee(caller, employee_id)
+        return no_content()
+
+    @api("POST", "/v1/employees/<employee_id>/invitation", tag="identity", permission=roles.MANAGE_EMPLOYEES,
+         summary="Mail a new invitation (the earlier link dies).", responses={202: schemas.Accepted},
+         errors=AUTH + (404, 409))
+    def invite_again(self, request, employee_id):
+        self.identity.invite_again(self.guard.caller(), employee_id)
+        return json_response(202, {"status": "accepted"})
+
+    @api("POST", "/v1/invitations/accept", tag="identity", summary="Accept an invitation: set a password, signed in.",
+         body=schemas.InvitationAcceptRequest, responses={201: schemas.SessionCreated}, errors=BODY + (401, 429))
+    def accept_invitation(self, request):
+        self.sign_in_limits.admit(request)  # it hashes a password
+        return json_response(201, self.identity.accept_invitation(json_body(request)))
+
+    @api("POST", "/v1/password-reset", tag="identity", summary="Mail a password reset link, if the address is known.",
+         body=schemas.PasswordResetRequest, responses={202: schemas.Accepted}, errors=BODY + (429,))
+    def request_password_reset(self, request):
+        """The same answer, in the same time, whether or not the address is an employee's."""
+        started = time.monotonic()
+        self.sign_in_limits.admit(request)
+        self.identity.request_password_reset(json_body(request))
+        eventlet.sleep(max(0.0, RESET_ANSWER_SECONDS - (time.monotonic() - started)))
+        return json_response(202, {"status": "accepted"})
+
+    @api("POST", "/v1/password-reset/confirm", tag="identity", summary="Set a new password with a reset link.",
+         body=schemas.PasswordResetConfirmRequest, responses={204: None}, errors=BODY + (401, 429))
+    def confirm_password_reset(self, request):
+        self.sign_in_limits.admit(request)  # it hashes a password
+        self.identity.confirm_password_reset(json_body(request))
         return no_content()

@@ -10,7 +10,7 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 
 from identity.adapters.orm import Base
 from identity.dependencies import PasswordHasher, SeedKeys
-from identity.usecases import employees, sessions, two_factor
+from identity.usecases import employees, links, sessions, two_factor
 
 command = rpc(expected_exceptions=PortalError)
 
@@ -54,6 +54,22 @@ class IdentityService(HealthCheck):
     @command
     def sign_out(self, caller):
         sessions.sign_out(self.uow, self.clock.now(), caller)
+
+    # --- links by mail: invitations and password resets ------------------------------------------
+
+    @secret_rpc("payload.token", "payload.password")
+    def accept_invitation(self, payload):
+        data = load(api.InvitationAcceptRequest, payload)
+        return dump(api.SessionCreated, links.accept_invitation(self.uow, self.hasher, self.clock.now(), data))
+
+    @command
+    def request_password_reset(self, payload):
+        links.request_reset(self.uow, self.clock.now(), load(api.PasswordResetRequest, payload)["email"])
+
+    @secret_rpc("payload.token", "payload.new_password", "payload.code")
+    def confirm_password_reset(self, payload):
+        data = load(api.PasswordResetConfirmRequest, payload)
+        links.confirm_reset(self.uow, self.hasher, self.clock.now(), data)
 
     # --- the employee's own security --------------------------------------------------------------
 
@@ -108,6 +124,10 @@ class IdentityService(HealthCheck):
         data = load(api.EmployeeUpdateRequest, payload)
         answer = employees.update_employee(self.uow, self.clock.now(), caller, employee_id, data)
         return dump(api.Employee, answer)
+
+    @command
+    def invite_again(self, caller, employee_id):
+        employees.invite_again(self.uow, self.clock.now(), caller, employee_id)
 
     @command
     def designate_primary_contact(self, caller, employee_id):

@@ -1,6 +1,6 @@
 """The notifications service: entrypoints and providers, nothing else. It calls no other service:
-it keeps each partner's company and accounts from accounts' events, and makes alerts of
-monitoring's and billing's."""
+it keeps each partner's company and accounts from accounts' events, makes alerts of monitoring's
+and billing's, and mails the links identity's events carry."""
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
@@ -10,6 +10,8 @@ from portal_common.events import (
     COMPANY_CHANGED,
     COMPUTER_BACKUP_FAILED,
     COMPUTER_STATUS_CHANGED,
+    EMPLOYEE_INVITED,
+    PASSWORD_RESET_REQUESTED,
     SUBSCRIPTION_EXPIRING,
     TRIAL_ENDING,
 )
@@ -17,17 +19,23 @@ from portal_common.health import HealthCheck
 from portal_common.rpc import rpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import notifications as api
+from portal_common.schemas.common import PageQuery
 from portal_common.timer import every
 from portal_common.unit_of_work import UnitOfWorkProvider
 
+from notifications.adapters import webhook_http
 from notifications.adapters.orm import Base
 from notifications.dependencies import Mailer
 from notifications.domain import alerts as alert_rules
-from notifications.usecases import alerts, mail, partners, settings
+from notifications.domain import employee_mails
+from notifications.usecases import alerts, deliveries, links, mail, partners, settings, webhooks
+from notifications.webhook_sender import WebhookSender
 
 command = rpc(expected_exceptions=PortalError)
 MAIL_SEND_CONFIG_KEY = "MAIL_SEND_SECONDS"
 MAIL_SEND_SECONDS = 5  # how often mail due again (after a failure) is looked for
+WEBHOOK_POLL_CONFIG_KEY = "WEBHOOK_POLL_SECONDS"
+WEBHOOK_POLL_SECONDS = 1  # how soon a webhook delivery due is sent
 
 
 class NotificationsService(HealthCheck):
@@ -36,6 +44,7 @@ class NotificationsService(HealthCheck):
     uow = UnitOfWorkProvider(Base)
     clock = Clock()
     postbox = Mailer()
+    webhook_sender = WebhookSender()
 
     @command
     def get_settings(self, caller):
@@ -44,6 +53,58 @@ class NotificationsService(HealthCheck):
     @command
     def put_settings(self, caller, payload):
         return dump(api.Settings, settings.put_settings(self.uow, caller, load(api.Settings, payload)))
+
+    # --- webhooks -----------------------------------------------------------------------------------
+
+    @command
+    def create_webhook(self, caller, payload):
+        data = load(api.WebhookCreateRequest, payload)
+        answer = webhooks.create(self.uow, self.clock.now(), caller, data, self.webhook_sender.allow_private)
+        return dump(api.WebhookCreated, answer)
+
+    @command
+    def list_webhooks(self, caller):
+        answer = webhooks.list_webhooks(self.uow, caller)
+        return {**answer, "items": dump(api.Webhook, answer["items"], many=True)}
+
+    @command
+    def get_webhook(self, caller, webhook_id):
+        return dump(api.Webhook, webhooks.get(self.uow, caller, webhook_id))
+
+    @command
+    def update_webhook(self, caller, webhook_id, payload):
+        data = load(api.WebhookUpdateRequest, payload)
+        answer = webhooks.update(self.uow, caller, webhook_id, data, self.webhook_sender.allow_private)
+        return dump(api.Webhook, answer)
+
+    @command
+    def delete_webhook(self, caller, webhook_id):
+        webhooks.remove(self.uow, caller, webhook_id)
+
+    @command
+    def test_webhook(self, caller, webhook_id):
+        webhooks.send_test(self.uow, self.clock.now(), caller, webhook_id)
+        self.send_webhooks()
+
+    @command
+    def webhook_deliveries(self, caller, webhook_id, query=None):
+        answer = webhooks.deliveries(self.uow, caller, webhook_id, load(PageQuery, query))
+        return {**answer, "items": dump(api.Delivery, answer["items"], many=True)}
+
+    @every(WEBHOOK_POLL_CONFIG_KEY, WEBHOOK_POLL_SECONDS)
+    def send_webhooks(self):
+        """Hand what is due to the sender's pool, which posts it after this worker is gone."""
+        sender, uow, clock, portal_url = self.webhook_sender, self.uow, self.clock, self.postbox.portal_url
+        if not sender.free():
+            return
+        for delivery in deliveries.claim_due(uow, clock.now(), sender.busy, sender.free()):
+            def send(delivery=delivery):
+                status, error = deliveries.send(webhook_http.post, clock, delivery, sender.allow_private)
+                deliveries.record(uow, clock.now(), delivery[0], status, error, sender.delays, portal_url)
+
+            sender.spawn(delivery[1], send)
+
+    # --- other services' events --------------------------------------------------------------------
 
     @on_event(COMPANY_CHANGED)
     def on_company_changed(self, event):
@@ -73,11 +134,26 @@ class NotificationsService(HealthCheck):
     def on_trial_ending(self, event):
         self._alert(alerts.subscription_alert(self.uow, event))
 
+    @on_event(EMPLOYEE_INVITED)
+    def on_employee_invited(self, event):
+        self._mail_link(event, employee_mails.invitation)
+
+    @on_event(PASSWORD_RESET_REQUESTED)
+    def on_password_reset_requested(self, event):
+        self._mail_link(event, employee_mails.password_reset)
+
     @every(MAIL_SEND_CONFIG_KEY, MAIL_SEND_SECONDS)
     def send_mail(self):
-        mail.send_pending(self.uow, self.postbox, self.clock.now())
+        self._send_mail()
+
+    def _mail_link(self, event, compose):
+        links.mail_link(self.uow, self.clock.now(), event, compose, self.postbox.portal_url)
+        self._send_mail()
 
     def _alert(self, alert):
-        now = self.clock.now()
-        alerts.raise_alert(self.uow, now, alert, self.postbox.portal_url)
-        mail.send_pending(self.uow, self.postbox, now)  # at once, not at the next tick
+        alerts.raise_alert(self.uow, self.clock.now(), alert, self.postbox.portal_url)
+        self._send_mail()  # at once, not at the next tick
+
+    def _send_mail(self):
+        uow, clock, postbox = self.uow, self.clock, self.postbox
+        postbox.nudge(lambda: mail.send_pending(uow, postbox, clock))

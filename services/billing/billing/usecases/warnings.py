@@ -2,7 +2,7 @@
 notifications, written in the same transaction that records the warning as given."""
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from portal_common.events import SUBSCRIPTION_EXPIRING, TRIAL_ENDING
 
@@ -23,11 +23,14 @@ def warn_of_endings(uow, now):
         with uow:
             candidates = uow.session.scalars(
                 select(Subscription).where(
-                    Subscription.status.in_(("trial", "active")), Subscription.expires_at > now,
-                    Subscription.expires_at <= horizon, Subscription.id > after)
+                    or_(Subscription.status == "trial",
+                        and_(Subscription.status == "active", Subscription.auto_renew.is_(False))),
+                    Subscription.expires_at > now, Subscription.expires_at <= horizon, Subscription.id > after)
                 .order_by(Subscription.id).limit(BATCH)).all()
-        for subscription in candidates:
-            given += _warn(uow, subscription.id, now)
+        for row in candidates:  # locked, and looked at again, only when a warning looks due
+            if warnings.warning_due(row.status, row.auto_renew, row.expires_at, now, row.warned_days,
+                                    row.warned_expires_at) is not None:
+                given += _warn(uow, row.id, now)
         if len(candidates) < BATCH:
             return given
         after = candidates[-1].id

@@ -36,7 +36,7 @@ class Employee(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None until an invitation is accepted
     # Sealed at rest (`adapters.sealed`): the column holds a Fernet token, the object the seed.
     totp_secret: Mapped[str | None] = mapped_column(SealedText)
     totp_pending_secret: Mapped[str | None] = mapped_column(SealedText)
@@ -101,3 +101,21 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     email_key: Mapped[str] = mapped_column(String(254))
     at = mapped_column(UtcDateTime, nullable=False)
+
+
+INVITATION, RESET = "invitation", "reset"  # what an employee's token is for
+
+
+class EmployeeToken(Base):
+    """A single-use link's secret (an invitation, a password reset), stored as its SHA-256."""
+
+    __tablename__ = "employee_tokens"
+    __table_args__ = (Index("ix_employee_tokens_employee", "employee_id", "purpose", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(16))  # INVITATION, RESET
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at = mapped_column(UtcDateTime, nullable=False)
+    expires_at = mapped_column(UtcDateTime, nullable=False)
+    used_at = mapped_column(UtcDateTime, nullable=True)

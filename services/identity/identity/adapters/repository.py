@@ -4,6 +4,7 @@ from sqlalchemy import delete, func, select, update
 from identity.adapters.orm import (
     Challenge,
     Employee,
+    EmployeeToken,
     LoginFailure,
     RecoveryCode,
     Session,
@@ -72,6 +73,14 @@ def devices_of(employee_id, now):
 
 def delete_devices(session, employee_id):
     session.execute(delete(TrustedDevice).where(TrustedDevice.employee_id == employee_id))
+
+
+def delete_links(session, employee_id, purpose=None):
+    """The employee's mailed links (`purpose`: invitation or reset; None: both) work no more."""
+    stmt = delete(EmployeeToken).where(EmployeeToken.employee_id == employee_id)
+    if purpose:
+        stmt = stmt.where(EmployeeToken.purpose == purpose)
+    session.execute(stmt)
 
 
 def delete_recovery_codes(session, employee_id):

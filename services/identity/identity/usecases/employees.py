@@ -16,7 +16,7 @@ from portal_common.roles import OWNER
 from identity.adapters import repository
 from identity.adapters.orm import Employee, Partner
 from identity.domain import employees as rules
-from identity.usecases import views
+from identity.usecases import links, views
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import email_key
 
@@ -36,12 +36,14 @@ def _new_employee(partner_id, data, role, password_hash, now):
     )
 
 
-def _add_employee(uow, employee, now):
+def _add_employee(uow, employee, now, inviter_name=None, invited=False):
     if repository.email_in_use(uow.session, employee.email_key):
         raise EmailTaken()
     uow.session.add(employee)
     _emit(uow, EMPLOYEE_CREATED, employee, now)
     try:
+        if invited:  # its statements flush the new row: a concurrent twin shows here too
+            links.invite(uow, now, employee, inviter_name)
         uow.commit()
     except IntegrityError:  # the same email signed up concurrently
         raise EmailTaken() from None
@@ -81,11 +83,28 @@ def get_employee(uow, caller, employee_id):
 
 
 def create_employee(uow, hasher, now, caller, data):
-    password_hash = hasher.hash(data["password"])
+    """With a password, the employee signs in at once; without, they are invited by mail."""
+    password_hash = hasher.hash(data["password"]) if data.get("password") else None
     with uow:
         employee = _new_employee(caller["partner_id"], data, data["role"], password_hash, now)
-        _add_employee(uow, employee, now)
+        invited = password_hash is None
+        _add_employee(uow, employee, now, _name_of(uow, caller["employee_id"]) if invited else None, invited)
         return views.employee(employee)
+
+
+def invite_again(uow, now, caller, employee_id):
+    """A new invitation for an employee who has not accepted one (the earlier link dies)."""
+    with uow:
+        employee = _find(uow, caller, employee_id)
+        if employee.password_hash is not None or not employee.active:
+            raise Conflict("Only an employee who has not accepted an invitation yet can be invited again.")
+        links.invite(uow, now, employee, _name_of(uow, caller["employee_id"]))
+        uow.commit()
+
+
+def _name_of(uow, employee_id):
+    inviter = uow.session.get(Employee, employee_id)
+    return inviter.name if inviter else None
 
 
 def update_employee(uow, now, caller, employee_id, data):
@@ -106,6 +125,7 @@ def update_employee(uow, now, caller, employee_id, data):
         if deactivating:  # nothing of theirs signs in again by itself after a reactivation
             repository.delete_sessions(uow.session, employee.id)
             repository.delete_devices(uow.session, employee.id)
+            repository.delete_links(uow.session, employee.id)
             _emit(uow, EMPLOYEE_DEACTIVATED, employee, now)
         elif changed:
             _emit(uow, EMPLOYEE_UPDATED, employee, now)
@@ -130,7 +150,7 @@ def designate_primary_contact(uow, caller, employee_id):
     the same partner, or None."""
     with uow:
         employee = repository.employee_of_partner(uow.session, caller["partner_id"], employee_id)
-        if employee is None or not employee.active:
+        if employee is None or views.status_of(employee) != "active":
             return None
         uow.session.get(Partner, caller["partner_id"]).primary_contact_id = employee.id
         uow.commit()

@@ -6,7 +6,7 @@ from portal_common.errors import InvalidCode, Unauthenticated
 from portal_common.ids import new_id
 
 from identity.adapters import repository
-from identity.adapters.orm import Challenge, Employee, Session, TrustedDevice
+from identity.adapters.orm import RESET, Challenge, Employee, Session, TrustedDevice
 from identity.domain import credentials
 from identity.usecases import views
 from identity.usecases.access import access_changed
@@ -36,7 +36,7 @@ def sign_in(uow, hasher, now, data):
     key = email_key(data["email"])
     with uow:
         employee = repository.employee_by_email(uow.session, key)
-    usable = employee is not None and employee.active
+    usable = employee is not None and employee.active and employee.password_hash is not None
     check_password(uow, hasher, key, employee.password_hash if usable else None, data["password"], now)
 
     with uow:
@@ -139,5 +139,6 @@ def change_password(uow, hasher, now, caller, data):
         employee.password_hash = new_hash
         repository.delete_sessions(uow.session, employee.id, keep_session_id=caller["session_id"])
         repository.delete_devices(uow.session, employee.id)
+        repository.delete_links(uow.session, employee.id, RESET)
         access_changed(uow, employee.id, now)
         uow.commit()

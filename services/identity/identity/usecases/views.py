@@ -14,11 +14,19 @@ def me(employee):
 
 
 def employee(employee):
+    status = status_of(employee)
     return {
         **session_employee(employee),
-        "active": employee.active,
+        "active": status == "active",
+        "status": status,
         "two_factor_enabled": employee.two_factor_enabled,
     }
+
+
+def status_of(employee):
+    if not employee.active:
+        return "deactivated"
+    return "invited" if employee.password_hash is None else "active"
 
 
 def device(device):

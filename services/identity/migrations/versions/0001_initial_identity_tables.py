@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('totp_secret', sa.Text(), nullable=True),
     sa.Column('totp_pending_secret', sa.Text(), nullable=True),
     sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
@@ -111,9 +111,27 @@ def upgrade():
     with op.batch_alter_table('trusted_devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_trusted_devices_employee_id'), ['employee_id'], unique=False)
 
+    op.create_table('employee_tokens',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('employee_id', sa.String(length=26), nullable=False),
+    sa.Column('purpose', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.Column('expires_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.Column('used_at', portal_common.db.UtcDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['employee_id'], ['employees.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('employee_tokens', schema=None) as batch_op:
+        batch_op.create_index('ix_employee_tokens_employee', ['employee_id', 'purpose', 'created_at'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('employee_tokens', schema=None) as batch_op:
+        batch_op.drop_index('ix_employee_tokens_employee')
+    op.drop_table('employee_tokens')
     with op.batch_alter_table('trusted_devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_trusted_devices_employee_id'))
 

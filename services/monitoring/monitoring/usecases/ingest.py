@@ -88,6 +88,6 @@ def _apply(uow, now, computer, report, thresholds):
         thresholds[computer.partner_id] = repository.threshold(uow.session, computer.partner_id)
     new_state = states.state(computer.last_success_at, computer.created_at, now, thresholds[computer.partner_id])
     changed = set_state(uow, computer, new_state, now) or changed
-    if latest and report["status"] == "failed":
+    if report["status"] == "failed":  # each failure is news, the latest or one told late
         backup_failed(uow, computer, report, now)
     return changed

@@ -18,7 +18,7 @@ def set_state(uow, computer, new_state, now):
 
 
 def backup_failed(uow, computer, report, now):
-    """A failed report that is the computer's latest: notifications may alert on it, once (its id)."""
+    """A failed report, newly stored: notifications may alert on it, once (its id)."""
     uow.emit(COMPUTER_BACKUP_FAILED, report["id"], 1, now, computer_id=computer.id,
              finished_at=iso(report["finished_at"]), error=report.get("error"), **alert_fields(uow, computer))
 

@@ -204,8 +204,8 @@ class AlertListener:
         self.seen.append(("failed", payload))
 
 
-def test_a_failed_backup_that_is_the_latest_is_told_once_with_what_an_alert_needs(rpc, monitoring, container_factory,
-                                                                                   config, clock):
+def test_each_failed_backup_is_told_once_with_what_an_alert_needs(rpc, monitoring, container_factory, config,
+                                                                 clock):
     AlertListener.seen = []
     listener = container_factory(AlertListener, config)
     listener.start()
@@ -219,9 +219,11 @@ def test_a_failed_backup_that_is_the_latest_is_told_once_with_what_an_alert_need
                      "finished_at": iso(clock.now() - dt.timedelta(days=1))}
     with entrypoint_waiter(listener, "on_computer_backup_failed"):
         deliver_reports(monitoring, config, failed, older_failure)
+    deliver_reports(monitoring, config, failed)  # delivered again: stored once, told once
     time.sleep(0.3)
     kinds = [kind for kind, _ in AlertListener.seen]
-    assert kinds == ["status", "failed"]  # new -> ok, then the latest failure only
+    assert kinds == ["status", "failed", "failed"]  # new -> ok, then each failure, the older one too
+    assert [payload["id"] for _, payload in AlertListener.seen[1:]] == ["r2", "r0"]
     status, told = AlertListener.seen[0][1], AlertListener.seen[1][1]
     assert (status["status"], status["previous_status"], status["name"], status["account_name"]) == (
         "ok", "new", "PC", "Contoso")

@@ -42,10 +42,13 @@ def upgrade():
     sa.Column('partner_id', sa.String(length=26), nullable=False),
     sa.Column('data', sa.Text(), nullable=False),
     sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.Column('subject', sa.String(length=26), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('key')
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.create_index('ix_alerts_partner_created', ['partner_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_alerts_subject', ['subject', 'version'], unique=False)
 
     op.create_table('mails',
     sa.Column('id', sa.String(length=26), nullable=False),
@@ -59,11 +62,58 @@ def upgrade():
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', portal_common.db.UtcDateTime(), nullable=False),
     sa.Column('sent_at', portal_common.db.UtcDateTime(), nullable=True),
+    sa.Column('send_before', portal_common.db.UtcDateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=500), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('mails', schema=None) as batch_op:
         batch_op.create_index('ix_mails_status_next', ['status', 'next_attempt_at'], unique=False)
+
+    op.create_table('webhooks',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('partner_id', sa.String(length=26), nullable=False),
+    sa.Column('url', sa.String(length=2048), nullable=False),
+    sa.Column('events', sa.Text(), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('webhooks', schema=None) as batch_op:
+        batch_op.create_index('ix_webhooks_partner', ['partner_id', 'id'], unique=False)
+
+    op.create_table('deliveries',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('webhook_id', sa.String(length=26), nullable=False),
+    sa.Column('event_id', sa.String(length=120), nullable=False),
+    sa.Column('type', sa.String(length=40), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('response_status', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('next_attempt_at', portal_common.db.UtcDateTime(), nullable=True),
+    sa.Column('delivered_at', portal_common.db.UtcDateTime(), nullable=True),
+    sa.Column('created_at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.Column('finished_at', portal_common.db.UtcDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('webhook_id', 'event_id')
+    )
+    with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.create_index('ix_deliveries_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_deliveries_webhook', ['webhook_id', 'created_at'], unique=False)
+
+    op.create_table('attempts',
+    sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('delivery_id', sa.String(length=26), nullable=False),
+    sa.Column('at', portal_common.db.UtcDateTime(), nullable=False),
+    sa.Column('response_status', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_attempts_delivery', ['delivery_id', 'at'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.String(length=26), nullable=False),
@@ -76,10 +126,14 @@ def upgrade():
 
 def downgrade():
     op.drop_table('outbox')
+    op.drop_table('attempts')
+    op.drop_table('deliveries')
+    op.drop_table('webhooks')
     with op.batch_alter_table('mails', schema=None) as batch_op:
         batch_op.drop_index('ix_mails_status_next')
     op.drop_table('mails')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('ix_alerts_subject')
         batch_op.drop_index('ix_alerts_partner_created')
     op.drop_table('alerts')
     op.drop_table('alert_settings')

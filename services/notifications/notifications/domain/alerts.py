@@ -1,7 +1,8 @@
 """Which alert an event from monitoring makes, and what its mail says. Plain Python: the events'
 payloads in, an `Alert` (or nothing) out."""
 import dataclasses
-import html
+
+from notifications.domain import mails
 
 NOT_BACKING_UP = "computer.not_backing_up"
 BACKUP_FAILED = "computer.backup_failed"
@@ -17,6 +18,9 @@ class Alert:
     type: str
     partner_id: str
     data: dict  # what a webhook's `data` says (API.md)
+    # A state's alerts about one thing (a computer) are told in order: a late, older one is not.
+    subject: str | None = None
+    version: int | None = None
 
 
 def of_status_change(event):
@@ -31,7 +35,7 @@ def of_status_change(event):
     else:
         return None
     return Alert(f"{alert_type}:{event['id']}:{event['version']}", alert_type, event["partner_id"],
-                 _computer_data(event, event["id"]))
+                 _computer_data(event, event["id"]), subject=event["id"], version=event["version"])
 
 
 def of_failed_backup(event):
@@ -59,28 +63,12 @@ def of_subscription_ending(event, account_name):
     return Alert(key, alert_type, event["partner_id"], {**event["subscription"], "account": account})
 
 
-@dataclasses.dataclass(frozen=True)
-class Mail:
-    subject: str
-    text: str
-    html: str
-
-
 def mail_of(alert, company_name, portal_url):
     """The alert's mail: one line that says what happened, what is known, and where to look."""
     what, facts, page = (_subscription_news if alert.type in (SUBSCRIPTION_EXPIRING, TRIAL_ENDING)
                          else _computer_news)(alert)
-    link = f"{portal_url.rstrip('/')}/#/{page}"
-    footer = f"Sent to {company_name} by Partner Portal: change which alerts you get under Notifications."
-    text = "\n".join([f"{what}.", "", *(f"{label}: {value}" for label, value in facts), "",
-                      f"See it in Partner Portal: {link}", "", footer]) + "\n"
-    rows = "".join(f"<tr><th align=\"left\">{html.escape(label)}</th><td>{html.escape(str(value))}</td></tr>"
-                   for label, value in facts)
-    body = (f"<p><strong>{html.escape(what)}.</strong></p><table>{rows}</table>"
-            f"<p><a href=\"{html.escape(link)}\">See it in Partner Portal</a></p>"
-            f"<p style=\"color:#666\">{html.escape(footer)}</p>")
-    subject = " ".join(f"[{company_name}] {what}".split())  # a header of one line, whatever the names hold
-    return Mail(subject, text, f"<!doctype html><html><body>{body}</body></html>")
+    return mails.compose(company_name, what, facts, mails.link(portal_url, page), "See it in Partner Portal",
+                         f"Sent to {company_name} by Partner Portal: change which alerts you get under Notifications.")
 
 
 def _computer_news(alert):

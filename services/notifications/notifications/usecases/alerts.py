@@ -2,12 +2,14 @@
 chose its type; the mail waits in the `mails` table for the sender."""
 import json
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal_common.ids import new_id
+from portal_common.ids import derived_id, new_id
 
 from notifications.adapters.orm import Account, Alert, Mail, Partner
 from notifications.domain import alerts
+from notifications.usecases import webhooks
 from notifications.usecases.settings import effective
 
 
@@ -40,8 +42,12 @@ def raise_alert(uow, now, alert, portal_url):
         partner = uow.session.get(Partner, alert.partner_id)
         if partner is None:
             raise CompanyNotKnownYet(f"no company for partner {alert.partner_id} yet")
+        if alert.subject is not None and _newer_told(uow.session, alert):
+            return
         uow.session.add(Alert(key=alert.key, type=alert.type, partner_id=alert.partner_id,
-                              data=json.dumps(alert.data), created_at=now))
+                              data=json.dumps(alert.data), created_at=now, subject=alert.subject,
+                              version=alert.version))
+        webhooks.enqueue(uow.session, now, alert.partner_id, alert.type, "msg_" + derived_id(alert.key), alert.data)
         chosen = effective(uow.session, alert.partner_id)
         if chosen["email"]["enabled"] and chosen["email"]["recipients"] and alert.type in chosen["events"]:
             mail = alerts.mail_of(alert, partner.name, portal_url)
@@ -52,3 +58,9 @@ def raise_alert(uow, now, alert, portal_url):
             uow.commit()
         except IntegrityError:  # another worker made it a moment ago
             pass
+
+
+def _newer_told(session, alert):
+    """Whether a later state of the same thing was alerted already (this event came late)."""
+    return session.scalars(select(Alert.key).where(Alert.subject == alert.subject, Alert.version > alert.version)
+                           ).first() is not None

@@ -75,3 +75,14 @@ def test_a_subscription_mail_says_what_ends_when_and_for_whom():
     assert "http://127.0.0.1:8000/#/accounts/a1" in mail.text
     trial = alerts.mail_of(alerts.of_subscription_ending(ending(3, status="trial"), "Contoso"), "Acme", "http://x")
     assert trial.subject == "[Acme] The safe-pro trial for Contoso ends on 2027-01-01"
+
+
+def test_a_subject_stays_within_its_bound_however_long_the_names():
+    from notifications.domain import employee_mails, mails
+
+    long_name = "N" * 200
+    alert = alerts.of_status_change(status_changed("not_backing_up", "ok", name=long_name, account_name=long_name))
+    assert len(alerts.mail_of(alert, long_name, "http://x").subject) == mails.SUBJECT_MAX
+    event = {"invited_by": long_name, "email": "a@b.test", "name": long_name, "token": "t", "expires_at": "z"}
+    invitation = employee_mails.invitation(long_name, event, "http://x")
+    assert len(invitation.subject) == mails.SUBJECT_MAX and invitation.subject.endswith("…")

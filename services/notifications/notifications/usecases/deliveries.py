@@ -1,0 +1,91 @@
+"""Sending webhook deliveries: claim what is due (one at a time per endpoint, so a slow endpoint holds
+only its own), post it signed, record the try; retry after the configured delays, then fail; switch
+an endpoint off, and mail the partner's primary contact, once its last events all failed."""
+import datetime as dt
+import json
+
+from sqlalchemy import select
+
+from portal_common.ids import new_id
+
+from notifications.adapters.orm import Attempt, Delivery, Mail, Partner, Webhook
+from notifications.adapters.webhook_http import TIMEOUT_SECONDS
+from notifications.domain import mails
+from notifications.domain import webhooks as rules
+
+# A try in flight keeps its delivery this long: past it (the sender died), the delivery is due again.
+LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS + 20)
+
+
+def claim_due(uow, now, busy, most):
+    """Up to `most` due deliveries, none of an endpoint in `busy` and one per endpoint, leased to
+    this sender: [(delivery id, url, secret, event id, body)]."""
+    claimed = []
+    with uow:
+        rows = uow.session.execute(
+            select(Delivery, Webhook.url, Webhook.secret).join(Webhook, Webhook.id == Delivery.webhook_id)
+            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, Webhook.active)
+            .order_by(Delivery.next_attempt_at, Delivery.id).limit(most * 4)
+            .with_for_update(skip_locked=True, of=Delivery)).all()
+        taken = set(busy)
+        for delivery, url, secret in rows:
+            if delivery.webhook_id in taken or len(claimed) >= most:
+                continue
+            taken.add(delivery.webhook_id)
+            delivery.next_attempt_at = now + LEASE
+            claimed.append((delivery.id, delivery.webhook_id, url, secret, delivery.event_id, delivery.body))
+        uow.commit()
+    return claimed
+
+
+def send(post, clock, delivery, allow_private):
+    """Post one delivery; answers (status or None, error or None)."""
+    _, _, url, secret, event_id, body = delivery
+    data = body.encode()
+    timestamp = int(clock.now().timestamp())
+    return post(url, data, rules.headers(secret, event_id, timestamp, data), allow_private)
+
+
+def record(uow, now, delivery_id, status, error, delays, portal_url):
+    with uow:
+        delivery = uow.session.get(Delivery, delivery_id, with_for_update=True)
+        if delivery is None or delivery.status != "pending":  # removed with its endpoint meanwhile
+            return
+        delivery.attempts += 1
+        delivery.response_status, delivery.last_error = status, error
+        uow.session.add(Attempt(id=new_id(), delivery_id=delivery.id, at=now, response_status=status, error=error))
+        if rules.delivered(status):
+            delivery.status, delivery.delivered_at, delivery.finished_at = "delivered", now, now
+            delivery.next_attempt_at = None
+        else:
+            delay = rules.next_delay(delivery.attempts, delays)
+            if delay is None:
+                delivery.status, delivery.finished_at, delivery.next_attempt_at = "failed", now, None
+                _switch_off_if_all_failed(uow, now, delivery.webhook_id, portal_url)
+            else:
+                delivery.next_attempt_at = now + dt.timedelta(seconds=delay)
+        uow.commit()
+
+
+def _switch_off_if_all_failed(uow, now, webhook_id, portal_url):
+    uow.session.flush()
+    outcomes = uow.session.scalars(
+        select(Delivery.status).where(Delivery.webhook_id == webhook_id, Delivery.finished_at.is_not(None))
+        .order_by(Delivery.finished_at.desc(), Delivery.id.desc()).limit(rules.DISABLE_AFTER_FAILED_EVENTS)).all()
+    if not rules.should_disable([outcome == "delivered" for outcome in outcomes]):
+        return
+    webhook = uow.session.get(Webhook, webhook_id)
+    if not webhook.active:
+        return
+    webhook.active = False
+    partner = uow.session.get(Partner, webhook.partner_id)
+    if partner is None:
+        return
+    mail = mails.compose(
+        partner.name, "A webhook of yours was switched off",
+        [("URL", webhook.url), ("Why", f"its last {rules.DISABLE_AFTER_FAILED_EVENTS} events all failed")],
+        mails.link(portal_url, "notifications"), "Mend it and switch it on again in Partner Portal",
+        f"Sent to {partner.name} by Partner Portal.")
+    uow.session.add(Mail(id=new_id(), partner_id=partner.partner_id, recipients=json.dumps(
+        [partner.primary_contact_email]), subject=mail.subject, text=mail.text, html=mail.html, created_at=now,
+        status="pending", attempts=0, next_attempt_at=now))

@@ -1,0 +1,123 @@
+"""A partner's webhook endpoints, and the deliveries of events to them (`usecases.deliveries` sends)."""
+import json
+
+from sqlalchemy import delete, select
+
+from portal_common.errors import NotFound, ValidationFailed
+from portal_common.events import iso
+from portal_common.ids import new_id
+from portal_common.pagination import decode_cursor, one_page
+
+from notifications.adapters.orm import Attempt, Delivery, Webhook
+from notifications.adapters.webhook_http import UrlRefused, target
+from notifications.domain import webhooks as rules
+
+
+def view(row):
+    return {"id": row.id, "url": row.url, "events": json.loads(row.events), "description": row.description,
+            "active": row.active, "created_at": row.created_at}
+
+
+def _checked_url(url, allow_private):
+    try:
+        target(url, allow_private)
+    except UrlRefused as refused:
+        raise ValidationFailed("This URL cannot receive webhooks.", {"url": [str(refused)]}) from None
+    return url
+
+
+def _find(uow, caller, webhook_id):
+    row = uow.session.get(Webhook, webhook_id)
+    if row is None or row.partner_id != caller["partner_id"]:
+        raise NotFound("No such webhook.")
+    return row
+
+
+def create(uow, now, caller, data, allow_private):
+    url = _checked_url(data["url"], allow_private)
+    with uow:
+        row = Webhook(id=new_id(), partner_id=caller["partner_id"], url=url, events=json.dumps(data["events"]),
+                      description=data["description"], active=True, secret=rules.new_secret(), created_at=now)
+        uow.session.add(row)
+        uow.commit()
+        return {**view(row), "secret": row.secret}
+
+
+def list_webhooks(uow, caller):
+    with uow:
+        rows = uow.session.scalars(select(Webhook).where(Webhook.partner_id == caller["partner_id"])
+                                   .order_by(Webhook.id)).all()
+        return {"items": [view(row) for row in rows], "next_cursor": None}
+
+
+def get(uow, caller, webhook_id):
+    with uow:
+        return view(_find(uow, caller, webhook_id))
+
+
+def update(uow, caller, webhook_id, data, allow_private):
+    if "url" in data:
+        _checked_url(data["url"], allow_private)
+    with uow:
+        row = _find(uow, caller, webhook_id)
+        for key in ("url", "description", "active"):
+            if key in data:
+                setattr(row, key, data[key])
+        if "events" in data:
+            row.events = json.dumps(data["events"])
+        uow.commit()
+        return view(row)
+
+
+def remove(uow, caller, webhook_id):
+    with uow:
+        row = _find(uow, caller, webhook_id)
+        deliveries = select(Delivery.id).where(Delivery.webhook_id == row.id)
+        uow.session.execute(delete(Attempt).where(Attempt.delivery_id.in_(deliveries)))
+        uow.session.execute(delete(Delivery).where(Delivery.webhook_id == row.id))
+        uow.session.delete(row)
+        uow.commit()
+
+
+def send_test(uow, now, caller, webhook_id):
+    with uow:
+        row = _find(uow, caller, webhook_id)
+        _deliver(uow.session, now, row, "webhook.test", new_id(), {"webhook_id": row.id})
+        uow.commit()
+
+
+def deliveries(uow, caller, webhook_id, page):
+    """Newest first, a page at a time."""
+    with uow:
+        row = _find(uow, caller, webhook_id)
+        stmt = select(Delivery).where(Delivery.webhook_id == row.id)
+        if page["cursor"]:
+            stmt = stmt.where(Delivery.id < decode_cursor(page["cursor"]))
+        rows = uow.session.scalars(stmt.order_by(Delivery.id.desc()).limit(page["limit"] + 1)).all()
+        rows, next_cursor = one_page(rows, page["limit"], lambda delivery: delivery.id)
+        return {"items": [_delivery_view(delivery) for delivery in rows], "next_cursor": next_cursor}
+
+
+def _delivery_view(row):
+    return {"id": row.id, "event_id": row.event_id, "type": row.type, "status": row.status,
+            "attempts": row.attempts, "response_status": row.response_status,
+            "next_attempt_at": row.next_attempt_at if row.status == "pending" else None,
+            "delivered_at": row.delivered_at, "created_at": row.created_at}
+
+
+def enqueue(session, now, partner_id, event_type, event_id, data):
+    """A delivery of the event to each active endpoint of the partner that asked for its type; in
+    the caller's transaction. One per endpoint and event, however often the event arrives."""
+    for row in session.scalars(select(Webhook).where(Webhook.partner_id == partner_id, Webhook.active)).all():
+        if event_type in json.loads(row.events):
+            _deliver(session, now, row, event_type, event_id, data)
+
+
+def _deliver(session, now, webhook, event_type, event_id, data):
+    known = session.scalars(select(Delivery.id).where(Delivery.webhook_id == webhook.id,
+                                                      Delivery.event_id == event_id)).first()
+    if known:
+        return
+    body = json.dumps({"type": event_type, "timestamp": iso(now), "data": data}, separators=(",", ":"))
+    session.add(Delivery(id=new_id(), webhook_id=webhook.id, event_id=event_id, type=event_type, body=body,
+                         status="pending", attempts=0, next_attempt_at=now, created_at=now))
