@@ -128,6 +128,7 @@ class AccountChanged(Envelope):
     name = fields.String(required=True)
     administered = fields.Boolean(required=True)
     released = fields.Boolean(required=True)
+    item = fields.Dict(required=True)  # the account as the contract's list shows it (webhooks' data)
 
 
 class CompanyChanged(Envelope):
@@ -160,6 +161,21 @@ class SubscriptionChanged(Envelope):
     expires_at = fields.String(required=True, allow_none=True)
     seats = fields.Integer(required=True, strict=True)
     server_seats = fields.Integer(required=True, strict=True)
+
+
+class OrderPlaced(Envelope):
+    """The entity is the order: `order` as the contract shows it."""
+
+    partner_id = fields.String(required=True)
+    order = fields.Dict(required=True)
+
+
+class SubscriptionRenewed(Envelope):
+    """The entity is the subscription: `subscription` as the contract shows it, renewed."""
+
+    partner_id = fields.String(required=True)
+    account_id = fields.String(required=True, allow_none=True)
+    subscription = fields.Dict(required=True)
 
 
 class SubscriptionEnding(Envelope):
@@ -230,6 +246,8 @@ COMPANY_CHANGED = EventType("company_changed", "accounts", CompanyChanged, ("not
 COMPUTER_ADDED = EventType("computer_added", "accounts", ComputerChanged, ("monitoring",))
 COMPUTER_REMOVED = EventType("computer_removed", "accounts", ComputerChanged, ("monitoring", "gateway"))
 SUBSCRIPTION_CHANGED = EventType("subscription_changed", "billing", SubscriptionChanged, ("accounts",))
+ORDER_PLACED = EventType("order_placed", "billing", OrderPlaced, ("notifications",))
+SUBSCRIPTION_RENEWED = EventType("subscription_renewed", "billing", SubscriptionRenewed, ("notifications",))
 SUBSCRIPTION_EXPIRING = EventType("subscription_expiring", "billing", SubscriptionEnding, ("notifications",))
 TRIAL_ENDING = EventType("trial_ending", "billing", SubscriptionEnding, ("notifications",))
 ACCOUNT_BACKUP_CHANGED = EventType("account_backup_changed", "monitoring", AccountBackupChanged, ("accounts",))
@@ -243,9 +261,9 @@ REGISTRY = {
     for event in (
         PARTNER_SIGNED_UP, EMPLOYEE_CREATED, EMPLOYEE_UPDATED, EMPLOYEE_DEACTIVATED, EMPLOYEE_REMOVED,
         EMPLOYEE_INVITED, PASSWORD_RESET_REQUESTED, ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED,
-        COMPANY_CHANGED, COMPUTER_ADDED, COMPUTER_REMOVED,
-        SUBSCRIPTION_CHANGED, SUBSCRIPTION_EXPIRING, TRIAL_ENDING, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED,
-        COMPUTER_BACKUP_FAILED, AGENT_REPORTS_RECEIVED,
+        COMPANY_CHANGED, COMPUTER_ADDED, COMPUTER_REMOVED, SUBSCRIPTION_CHANGED, ORDER_PLACED, SUBSCRIPTION_RENEWED,
+        SUBSCRIPTION_EXPIRING, TRIAL_ENDING, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED, COMPUTER_BACKUP_FAILED,
+        AGENT_REPORTS_RECEIVED,
     )
 }
 

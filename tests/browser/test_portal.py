@@ -313,3 +313,64 @@ def test_releasing_an_account_asks_first_and_says_the_customer_keeps_its_data(sy
     portal.page("accounts")
     assert "Tailspin Toys" not in portal.one("main").text
     assert owner.client.get(f"/v1/accounts/{account['id']}").status_code == 404
+
+
+def test_an_invited_employee_and_a_forgotten_password_through_the_mailed_links(system, clock, portal):
+    from tests.flows import NEW_PASSWORD, sign_in
+    from tests.mailbox import link_token, wait_for_mails
+
+    owner = sign_up(system, company_name="Links Ltd")
+    invited = unique_email("invited")
+    answer = owner.client.post("/v1/employees", json={"email": invited, "name": "Ivy", "role": "support"})
+    assert answer.status_code == 201, answer.text
+    token = link_token(wait_for_mails(system, invited, 1)[0], "accept-invitation")
+
+    # The invitation's link: a password of one's own, and signed in at once.
+    portal.open(f"/accept-invitation?token={token}")
+    portal.page("accept-invitation")
+    portal.submit("Accept the invitation", password="password123")  # one of the most common
+    assert "common" in portal.error_for("Accept the invitation", "password").lower()
+    portal.submit("Accept the invitation", password=PASSWORD)
+    portal.page("accounts")
+    assert portal.token()
+    portal.press("Sign out")
+
+    # Forgotten: ask for a link from the sign-in page, then choose a new password with it.
+    portal.page("signin")
+    portal.press("Forgot your password?")
+    portal.page("reset-password")
+    portal.submit("Reset your password", email=invited)
+    portal.shown(".notice.info", "on its way")
+    token = link_token(wait_for_mails(system, invited, 2)[-1], "reset-password")
+    portal.open(f"/reset-password?token={token}")
+    portal.page("reset-password")
+    portal.submit("Choose a new password", new_password=NEW_PASSWORD)
+    portal.page("signin")
+    portal.shown(".notice.info", "password is changed")
+    assert sign_in(system, invited, NEW_PASSWORD).status_code == 201
+
+
+def test_the_notifications_page_chooses_alerts_and_adds_a_webhook_whose_secret_it_shows_once(system, clock, portal):
+    owner = sign_up(system, company_name="Alerted Ltd")
+    portal.sign_in_as(owner.token)
+    portal.go("/notifications")
+    portal.page("notifications")
+    portal.shown('input[name="email.recipients"]')
+    # Alerts: two recipients, and no mail when a computer backs up again (the third type).
+    portal.submit("Alert settings", **{"email.recipients": "noc@alerted.test, ops@alerted.test", "alert-2": False})
+    portal.eventually(lambda: owner.client.get("/v1/notifications/settings").json()["email"]["recipients"]
+                      == ["noc@alerted.test", "ops@alerted.test"], "the settings saved")
+    assert "computer.backing_up_again" not in owner.client.get("/v1/notifications/settings").json()["events"]
+    # A webhook: added, its secret shown once, listed.
+    portal.submit("Add a webhook", url="https://8.8.8.8/hooks/psa", description="PSA", **{"webhook-1": True})
+    secret = portal.shown("[data-webhook-secret] [data-copy-value]").text.strip()
+    assert secret.startswith("whsec_")
+    [webhook] = owner.client.get("/v1/webhooks").json()["items"]
+    assert (webhook["url"], webhook["events"], webhook["description"]) == (
+        "https://8.8.8.8/hooks/psa", ["computer.backup_failed"], "PSA")
+    portal.shown("table.data code", "https://8.8.8.8/hooks/psa")
+    portal.go("/accounts")
+    portal.page("accounts")
+    portal.go("/notifications")
+    portal.page("notifications")
+    assert not portal.all("[data-webhook-secret]"), "the secret is shown once"

@@ -3,12 +3,14 @@ library checks, retried with the same id, listed with their deliveries, switched
 last 20 events failed, and never held up by another partner's slow endpoint."""
 import base64
 import contextlib
+import datetime as dt
 import json
 import time
 
 import pytest
 from standardwebhooks import Webhook
 
+from tests.e2e.test_billing_helpers import at, buy, item, open_account, refresh, start_clock
 from tests.e2e.test_monitoring import Partner, eventually
 from tests.flows import assert_error, create_employee, sign_up
 from tests.harness import System, Vhost
@@ -178,3 +180,32 @@ def test_an_endpoint_whose_last_twenty_events_failed_is_switched_off_and_its_par
         time.sleep(0.5)
         assert len(receiver.received) == 20  # switched off: nothing more is sent
         assert json.loads(receiver.received[0][2])["type"] == "webhook.test"
+
+
+def test_orders_accounts_and_renewals_go_to_the_endpoints_that_asked_for_them(system, owner, clock):
+    start_clock(clock)
+    refresh(owner)
+    kinds = ["order.placed", "account.created", "account.released", "subscription.renewed"]
+    with receiving() as receiver:
+        create(owner, receiver.url, kinds)
+        account = open_account(owner, name="Fabrikam")
+        order = buy(owner, item("safe-pro", "power", 1, 2, account["id"]))
+        assert eventually(lambda: len(receiver.received) == 2, seconds=5)
+        subscription = owner.client.get(f"/v1/subscriptions/{order['lines'][0]['subscription_id']}").json()
+        clock.set(at(subscription["expires_at"]) + dt.timedelta(minutes=1))  # auto-renew is on: it renews
+        refresh(owner)
+        assert eventually(lambda: len(receiver.received) == 4, seconds=10)  # the renewal's order too
+        assert owner.client.post(f"/v1/accounts/{account['id']}/release").status_code == 200
+        assert eventually(lambda: len(receiver.received) == 5, seconds=5)
+        events = [json.loads(body) for body in receiver.bodies()]
+    by_type = {}
+    for event in events:
+        by_type.setdefault(event["type"], []).append(event["data"])
+    assert sorted(by_type) == sorted(kinds)
+    assert by_type["account.created"][0]["id"] == account["id"] and by_type["account.created"][0]["name"] == "Fabrikam"
+    assert by_type["account.released"][0]["id"] == account["id"]
+    purchase, renewal = by_type["order.placed"]
+    assert purchase == order and renewal["kind"] == "renewal"
+    [renewed] = by_type["subscription.renewed"]
+    assert renewed["id"] == subscription["id"] and renewed["account"] == {"id": account["id"], "name": "Fabrikam"}
+    assert at(renewed["expires_at"]) > at(subscription["expires_at"])

@@ -58,12 +58,18 @@ class Spy:
 
 
 def warned_of_endings(system, clock):
-    """Another partner, whose subscription without auto-renew (bought 336 days ago) and trial (started
-    28 days ago) end within the warnings' reach now: billing warns of both."""
+    """Another partner, whose subscription bought a year ago renews now, and whose subscription without
+    auto-renew (bought 336 days ago) and trial (started 28 days ago) end within the warnings' reach
+    now: billing renews one and warns of both."""
     now = clock.now()
-    clock.set(now - dt.timedelta(days=336))
+    clock.set(now - dt.timedelta(days=366))
     early = sign_up(system)
     account = early.client.post("/v1/accounts", json={"name": "Ending", "contact_email": "it@c.test"}).json()["id"]
+    renews = early.client.post("/v1/orders", headers={"Idempotency-Key": "events-renews"}, json={"items": [
+        {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]})
+    assert renews.status_code == 201, renews.text
+    clock.set(now - dt.timedelta(days=336))
+    early.token = sign_in_token(system, early.email, early.password)
     order = early.client.post("/v1/orders", headers={"Idempotency-Key": "events-early"}, json={"items": [
         {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]})
     assert order.status_code == 201, order.text

@@ -11,8 +11,10 @@ from portal_common.events import (
     COMPUTER_BACKUP_FAILED,
     COMPUTER_STATUS_CHANGED,
     EMPLOYEE_INVITED,
+    ORDER_PLACED,
     PASSWORD_RESET_REQUESTED,
     SUBSCRIPTION_EXPIRING,
+    SUBSCRIPTION_RENEWED,
     TRIAL_ENDING,
 )
 from portal_common.health import HealthCheck
@@ -113,10 +115,21 @@ class NotificationsService(HealthCheck):
     @on_event(ACCOUNT_CREATED)
     def on_account_created(self, event):
         partners.track_account(self.uow, event)
+        self._announce(event, "account.created", event["item"])
 
     @on_event(ACCOUNT_RELEASED)
     def on_account_released(self, event):
         partners.track_account(self.uow, event)
+        self._announce(event, "account.released", event["item"])
+
+    @on_event(ORDER_PLACED)
+    def on_order_placed(self, event):
+        self._announce(event, "order.placed", event["order"])
+
+    @on_event(SUBSCRIPTION_RENEWED)
+    def on_subscription_renewed(self, event):
+        name = alerts.account_name(self.uow, event["account_id"])
+        self._announce(event, "subscription.renewed", alert_rules.subscription_data(event, name))
 
     @on_event(COMPUTER_STATUS_CHANGED)
     def on_computer_status_changed(self, event):
@@ -146,6 +159,11 @@ class NotificationsService(HealthCheck):
     def send_mail(self):
         self._send_mail()
 
+    def _announce(self, event, webhook_type, data):
+        webhooks.announce(self.uow, self.clock.now(), event["partner_id"], webhook_type, "msg_" + event["event_id"],
+                          data)
+        self.send_webhooks()
+
     def _mail_link(self, event, compose):
         links.mail_link(self.uow, self.clock.now(), event, compose, self.postbox.portal_url)
         self._send_mail()
@@ -153,6 +171,7 @@ class NotificationsService(HealthCheck):
     def _alert(self, alert):
         alerts.raise_alert(self.uow, self.clock.now(), alert, self.postbox.portal_url)
         self._send_mail()  # at once, not at the next tick
+        self.send_webhooks()
 
     def _send_mail(self):
         uow, clock, postbox = self.uow, self.clock, self.postbox

@@ -117,6 +117,7 @@ export async function api(method, path, { body, query, raw, contentType, idempot
 export const get = (path, query) => api("GET", path, { query });
 export const post = (path, body, options = {}) => api("POST", path, { body, ...options });
 export const patch = (path, body) => api("PATCH", path, { body });
+export const put = (path, body) => api("PUT", path, { body });
 export const del = (path, body) => api("DELETE", path, { body });
 
 /** Every item of a list, following `next_cursor` (at most `maxPages` pages of 200). */

@@ -5,23 +5,28 @@ import { setTimeZone } from "./format.js";
 import { failure, loading } from "./ui.js";
 import * as signIn from "./page-signin.js";
 import * as signUp from "./page-signup.js";
+import { acceptInvitation, resetPassword } from "./page-links.js";
 import * as accounts from "./page-accounts.js";
 import * as account from "./page-account.js";
 import * as purchase from "./page-purchase.js";
 import * as order from "./page-order.js";
 import * as monitoring from "./page-monitoring.js";
 import * as company from "./page-company.js";
+import * as notifications from "./page-notifications.js";
 import * as security from "./page-security.js";
 
 const ROUTES = [
   { pattern: /^\/signin$/, page: signIn, open: true, title: "Sign in" },
   { pattern: /^\/signup$/, page: signUp, open: true, title: "Sign up" },
+  { pattern: /^\/accept-invitation$/, page: acceptInvitation, open: true, title: "Accept the invitation" },
+  { pattern: /^\/reset-password$/, page: resetPassword, open: true, title: "Reset your password" },
   { pattern: /^\/accounts$/, page: accounts, tab: "accounts", title: "Accounts" },
   { pattern: /^\/accounts\/([\w-]+)$/, page: account, tab: "accounts", title: "Account" },
   { pattern: /^\/purchase$/, page: purchase, tab: "purchase", title: "Purchase" },
   { pattern: /^\/orders\/([\w-]+)$/, page: order, tab: "purchase", title: "Order" },
   { pattern: /^\/monitoring$/, page: monitoring, tab: "monitoring", title: "Monitoring" },
   { pattern: /^\/company$/, page: company, tab: "company", title: "Company" },
+  { pattern: /^\/notifications$/, page: notifications, tab: "notifications", title: "Notifications" },
   { pattern: /^\/security$/, page: security, tab: "security", title: "My security" },
 ];
 

@@ -73,12 +73,14 @@ function credentialsStep(ctx, panel, notice) {
     h("h1", { tabindex: "-1" }, "Sign in"),
     notice ? h("p", { class: "notice info", role: "status" }, notice) : null,
     credentials,
+    h("p", { class: "auth-links" }, h("a", { href: "#/reset-password" }, "Forgot your password?")),
     h("p", { class: "auth-links" }, "New partner? ", h("a", { href: "#/signup" }, "Create an account")));
 }
 
 export async function render(ctx, params, query) {
   const panel = h("div", {});
-  const notice = query.get("ended") ? "Your session ended. Please sign in again." : null;
+  const notice = query.get("ended") ? "Your session ended. Please sign in again."
+    : query.get("reset") ? "Your password is changed. Sign in with the new one." : null;
   mount(panel, credentialsStep(ctx, panel, notice));
   return authPage(panel);
 }

@@ -3,6 +3,8 @@ from portal_common.errors import NotFound
 from portal_common.events import ACCOUNT_CREATED, ACCOUNT_RELEASED
 from portal_common.ids import new_id
 from portal_common.pagination import decode_cursor, one_page
+from portal_common.schemas import accounts as api
+from portal_common.schemas import dump
 
 from accounts.adapters import listing, repository
 from accounts.adapters.orm import Account
@@ -20,7 +22,8 @@ def find(uow, caller, account_id, for_update=False):
 
 def _emit(uow, event_type, account, now):
     uow.emit(event_type, account.id, account.version, now, partner_id=account.partner_id, name=account.name,
-             administered=account.administered, released=account.released_at is not None)
+             administered=account.administered, released=account.released_at is not None,
+             item=dump(api.AccountItem, views.account(account)))
 
 
 def create_account(uow, now, caller, data):

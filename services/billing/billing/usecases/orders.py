@@ -55,7 +55,7 @@ def place_order(uow, catalog, now, caller, data, key, accounts_found):
         uow.session.flush()
         for account_id in sorted(accounts):
             account_changed(uow, catalog, account_id, caller["partner_id"], now)
-        return order.view()
+        return order.placed()
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 

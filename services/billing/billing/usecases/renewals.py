@@ -3,9 +3,12 @@ catalog price (plan, quantity and add-ons as they were); anything else expires. 
 several billing instances at once: each change is a conditional update that only one wins."""
 import logging
 
+from portal_common.events import SUBSCRIPTION_RENEWED
+
 from billing.adapters import repository
-from billing.adapters.orm import AccountLink
+from billing.adapters.orm import AccountLink, Subscription
 from billing.domain.terms import add_years
+from billing.usecases import views
 from billing.usecases.shared import OrderBuilder, account_changed
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ def _settle(uow, catalog, subscription, now):
             if not repository.renew_if_unchanged(uow.session, subscription, subscription.expires_at, new_expiry):
                 return 0
             _renewal_order(uow, catalog, subscription, plan, now)
+            _renewed(uow, subscription.id, now)
         elif not repository.end_if_unchanged(uow.session, subscription):
             return 0
         if plan is None and subscription.status == "active" and subscription.auto_renew:
@@ -46,6 +50,13 @@ def _settle(uow, catalog, subscription, now):
             account_changed(uow, catalog, subscription.account_id, subscription.partner_id, now)
         uow.commit()
         return 1
+
+
+def _renewed(uow, subscription_id, now):
+    renewed = uow.session.get(Subscription, subscription_id, populate_existing=True)  # as the update left it
+    item = views.subscription(renewed, repository.addons_of(uow.session, [renewed.id]).get(renewed.id, ()))
+    uow.emit(SUBSCRIPTION_RENEWED, renewed.id, renewed.version, now, partner_id=renewed.partner_id,
+             account_id=renewed.account_id, subscription=item)
 
 
 def _renewal_order(uow, catalog, subscription, plan, now):
@@ -63,3 +74,4 @@ def _renewal_order(uow, catalog, subscription, plan, now):
         order.line(product=subscription.product, plan=plan.id, addon=addon.id, term_years=subscription.term_years,
                    quantity=bought.quantity, unit_price_cents=unit, amount_cents=unit * bought.quantity,
                    account_id=subscription.account_id, subscription_id=subscription.id)
+    order.placed()

@@ -2,7 +2,7 @@
 accounts what an account's subscriptions now add up to."""
 from portal_common.db import create_once
 from portal_common.errors import NotFound, ValidationFailed
-from portal_common.events import SUBSCRIPTION_CHANGED
+from portal_common.events import ORDER_PLACED, SUBSCRIPTION_CHANGED
 from portal_common.ids import new_id
 
 from billing.adapters import repository
@@ -55,10 +55,10 @@ def term_or_400(catalog, years, path=()):
 
 
 class OrderBuilder:
-    """Stages an order and its lines in the unit of work; `view()` is the answer."""
+    """Stages an order and its lines in the unit of work; `placed()` is the answer."""
 
     def __init__(self, uow, catalog, caller, kind, now):
-        self.uow = uow
+        self.uow, self.now = uow, now
         self.row = Order(id=new_id(), partner_id=caller["partner_id"], kind=kind, currency=catalog.currency,
                          total_cents=0, created_at=now)
         self.lines = []
@@ -76,8 +76,11 @@ class OrderBuilder:
         self.row.total_cents += amount_cents
         return line
 
-    def view(self):
-        return views.order(self.row, self.lines)
+    def placed(self):
+        """The order as the contract shows it, told to others (notifications: `order.placed`)."""
+        view = views.order(self.row, self.lines)
+        self.uow.emit(ORDER_PLACED, self.row.id, 1, self.now, partner_id=self.row.partner_id, order=view)
+        return view
 
 
 def account_summary(session, catalog, account_id):

@@ -128,7 +128,7 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
         _end(trial, now)
         uow.session.flush()
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
-        return {"subscription": subscription_view(uow.session, paid), "order": order.view()}
+        return {"subscription": subscription_view(uow.session, paid), "order": order.placed()}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 

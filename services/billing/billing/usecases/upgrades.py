@@ -56,7 +56,7 @@ def upgrade(uow, catalog, now, caller, subscription_id, data, key):
         uow.session.flush()
         if subscription.account_id:
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
-        return {**answer, "order": order.view(), "subscription": subscription_view(uow.session, subscription)}
+        return {**answer, "order": order.placed(), "subscription": subscription_view(uow.session, subscription)}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 
@@ -88,6 +88,6 @@ def buy_addon(uow, catalog, now, caller, subscription_id, data, key):
         uow.session.flush()
         if subscription.account_id:
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
-        return {"order": order.view(), "subscription": subscription_view(uow.session, subscription)}
+        return {"order": order.placed(), "subscription": subscription_view(uow.session, subscription)}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)

@@ -58,9 +58,14 @@ def of_subscription_ending(event, account_name):
     """A subscription that will not renew (30 and 7 days before), or a trial (3 days before): once
     per warning and expiry."""
     alert_type = TRIAL_ENDING if event["subscription"]["status"] == "trial" else SUBSCRIPTION_EXPIRING
-    account = {"id": event["account_id"], "name": account_name} if event["account_id"] else None
     key = f"{alert_type}:{event['id']}:{event['subscription']['expires_at']}:{event['days']}"
-    return Alert(key, alert_type, event["partner_id"], {**event["subscription"], "account": account})
+    return Alert(key, alert_type, event["partner_id"], subscription_data(event, account_name))
+
+
+def subscription_data(event, account_name):
+    """A subscription as webhooks tell it: the contract's item, with its account's id and name."""
+    account = {"id": event["account_id"], "name": account_name} if event["account_id"] else None
+    return {**event["subscription"], "account": account}
 
 
 def mail_of(alert, company_name, portal_url):

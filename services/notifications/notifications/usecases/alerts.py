@@ -21,16 +21,20 @@ class AccountNotKnownYet(Exception):
     """accounts' account_created is on its way: the event is tried again later."""
 
 
+def account_name(uow, account_id):
+    """The name of a subscription's account (None: in inventory), from accounts' events."""
+    if not account_id:
+        return None
+    with uow:
+        account = uow.session.get(Account, account_id)
+    if account is None:
+        raise AccountNotKnownYet(f"no account {account_id} yet")
+    return account.name
+
+
 def subscription_alert(uow, event):
-    """The alert of billing's warning, with the account's name from accounts' events."""
-    name = None
-    if event["account_id"]:
-        with uow:
-            account = uow.session.get(Account, event["account_id"])
-        if account is None:
-            raise AccountNotKnownYet(f"no account {event['account_id']} yet")
-        name = account.name
-    return alerts.of_subscription_ending(event, name)
+    """The alert of billing's warning, with the account's name."""
+    return alerts.of_subscription_ending(event, account_name(uow, event["account_id"]))
 
 
 def raise_alert(uow, now, alert, portal_url):

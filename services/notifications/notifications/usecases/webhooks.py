@@ -105,6 +105,13 @@ def _delivery_view(row):
             "delivered_at": row.delivered_at, "created_at": row.created_at}
 
 
+def announce(uow, now, partner_id, event_type, event_id, data):
+    """Another service's event, for the endpoints that asked for its type."""
+    with uow:
+        enqueue(uow.session, now, partner_id, event_type, event_id, data)
+        uow.commit()
+
+
 def enqueue(session, now, partner_id, event_type, event_id, data):
     """A delivery of the event to each active endpoint of the partner that asked for its type; in
     the caller's transaction. One per endpoint and event, however often the event arrives."""
