@@ -41,6 +41,10 @@ class UnitOfWork:
         self.session.close()
         self._pending = []
 
+    def another(self):
+        """A unit of work of its own, for work that runs beside this one (a green thread)."""
+        return UnitOfWork(self._session_factory, self._outbox, self._on_commit, self.actor, self.request_id)
+
     def emit(self, event_type, entity_id, version, now, **data):
         """Stage an event of the registry about the entity at `version`; written at commit."""
         payload = event_type.envelope(entity_id, version, now, self.actor, self.request_id, **data)

@@ -369,6 +369,7 @@ def test_the_notifications_page_chooses_alerts_and_adds_a_webhook_whose_secret_i
     assert (webhook["url"], webhook["events"], webhook["description"]) == (
         "https://8.8.8.8/hooks/psa", ["computer.backup_failed"], "PSA")
     portal.shown("table.data code", "https://8.8.8.8/hooks/psa")
+    portal.screenshot("notifications")
     portal.go("/accounts")
     portal.page("accounts")
     portal.go("/notifications")

@@ -68,7 +68,7 @@ def create(uow, thing_id, commit=True):
     with uow:
         uow.session.execute(insert(things).values(id=thing_id))
         uow.emit(ACCOUNT_CREATED, thing_id, 1, utc_now(), partner_id="p1", name="Thing", administered=True,
-                 released=False)
+                 released=False, item={"id": thing_id, "name": "Thing"})
         if commit:
             uow.commit()
 

@@ -53,7 +53,8 @@ class NotificationsRoutes:
         return no_content()
 
     @api("POST", "/v1/webhooks/<webhook_id>/test", tag="notifications", permission=roles.EDIT_COMPANY,
-         summary="Send it a webhook.test event.", responses={202: schemas.Accepted}, errors=AUTH + (404,))
+         summary="Send it a webhook.test event (409 while it is switched off).", responses={202: schemas.Accepted},
+         errors=AUTH + (404, 409))
     def test_webhook(self, request, webhook_id):
         self.notifications.test_webhook(self.guard.caller(), webhook_id)
         return json_response(202, {"status": "accepted"})

@@ -1,6 +1,8 @@
 """The notifications service: entrypoints and providers, nothing else. It calls no other service:
 it keeps each partner's company and accounts from accounts' events, makes alerts of monitoring's
 and billing's, and mails the links identity's events carry."""
+import functools
+
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
@@ -76,7 +78,8 @@ class NotificationsService(HealthCheck):
     @command
     def update_webhook(self, caller, webhook_id, payload):
         data = load(api.WebhookUpdateRequest, payload)
-        answer = webhooks.update(self.uow, caller, webhook_id, data, self.webhook_sender.allow_private)
+        answer = webhooks.change(self.uow, self.clock.now(), caller, webhook_id, data,
+                                 self.webhook_sender.allow_private)
         return dump(api.Webhook, answer)
 
     @command
@@ -100,11 +103,13 @@ class NotificationsService(HealthCheck):
         if not sender.free():
             return
         for delivery in deliveries.claim_due(uow, clock.now(), sender.busy, sender.free()):
-            def send(delivery=delivery):
-                status, error = deliveries.send(webhook_http.post, clock, delivery, sender.allow_private)
-                deliveries.record(uow, clock.now(), delivery[0], status, error, sender.delays, portal_url)
+            sender.spawn(delivery[1], functools.partial(self._deliver, delivery, uow.another(), clock, sender,
+                                                        portal_url))
 
-            sender.spawn(delivery[1], send)
+    @staticmethod
+    def _deliver(delivery, uow, clock, sender, portal_url):
+        status, error = deliveries.send(webhook_http.post, clock, delivery, sender.allow_private)
+        deliveries.record(uow, clock.now(), delivery[0], status, error, sender.delays, portal_url)
 
     # --- other services' events --------------------------------------------------------------------
 
@@ -174,5 +179,5 @@ class NotificationsService(HealthCheck):
         self.send_webhooks()
 
     def _send_mail(self):
-        uow, clock, postbox = self.uow, self.clock, self.postbox
+        uow, clock, postbox = self.uow.another(), self.clock, self.postbox
         postbox.nudge(lambda: mail.send_pending(uow, postbox, clock))

@@ -3,11 +3,13 @@ endpoint (`usecases.deliveries` claims them so), each with its own deadline; it 
 workers that fill it."""
 import logging
 
+import eventlet
 from eventlet.greenpool import GreenPool
 from nameko.extensions import DependencyProvider
 
 from portal_common.event_handlers import retry_delays
 
+from notifications.adapters.webhook_http import TIMEOUT_SECONDS
 from notifications.domain.webhooks import DEFAULT_RETRY_DELAYS
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,9 @@ class WebhookSender(DependencyProvider):
             thread.kill()
 
     def stop(self):
+        """Let the tries in flight finish (one deadline), so a deploy does not post them twice."""
+        with eventlet.Timeout(TIMEOUT_SECONDS + 2, False):
+            self.sender.pool.waitall()
         self.kill()
 
     def get_dependency(self, worker_ctx):

@@ -18,8 +18,9 @@ import * as security from "./page-security.js";
 const ROUTES = [
   { pattern: /^\/signin$/, page: signIn, open: true, title: "Sign in" },
   { pattern: /^\/signup$/, page: signUp, open: true, title: "Sign up" },
-  { pattern: /^\/accept-invitation$/, page: acceptInvitation, open: true, title: "Accept the invitation" },
-  { pattern: /^\/reset-password$/, page: resetPassword, open: true, title: "Reset your password" },
+  // A mailed link opens its page whoever is signed in on this browser.
+  { pattern: /^\/accept-invitation$/, page: acceptInvitation, open: true, link: true, title: "Accept the invitation" },
+  { pattern: /^\/reset-password$/, page: resetPassword, open: true, link: true, title: "Reset your password" },
   { pattern: /^\/accounts$/, page: accounts, tab: "accounts", title: "Accounts" },
   { pattern: /^\/accounts\/([\w-]+)$/, page: account, tab: "accounts", title: "Account" },
   { pattern: /^\/purchase$/, page: purchase, tab: "purchase", title: "Purchase" },
@@ -100,7 +101,7 @@ async function route() {
   if (!found) return navigate("/accounts");
   const [routeInfo, match] = found;
   if (!routeInfo.open && !session.token) return navigate("/signin");
-  if (routeInfo.open && session.token) return navigate("/accounts");
+  if (routeInfo.open && !routeInfo.link && session.token) return navigate("/accounts");
   const current = ++rendering;
   const main = document.getElementById("main");
   const topbar = document.getElementById("topbar");

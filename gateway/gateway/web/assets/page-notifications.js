@@ -67,6 +67,12 @@ function deliveriesOf(webhook, into) {
   }, { class: "button small" });
 }
 
+function secretNotice(made) {
+  return h("div", { class: "notice info", role: "status", "data-webhook-secret": "" },
+    h("p", {}, `The signing secret of ${made.url}, shown this once: keep it where your endpoint checks signatures.`),
+    copyable(made.secret, "Signing secret"));
+}
+
 function webhooksCard(webhooks, redraw, made) {
   const details = h("div", { "data-deliveries": "" });
   const list = table([
@@ -90,11 +96,9 @@ function webhooksCard(webhooks, redraw, made) {
         await redraw();
       }, { class: "button small danger-outline" })) },
   ], webhooks, { empty: "No webhooks yet.", caption: "Webhook endpoints" });
-  const secret = made ? h("div", { class: "notice info", role: "status", "data-webhook-secret": "" },
-    h("p", {}, `The signing secret of ${made.url}, shown this once: keep it where your endpoint checks signatures.`),
-    copyable(made.secret, "Signing secret")) : null;
+  const secret = made ? secretNotice(made) : null;
   const add = form({ class: "stack", "aria-label": "Add a webhook" },
-    field({ name: "url", label: "URL", type: "url", required: true, hint: "https://, where your tools listen." }),
+    field({ name: "url", label: "URL", type: "url", required: true, hint: "An https address, where your tools listen." }),
     field({ name: "description", label: "Description", hint: "Optional: what it feeds." }),
     checkboxes("webhook-", WEBHOOK_EVENTS, []),
     submitButton("Add webhook"));
@@ -102,9 +106,10 @@ function webhooksCard(webhooks, redraw, made) {
     const created = await post("/v1/webhooks", {
       url: values.url.trim(), events: chosenEvents(add), description: values.description.trim() || null,
     });
+    add.before(secretNotice(created));  // shown at once, whatever becomes of the refresh
     await redraw(created);
   });
-  return card("Webhooks", list, details, secret, add);
+  return card("Webhooks", list, details, secret, h("h3", {}, "Add a webhook"), add);
 }
 
 export async function render(ctx) {

@@ -27,6 +27,7 @@ export function table(columns, rows, { empty = "Nothing here yet.", caption, row
 const STATUS_TONE = {
   trial: "info", active: "ok", expired: "bad", none: "muted", available: "info",
   ok: "ok", not_backing_up: "bad", new: "muted", success: "ok", failed: "bad", partial: "warn",
+  delivered: "ok", pending: "info",
 };
 const STATUS_TEXT = { not_backing_up: "Not backing up", none: "No subscription", ok: "OK" };
 

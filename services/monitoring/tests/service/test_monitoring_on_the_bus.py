@@ -35,7 +35,7 @@ class Listener:
 
 def account_event(version, released=False):
     return event(ACCOUNT_RELEASED if released else ACCOUNT_CREATED, "a1", version, partner_id="p1", name="Contoso",
-                 administered=True, released=released)
+                 administered=True, released=released, item={"id": "a1", "name": "Contoso"})
 
 
 def computer_event(clock, version, removed=False, computer_id="c1"):

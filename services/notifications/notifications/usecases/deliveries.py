@@ -4,7 +4,7 @@ an endpoint off, and mail the partner's primary contact, once its last events al
 import datetime as dt
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal_common.ids import new_id
 
@@ -12,26 +12,27 @@ from notifications.adapters.orm import Attempt, Delivery, Mail, Partner, Webhook
 from notifications.adapters.webhook_http import TIMEOUT_SECONDS
 from notifications.domain import mails
 from notifications.domain import webhooks as rules
+from notifications.usecases import webhooks
 
 # A try in flight keeps its delivery this long: past it (the sender died), the delivery is due again.
-LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS + 20)
+LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS + 20)  # past a try's deadline (10 s) and its body's (1 s)
 
 
 def claim_due(uow, now, busy, most):
-    """Up to `most` due deliveries, none of an endpoint in `busy` and one per endpoint, leased to
-    this sender: [(delivery id, url, secret, event id, body)]."""
-    claimed = []
+    """Up to `most` due deliveries, the oldest of each endpoint not in `busy` (so a backlog of one
+    endpoint never holds up another's), leased to this sender:
+    [(delivery id, endpoint id, url, secret, event id, body)]."""
+    oldest_of_each = (
+        select(func.min(Delivery.id)).join(Webhook, Webhook.id == Delivery.webhook_id)
+        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, Webhook.active,
+               Delivery.webhook_id.not_in(list(busy) or [""]))
+        .group_by(Delivery.webhook_id).limit(most))
     with uow:
         rows = uow.session.execute(
             select(Delivery, Webhook.url, Webhook.secret).join(Webhook, Webhook.id == Delivery.webhook_id)
-            .where(Delivery.status == "pending", Delivery.next_attempt_at <= now, Webhook.active)
-            .order_by(Delivery.next_attempt_at, Delivery.id).limit(most * 4)
-            .with_for_update(skip_locked=True, of=Delivery)).all()
-        taken = set(busy)
+            .where(Delivery.id.in_(oldest_of_each)).with_for_update(skip_locked=True, of=Delivery)).all()
+        claimed = []
         for delivery, url, secret in rows:
-            if delivery.webhook_id in taken or len(claimed) >= most:
-                continue
-            taken.add(delivery.webhook_id)
             delivery.next_attempt_at = now + LEASE
             claimed.append((delivery.id, delivery.webhook_id, url, secret, delivery.event_id, delivery.body))
         uow.commit()
@@ -78,6 +79,7 @@ def _switch_off_if_all_failed(uow, now, webhook_id, portal_url):
     if not webhook.active:
         return
     webhook.active = False
+    webhooks.give_up_pending(uow.session, webhook.id, now)
     partner = uow.session.get(Partner, webhook.partner_id)
     if partner is None:
         return

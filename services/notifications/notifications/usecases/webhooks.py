@@ -1,9 +1,9 @@
 """A partner's webhook endpoints, and the deliveries of events to them (`usecases.deliveries` sends)."""
 import json
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from portal_common.errors import NotFound, ValidationFailed
+from portal_common.errors import Conflict, NotFound, ValidationFailed
 from portal_common.events import iso
 from portal_common.ids import new_id
 from portal_common.pagination import decode_cursor, one_page
@@ -55,7 +55,7 @@ def get(uow, caller, webhook_id):
         return view(_find(uow, caller, webhook_id))
 
 
-def update(uow, caller, webhook_id, data, allow_private):
+def change(uow, now, caller, webhook_id, data, allow_private):
     if "url" in data:
         _checked_url(data["url"], allow_private)
     with uow:
@@ -63,6 +63,8 @@ def update(uow, caller, webhook_id, data, allow_private):
         for key in ("url", "description", "active"):
             if key in data:
                 setattr(row, key, data[key])
+        if data.get("active") is False:
+            give_up_pending(uow.session, row.id, now)
         if "events" in data:
             row.events = json.dumps(data["events"])
         uow.commit()
@@ -82,8 +84,16 @@ def remove(uow, caller, webhook_id):
 def send_test(uow, now, caller, webhook_id):
     with uow:
         row = _find(uow, caller, webhook_id)
+        if not row.active:
+            raise Conflict("This webhook is switched off: switch it on to send it events.")
         _deliver(uow.session, now, row, "webhook.test", new_id(), {"webhook_id": row.id})
         uow.commit()
+
+
+def give_up_pending(session, webhook_id, now):
+    """An endpoint switched off: what waited for it will not be sent."""
+    session.execute(update(Delivery).where(Delivery.webhook_id == webhook_id, Delivery.status == "pending")
+                    .values(status="failed", finished_at=now, next_attempt_at=None))
 
 
 def deliveries(uow, caller, webhook_id, page):

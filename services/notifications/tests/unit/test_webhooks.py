@@ -42,7 +42,7 @@ def test_an_endpoint_is_switched_off_only_when_its_last_twenty_events_all_failed
 @pytest.mark.parametrize("url", [
     "https://127.0.0.1/hook", "https://10.1.2.3/hook", "https://192.168.0.10/hook", "https://169.254.169.254/latest",
     "https://[::1]/hook", "https://[::ffff:127.0.0.1]/hook", "https://224.0.0.1/hook", "https://0.0.0.0/hook",
-    "https://100.64.0.1/hook", "https://localhost/hook"])
+    "https://100.64.0.1/hook", "https://localhost/hook", "https://[2002:7f00:1::]/hook", "https://[fec0::1]/hook"])
 def test_addresses_inside_a_network_are_refused(url):
     with pytest.raises(UrlRefused, match="loopback, private"):
         target(url, allow_private=False)
@@ -52,7 +52,8 @@ def test_addresses_inside_a_network_are_refused(url):
 @pytest.mark.parametrize("url, reason", [
     ("http://203.0.113.9/hook", "https://"), ("ftp://example.com/", "https://"), ("https://u:p@8.8.8.8/", "user"),
     ("https:///nohost", "host"), ("https://" + "a" * 2050, "2048"), ("https://8.8.8.8:99999/", "Not a URL"),
-    ("https://no-such-host.invalid/", "resolve")])
+    ("https://no-such-host.invalid/", "resolve"), ("https://8.8.8.8/a b", "spaces"),
+    ("https://8.8.8.8/\x7f", "control"), ("https://8.8.8.8:0/", "Port 0")])
 def test_urls_that_are_not_a_public_https_endpoint_are_refused(url, reason):
     with pytest.raises(UrlRefused, match=reason):
         target(url, allow_private=False)
