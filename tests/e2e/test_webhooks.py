@@ -209,3 +209,12 @@ def test_orders_accounts_and_renewals_go_to_the_endpoints_that_asked_for_them(sy
     [renewed] = by_type["subscription.renewed"]
     assert renewed["id"] == subscription["id"] and renewed["account"] == {"id": account["id"], "name": "Fabrikam"}
     assert at(renewed["expires_at"]) > at(subscription["expires_at"])
+
+
+def test_a_partner_keeps_at_most_twenty_endpoints(system):
+    owner = sign_up(system)
+    for n in range(20):
+        create(owner, f"http://127.0.0.1:9/hook-{n}")
+    answer = owner.client.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/one-more", "events": ["webhook.test"]})
+    assert_error(answer, 409, "conflict")
+    assert "20" in answer.json()["error"]["message"]

@@ -25,7 +25,7 @@ class NotificationsRoutes:
 
     @api("POST", "/v1/webhooks", tag="notifications", permission=roles.EDIT_COMPANY,
          summary="Add a webhook endpoint; its signing secret is shown only here.", body=schemas.WebhookCreateRequest,
-         responses={201: schemas.WebhookCreated}, errors=BODY + AUTH)
+         responses={201: schemas.WebhookCreated}, errors=BODY + AUTH + (409,))
     def create_webhook(self, request):
         return json_response(201, self.notifications.create_webhook(self.guard.caller(), json_body(request)))
 

@@ -10,6 +10,9 @@ SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32  # the contract asks at least 24
 DEFAULT_RETRY_DELAYS = (5, 300, 1800, 7200, 18000, 36000)  # seconds: about 17 hours in all
 DISABLE_AFTER_FAILED_EVENTS = 20
+# Endpoints a partner keeps; with one try in flight per endpoint, also the share of the sending pool
+# one partner can hold.
+WEBHOOKS_PER_PARTNER = 20
 
 
 def new_secret():

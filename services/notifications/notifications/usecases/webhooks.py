@@ -1,7 +1,7 @@
 """A partner's webhook endpoints, and the deliveries of events to them (`usecases.deliveries` sends)."""
 import json
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from portal_common.errors import Conflict, NotFound, ValidationFailed
 from portal_common.events import iso
@@ -36,6 +36,9 @@ def _find(uow, caller, webhook_id):
 def create(uow, now, caller, data, allow_private):
     url = _checked_url(data["url"], allow_private)
     with uow:
+        kept = uow.session.scalar(select(func.count()).where(Webhook.partner_id == caller["partner_id"]))
+        if kept >= rules.WEBHOOKS_PER_PARTNER:
+            raise Conflict(f"At most {rules.WEBHOOKS_PER_PARTNER} webhooks: remove one first.")
         row = Webhook(id=new_id(), partner_id=caller["partner_id"], url=url, events=json.dumps(data["events"]),
                       description=data["description"], active=True, secret=rules.new_secret(), created_at=now)
         uow.session.add(row)
