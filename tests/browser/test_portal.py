@@ -363,12 +363,12 @@ def test_the_notifications_page_chooses_alerts_and_adds_a_webhook_whose_secret_i
     assert "computer.backing_up_again" not in owner.client.get("/v1/notifications/settings").json()["events"]
     # A webhook: added, its secret shown once, listed.
     portal.submit("Add a webhook", url="https://8.8.8.8/hooks/psa", description="PSA", **{"webhook-1": True})
+    portal.shown("table.data code", "https://8.8.8.8/hooks/psa")  # the page drawn again with it
     secret = portal.shown("[data-webhook-secret] [data-copy-value]").text.strip()
     assert secret.startswith("whsec_")
     [webhook] = owner.client.get("/v1/webhooks").json()["items"]
     assert (webhook["url"], webhook["events"], webhook["description"]) == (
         "https://8.8.8.8/hooks/psa", ["computer.backup_failed"], "PSA")
-    portal.shown("table.data code", "https://8.8.8.8/hooks/psa")
     portal.screenshot("notifications")
     portal.go("/accounts")
     portal.page("accounts")
