@@ -9,6 +9,7 @@ production, and a clock the caller can move. `system.client()` is an HTTP client
 starts the same thing and prints the gateway's URL, for poking at by hand.
 """
 import argparse
+import contextlib
 import pathlib
 import random
 import socket
@@ -189,6 +190,15 @@ class System:
 
     def client(self, token=None):
         return ApiClient(self.base_url, token)
+
+
+@contextlib.contextmanager
+def system_of_its_own(request, data_dir, **config):
+    """A system with settings of its own (short deadlines, tighter limits) on a fresh vhost of the
+    test run's broker: for a test module whose settings the shared system cannot have."""
+    with Vhost(request.config.getoption("RABBIT_AMQP_URI"), request.config.getoption("RABBIT_API_URI")) as vhost_uri:
+        with System(vhost_uri, data_dir=data_dir, **config) as system:
+            yield system
 
 
 def main():

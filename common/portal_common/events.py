@@ -8,6 +8,7 @@ beside it, flat. Consumers keep only what is newer than what they have (`version
 arrive twice or late.
 """
 import dataclasses
+import datetime as dt
 
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -22,6 +23,11 @@ BROADCAST_CONSUMERS = ("gateway",)
 def iso(when):
     """A time as events (and the contract) write it: `2026-11-26T04:23:31Z`."""
     return None if when is None else utc_text(when)
+
+
+def from_iso(text):
+    """The time an event wrote with `iso` (None stays None)."""
+    return None if text is None else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 class Envelope(Schema):

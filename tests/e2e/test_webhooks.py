@@ -2,7 +2,6 @@
 library checks, retried with the same id, listed with their deliveries, switched off after their
 last 20 events failed, and never held up by another partner's slow endpoint."""
 import base64
-import contextlib
 import datetime as dt
 import json
 import time
@@ -13,7 +12,7 @@ from standardwebhooks import Webhook
 from tests.e2e.test_billing_helpers import at, buy, item, open_account, refresh, start_clock
 from tests.e2e.test_monitoring import Partner, eventually
 from tests.flows import assert_error, create_employee, sign_up
-from tests.harness import System, Vhost
+from tests.harness import system_of_its_own
 from tests.mailbox import wait_for_mails
 from tests.webhook_receiver import receiving
 
@@ -22,18 +21,14 @@ RETRY_DELAYS = (1, 2)  # seconds of the test's clock
 
 
 def a_system(request, tmp_path_factory, **config):
-    stack = contextlib.ExitStack()
-    vhost_uri = stack.enter_context(Vhost(request.config.getoption("RABBIT_AMQP_URI"),
-                                          request.config.getoption("RABBIT_API_URI")))
-    system = stack.enter_context(System(vhost_uri, data_dir=tmp_path_factory.mktemp("data"),
-                                        WEBHOOKS_ALLOW_PRIVATE="true", WEBHOOK_POLL_SECONDS=0.1, **config))
-    return stack, system
+    """Endpoints in the test process are on loopback: allowed here."""
+    return system_of_its_own(request, tmp_path_factory.mktemp("data"), WEBHOOKS_ALLOW_PRIVATE="true",
+                             WEBHOOK_POLL_SECONDS=0.1, **config)
 
 
 @pytest.fixture(scope="module")
 def system(request, tmp_path_factory):
-    stack, system = a_system(request, tmp_path_factory, WEBHOOK_RETRY_DELAYS=",".join(map(str, RETRY_DELAYS)))
-    with stack:
+    with a_system(request, tmp_path_factory, WEBHOOK_RETRY_DELAYS=",".join(map(str, RETRY_DELAYS))) as system:
         yield system
 
 
@@ -165,8 +160,8 @@ def test_a_computer_alert_goes_to_the_endpoints_that_asked_for_it(system, clock)
 
 
 def test_an_endpoint_whose_last_twenty_events_failed_is_switched_off_and_its_partner_told(request, tmp_path_factory):
-    stack, system = a_system(request, tmp_path_factory, WEBHOOK_RETRY_DELAYS="")
-    with stack, receiving(statuses=[500] * 25) as receiver:
+    with a_system(request, tmp_path_factory, WEBHOOK_RETRY_DELAYS="") as system, \
+            receiving(statuses=[500] * 25) as receiver:
         owner = sign_up(system)
         made = create(owner, receiver.url)
         for n in range(20):

@@ -5,7 +5,6 @@ emails made a real sign-in take 2.5 s. Now the gateway takes only so many sign-i
 (the forwarded one, behind a trusted proxy), and identity hashes only as many at once as it has
 cores: the flood is answered 429, and the real sign-in as usual.
 """
-import contextlib
 import threading
 import time
 import uuid
@@ -13,7 +12,7 @@ import uuid
 import pytest
 
 from tests.flows import PASSWORD, sign_up
-from tests.harness import System, Vhost
+from tests.harness import system_of_its_own
 
 FLOODERS = 16
 PER_ADDRESS_PER_MINUTE = 10
@@ -22,12 +21,9 @@ REAL_SIGN_IN_SECONDS = 1.5
 
 @pytest.fixture(scope="module")
 def system(request, tmp_path_factory):
-    with contextlib.ExitStack() as stack:
-        vhost_uri = stack.enter_context(Vhost(request.config.getoption("RABBIT_AMQP_URI"),
-                                              request.config.getoption("RABBIT_API_URI")))
-        yield stack.enter_context(System(
-            vhost_uri, data_dir=tmp_path_factory.mktemp("data"), TRUSTED_PROXIES="127.0.0.1",
-            SIGN_IN_PER_ADDRESS_PER_MINUTE=PER_ADDRESS_PER_MINUTE))
+    with system_of_its_own(request, tmp_path_factory.mktemp("data"), TRUSTED_PROXIES="127.0.0.1",
+                           SIGN_IN_PER_ADDRESS_PER_MINUTE=PER_ADDRESS_PER_MINUTE) as system:
+        yield system
 
 
 def test_a_flood_of_sign_ins_for_unknown_emails_is_refused_and_slows_no_real_one(system, clock):

@@ -7,7 +7,6 @@ sign-in are answered as usual; each unfinished request is answered 408 or closed
 (short here: 2 s, for the test's sake); past the bound on open connections, a new one is answered
 503 at once; a client that leaves mid-body leaves no error in the log.
 """
-import contextlib
 import json
 import logging
 import socket
@@ -16,7 +15,7 @@ import time
 import pytest
 
 from tests.flows import PASSWORD, sign_up
-from tests.harness import System, Vhost
+from tests.harness import system_of_its_own
 
 DEADLINE_SECONDS = 2
 MOST_CONNECTIONS = 260
@@ -26,12 +25,9 @@ ANSWERED_WITHIN_SECONDS = 2
 
 @pytest.fixture(scope="module")
 def system(request, tmp_path_factory):
-    with contextlib.ExitStack() as stack:
-        vhost_uri = stack.enter_context(Vhost(request.config.getoption("RABBIT_AMQP_URI"),
-                                              request.config.getoption("RABBIT_API_URI")))
-        yield stack.enter_context(System(
-            vhost_uri, data_dir=tmp_path_factory.mktemp("data"), REQUEST_HEADERS_SECONDS=DEADLINE_SECONDS,
-            REQUEST_BODY_SECONDS=DEADLINE_SECONDS, GATEWAY_MAX_CONNECTIONS=MOST_CONNECTIONS))
+    with system_of_its_own(request, tmp_path_factory.mktemp("data"), REQUEST_HEADERS_SECONDS=DEADLINE_SECONDS,
+                           REQUEST_BODY_SECONDS=DEADLINE_SECONDS, GATEWAY_MAX_CONNECTIONS=MOST_CONNECTIONS) as system:
+        yield system
 
 
 def connected(system):

@@ -4,7 +4,7 @@ whatever changes the row, and the columns other services own, kept from their ev
 Each source stamps a version per account; an older or repeated one changes nothing, so an event
 may arrive twice or late.
 """
-import datetime as dt
+from portal_common.events import from_iso
 
 from accounts.adapters import listing
 from accounts.adapters.orm import Account
@@ -13,10 +13,6 @@ from accounts.adapters.orm import Account
 def project(account):
     """Write the account's item of the list from its row, after every change of the row."""
     account.listed = listing.listed_json(account)
-
-
-def _time(value):
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
 def apply_billing_summary(uow, summary):
@@ -28,7 +24,7 @@ def apply_billing_summary(uow, summary):
         account.status = summary["status"]
         account.product = summary["product"]
         account.plan = summary["plan"]
-        account.expires_at = _time(summary["expires_at"])
+        account.expires_at = from_iso(summary["expires_at"])
         project(account)
         uow.commit()
         return True

@@ -1,17 +1,12 @@
 """Monitoring's copy of accounts and computers, kept from accounts' events: each
 applied only when newer than what is here, so duplicates and late arrivals change nothing."""
-import datetime as dt
-
 from portal_common.db import keep_newest
+from portal_common.events import from_iso
 
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer
 from monitoring.domain import states
 from monitoring.usecases.summaries import account_changed
-
-
-def _time(value):
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def track_account(uow, now, event):
@@ -29,7 +24,7 @@ def track_account(uow, now, event):
 
 def track_computer(uow, now, event):
     def new_computer():
-        created_at = _time(event["created_at"])
+        created_at = from_iso(event["created_at"])
         threshold = repository.threshold(uow.session, event["partner_id"])
         return MonitoredComputer(
             id=event["id"], account_id=event["account_id"], partner_id=event["partner_id"], name=event["name"],

@@ -5,11 +5,11 @@ import json
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal_common.ids import derived_id, new_id
+from portal_common.ids import derived_id
 
-from notifications.adapters.orm import Account, Alert, Mail, Partner
+from notifications.adapters.orm import Account, Alert, Partner
 from notifications.domain import alerts
-from notifications.usecases import webhooks
+from notifications.usecases import mail, webhooks
 from notifications.usecases.settings import effective
 
 
@@ -54,10 +54,8 @@ def raise_alert(uow, now, alert, portal_url):
         webhooks.enqueue(uow.session, now, alert.partner_id, alert.type, "msg_" + derived_id(alert.key), alert.data)
         chosen = effective(uow.session, alert.partner_id)
         if chosen["email"]["enabled"] and chosen["email"]["recipients"] and alert.type in chosen["events"]:
-            mail = alerts.mail_of(alert, partner.name, portal_url)
-            uow.session.add(Mail(id=new_id(), partner_id=alert.partner_id, recipients=json.dumps(
-                chosen["email"]["recipients"]), subject=mail.subject, text=mail.text, html=mail.html,
-                created_at=now, status="pending", attempts=0, next_attempt_at=now))
+            mail.post(uow.session, now, alert.partner_id, chosen["email"]["recipients"],
+                      alerts.mail_of(alert, partner.name, portal_url))
         try:
             uow.commit()
         except IntegrityError:  # another worker made it a moment ago

@@ -2,17 +2,16 @@
 only its own), post it signed, record the try; retry after the configured delays, then fail; switch
 an endpoint off, and mail the partner's primary contact, once its last events all failed."""
 import datetime as dt
-import json
 
 from sqlalchemy import func, select
 
 from portal_common.ids import new_id
 
-from notifications.adapters.orm import Attempt, Delivery, Mail, Partner, Webhook
+from notifications.adapters.orm import Attempt, Delivery, Partner, Webhook
 from notifications.adapters.webhook_http import TIMEOUT_SECONDS
 from notifications.domain import mails
 from notifications.domain import webhooks as rules
-from notifications.usecases import webhooks
+from notifications.usecases import mail, webhooks
 
 # A try in flight keeps its delivery this long: past it (the sender died), the delivery is due again.
 LEASE = dt.timedelta(seconds=TIMEOUT_SECONDS + 20)  # past a try's deadline (10 s) and its body's (1 s)
@@ -83,11 +82,8 @@ def _switch_off_if_all_failed(uow, now, webhook_id, portal_url):
     partner = uow.session.get(Partner, webhook.partner_id)
     if partner is None:
         return
-    mail = mails.compose(
+    mail.post(uow.session, now, partner.partner_id, [partner.primary_contact_email], mails.compose(
         partner.name, "A webhook of yours was switched off",
         [("URL", webhook.url), ("Why", f"its last {rules.DISABLE_AFTER_FAILED_EVENTS} events all failed")],
         mails.link(portal_url, "notifications"), "Mend it and switch it on again in Partner Portal",
-        f"Sent to {partner.name} by Partner Portal.")
-    uow.session.add(Mail(id=new_id(), partner_id=partner.partner_id, recipients=json.dumps(
-        [partner.primary_contact_email]), subject=mail.subject, text=mail.text, html=mail.html, created_at=now,
-        status="pending", attempts=0, next_attempt_at=now))
+        f"Sent to {partner.name} by Partner Portal."))

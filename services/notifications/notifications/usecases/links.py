@@ -1,11 +1,11 @@
 """Mail an employee their single-use link: once per event however often it arrives (the mail's id
 is the event's)."""
-import datetime as dt
-import json
-
 from sqlalchemy.exc import IntegrityError
 
+from portal_common.events import from_iso
+
 from notifications.adapters.orm import Mail, Partner
+from notifications.usecases import mail
 
 UNKNOWN_COMPANY = "your company"  # a partner signed up before notifications heard of companies
 
@@ -15,16 +15,10 @@ def mail_link(uow, now, event, compose, portal_url):
         if uow.session.get(Mail, event["event_id"]) is not None:
             return
         partner = uow.session.get(Partner, event["partner_id"])
-        mail = compose(partner.name if partner else UNKNOWN_COMPANY, event, portal_url)
-        uow.session.add(Mail(
-            id=event["event_id"], partner_id=event["partner_id"], recipients=json.dumps([event["email"]]),
-            subject=mail.subject, text=mail.text, html=mail.html, created_at=now, status="pending", attempts=0,
-            next_attempt_at=now, send_before=_time(event["expires_at"])))
+        mail.post(uow.session, now, event["partner_id"], [event["email"]],
+                  compose(partner.name if partner else UNKNOWN_COMPANY, event, portal_url),
+                  mail_id=event["event_id"], send_before=from_iso(event["expires_at"]))
         try:
             uow.commit()
         except IntegrityError:  # the same event, handled by another worker a moment ago
             pass
-
-
-def _time(value):
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))

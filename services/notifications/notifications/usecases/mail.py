@@ -8,6 +8,8 @@ import logging
 
 from sqlalchemy import select
 
+from portal_common.ids import new_id
+
 from notifications.adapters.mailer import SMTP_TIMEOUT_SECONDS, message_of
 from notifications.adapters.orm import Mail
 
@@ -16,6 +18,14 @@ RETRY_DELAYS_SECONDS = (10, 60, 300, 1800, 7200)  # then the mail is `failed`: a
 SEND_BATCH = 50
 ERROR_MAX = 500
 LEASE = dt.timedelta(seconds=SMTP_TIMEOUT_SECONDS * 3)  # a claimed mail's send, with room to spare
+
+
+def post(session, now, partner_id, recipients, mail, mail_id=None, send_before=None):
+    """Put a composed mail (`domain.mails.Mail`) in the `mails` table, due at once; the sender takes
+    it from there. In the caller's transaction."""
+    session.add(Mail(id=mail_id or new_id(), partner_id=partner_id, recipients=json.dumps(list(recipients)),
+                     subject=mail.subject, text=mail.text, html=mail.html, created_at=now, status="pending",
+                     attempts=0, next_attempt_at=now, send_before=send_before))
 
 
 def send_pending(uow, postbox, clock):
