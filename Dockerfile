@@ -6,4 +6,4 @@ COPY constraints.txt ./
 COPY common common
 COPY services services
 COPY gateway gateway
-RUN pip install --no-cache-dir -c constraints.txt ./common ./services/identity ./services/accounts ./services/billing ./services/monitoring ./services/notifications ./gateway
+RUN pip install --no-cache-dir -c constraints.txt ./common ./services/identity ./services/accounts ./services/billing ./services/monitoring ./services/notifications ./services/audit ./gateway

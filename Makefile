@@ -3,7 +3,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := common services/identity services/accounts services/billing services/monitoring services/notifications gateway
+PACKAGES := common services/identity services/accounts services/billing services/monitoring services/notifications services/audit gateway
 INSTALLED := $(VENV)/.installed
 
 .PHONY: run test test-postgres test-faults simulate bench dead-letters replay-dead-letters setup broker postgres wrk \

@@ -30,6 +30,12 @@ SCALE_QUERIES = {
     "overview": "/v1/monitoring/overview",
     "not backing up, first page": "/v1/monitoring/computers?status=not_backing_up&limit=50",
     "accounts, first page": "/v1/accounts?limit=50",
+    "audit log, first page": "/v1/audit-events?limit=50",
+    "audit log, one type": "/v1/audit-events?type=order.placed&limit=50",
+    "audit log, one actor": f"/v1/audit-events?actor_id={seed.audit_actor(7)}&limit=50",
+    "audit log, one target, a year back": (f"/v1/audit-events?target_id={seed.audit_target(7)}"
+                                           "&until=" + (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365))
+                                           .strftime("%Y-%m-%dT%H:%M:%SZ") + "&limit=50"),
 }
 
 
@@ -317,7 +323,7 @@ def scale_of_data(size, data_dir, results):
     if not postgres_reachable():
         results.rows.append(Row("scale", "PostgreSQL", note=f"not measured: no PostgreSQL at {POSTGRES_URI}"))
         return
-    with postgres_databases(POSTGRES_URI, ["identity", "accounts", "billing", "monitoring"]) as uris:
+    with postgres_databases(POSTGRES_URI, ["identity", "accounts", "billing", "monitoring", "notifications", "audit"]) as uris:
         scale_on("PostgreSQL", size, data_dir / "scale-postgres", uris, results)
 
 
@@ -328,6 +334,8 @@ def scale_on(engine_name, size, folder, db_uris, results):
         started = time.monotonic()
         seed.seed(stack.db_uris["accounts"], stack.db_uris["monitoring"], partner.partner_id,
                   size.scale_accounts, size.scale_computers, size.scale_partner_computers)
+        seed.seed_audit(stack.db_uris["audit"], partner.partner_id, size.scale_audit_entries,
+                        size.scale_partner_audit_entries)
         seeded = time.monotonic() - started
         _, anchor = measure(size, stack.base_url + "/bench/rpc", 1)
         anchor.section, anchor.name = "scale", f"(b) one trivial RPC, c=1, {engine_name}"
@@ -339,7 +347,9 @@ def scale_on(engine_name, size, folder, db_uris, results):
             row.anchor, row.ratio, row.ratio_of = anchor.name, row.p50_ms / anchor.p50_ms, "p50"
             row.target, row.met = "p50 < 50 ms", row.p50_ms < 50
             row.note = (f"{size.scale_partner_computers:,} of the partner's computers among "
-                        f"{size.scale_computers:,} in {size.scale_accounts:,} accounts (seeded in {seeded:.0f} s)")
+                        f"{size.scale_computers:,} in {size.scale_accounts:,} accounts, "
+                        f"{size.scale_partner_audit_entries:,} of {size.scale_audit_entries:,} audit entries "
+                        f"(seeded in {seeded:.0f} s)")
             results.rows.append(row)
 
 
@@ -348,7 +358,7 @@ def scale_out(size, data_dir, results):
     folder = data_dir / "scale-out"
     folder.mkdir()
     if postgres_reachable():
-        with postgres_databases(POSTGRES_URI, ["identity", "accounts", "billing", "monitoring"]) as uris:
+        with postgres_databases(POSTGRES_URI, ["identity", "accounts", "billing", "monitoring", "notifications", "audit"]) as uris:
             scale_out_on("PostgreSQL", size, folder, uris, results)
     else:
         scale_out_on("SQLite", size, folder, None, results)

@@ -12,6 +12,7 @@ from portal_common.ids import new_id
 
 from accounts.adapters.listing import listed_json
 from accounts.adapters.orm import Account, Computer
+from audit.adapters.orm import Entry, Person
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer
 
 ACCOUNTS_PER_PARTNER = 100
@@ -77,3 +78,50 @@ def seed(accounts_uri, monitoring_uri, partner_id, accounts, computers, partner_
                 connection.execute(text("ANALYZE"))
     accounts_db.dispose()
     monitoring_db.dispose()
+
+
+AUDIT_ACTORS = 20  # the partner under test's employees who act in its log
+AUDIT_TARGETS = 1_000
+AUDIT_TYPES = ("computer.added", "session.created", "order.placed", "account.created", "employee.updated")
+AUDIT_PARTNERS_ENTRIES = 10_000  # entries per other partner
+
+
+def audit_actor(number):
+    return f"A{number:025d}"
+
+
+def audit_target(number):
+    return f"T{number:025d}"
+
+
+def seed_audit(audit_uri, partner_id, entries, partner_entries):
+    """`entries` audit entries over the last 400 days, `partner_entries` of them the partner under
+    test's (by `AUDIT_ACTORS` actors, about `AUDIT_TARGETS` targets, of `AUDIT_TYPES`)."""
+    now = dt.datetime.now(dt.timezone.utc)
+    step = dt.timedelta(days=400) / max(entries, 1)
+    engine = make_engine(audit_uri)
+    with engine.begin() as connection:
+        connection.execute(insert(Person.__table__), [
+            dict(id=audit_actor(number), name=f"Employee {number}", email=f"e{number}@example.com", version=1)
+            for number in range(AUDIT_ACTORS)])
+    rows, every = [], max(entries // max(partner_entries, 1), 1)
+    for number in range(entries):
+        # The partner's entries are numbered on their own, so each of its actors and targets has some.
+        owner, mark = (partner_id, number // every) if number % every == 0 else (
+            f"p{number // AUDIT_PARTNERS_ENTRIES:025d}", number)
+        rows.append(dict(
+            id=new_id(), partner_id=owner, occurred_at=now - number * step, type=AUDIT_TYPES[mark % len(AUDIT_TYPES)],
+            actor_id=audit_actor(mark % AUDIT_ACTORS), target_kind="account",
+            target_id=audit_target(mark % AUDIT_TARGETS), target_name=f"Customer {mark % AUDIT_TARGETS}",
+            summary="Seeded for the benchmark", request_id=None))
+        if len(rows) >= BATCH:
+            with engine.begin() as connection:
+                connection.execute(insert(Entry.__table__), rows)
+            rows = []
+    if rows:
+        with engine.begin() as connection:
+            connection.execute(insert(Entry.__table__), rows)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    engine.dispose()

@@ -3,3 +3,4 @@ CREATE DATABASE accounts;
 CREATE DATABASE billing;
 CREATE DATABASE monitoring;
 CREATE DATABASE notifications;
+CREATE DATABASE audit;

@@ -24,6 +24,7 @@ PROCESSES = {
     "billing": ("services/billing", "billing.service:BillingService", True),
     "monitoring": ("services/monitoring", "monitoring.service:MonitoringService", True),
     "notifications": ("services/notifications", "notifications.service:NotificationsService", True),
+    "audit": ("services/audit", "audit.service:AuditService", True),
     "gateway": ("gateway", "gateway.service:GatewayService", False),
 }
 STOP_GRACE_SECONDS = 10

@@ -61,6 +61,12 @@ def _notifications():
     return NotificationsService
 
 
+def _audit():
+    from audit.service import AuditService
+
+    return AuditService
+
+
 def _gateway():
     from gateway.service import GatewayService
 
@@ -74,6 +80,7 @@ SERVICES = {
     "billing": (ROOT / "services" / "billing", _billing),
     "monitoring": (ROOT / "services" / "monitoring", _monitoring),
     "notifications": (ROOT / "services" / "notifications", _notifications),
+    "audit": (ROOT / "services" / "audit", _audit),
 }
 
 

@@ -5,6 +5,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 from portal_common import migrate
@@ -31,18 +32,24 @@ def test_migrating_twice_is_harmless(name, tmp_path):
     migrate.upgrade(SERVICES[name][0], uri)
 
 
-def test_each_service_has_one_initial_revision_until_a_release_exists():
+def head(folder):
+    return ScriptDirectory.from_config(migrate.alembic_config(folder, "sqlite://")).get_current_head()
+
+
+def test_each_services_revisions_are_one_line_numbered_from_its_initial_tables():
     for name, (folder, _) in SERVICES.items():
-        assert [path.name for path in (folder / "migrations" / "versions").glob("*.py")] == [
-            f"0001_initial_{name}_tables.py"]
+        names = sorted(path.name for path in (folder / "migrations" / "versions").glob("*.py"))
+        assert names[0] == f"0001_initial_{name}_tables.py"
+        assert [file_name[:4] for file_name in names] == [f"{number:04d}" for number in range(1, len(names) + 1)]
+        assert head(folder) == names[-1][:4]  # one head: each revision follows the one before
 
 
 ADD_A_COLUMN = """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0002'
-down_revision = '0001'
+revision = 'note'
+down_revision = '{head}'
 
 
 def upgrade():
@@ -59,7 +66,7 @@ def test_an_upgrade_that_fails_on_sqlite_leaves_the_database_as_it_was(tmp_path)
     shutil.copytree(SERVICES["accounts"][0] / "migrations", folder / "migrations",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(SERVICES["accounts"][0] / "alembic.ini", folder)
-    (folder / "migrations" / "versions" / "0002_note.py").write_text(ADD_A_COLUMN)
+    (folder / "migrations" / "versions" / "9999_note.py").write_text(ADD_A_COLUMN.format(head=head(folder)))
     uri = f"sqlite:///{tmp_path / 'db.sqlite'}"
     command.upgrade(migrate.alembic_config(folder, uri), "0001")
     engine = create_engine(uri)

@@ -73,6 +73,11 @@ class Forbidden(PortalError):
     default_message = "Your role does not allow this."
 
 
+class TwoFactorRequired(Forbidden):
+    code = "two_factor_required"
+    default_message = "Your company requires two-step verification: set it up (POST /v1/me/2fa/setup) to go on."
+
+
 class NotFound(PortalError):
     status = 404
     code = "not_found"

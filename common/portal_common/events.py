@@ -227,6 +227,31 @@ class ComputerBackupFailed(_ComputerAlert):
     error = fields.String(required=True, allow_none=True)
 
 
+# --- every service: the audit log ---------------------------------------------------------------
+
+ACTIVITY_TYPES = (
+    "employee.invited", "employee.created", "employee.updated", "employee.removed", "session.created",
+    "session.refused", "session.ended", "password.changed", "password.reset", "two_factor.enabled",
+    "two_factor.disabled", "device.revoked", "company.updated", "company.logo_changed", "account.created",
+    "account.released", "account_user.added", "account_user.removed", "computer.added", "computer.removed",
+    "order.placed", "trial.started", "trial.upgraded", "subscription.upgraded", "subscription.addon_added",
+    "subscription.auto_renew_changed", "subscription.renewed", "subscription.expired",
+    "monitoring.settings_changed", "webhook.created", "webhook.updated", "webhook.deleted",
+    "notifications.settings_changed",
+)
+
+
+class ActivityRecorded(Envelope):
+    """One entry of the audit log (`portal_common.activity`). The entity is the target; the actor
+    (null: the system) and the request id are the envelope's."""
+
+    partner_id = fields.String(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(ACTIVITY_TYPES))
+    target_kind = fields.String(required=True)
+    target_name = fields.String(required=True, allow_none=True)
+    summary = fields.String(required=True)
+
+
 # --- the gateway ----------------------------------------------------------------------------------
 
 class AgentReportsReceived(Envelope):
@@ -237,10 +262,10 @@ class AgentReportsReceived(Envelope):
 
 
 PARTNER_SIGNED_UP = EventType("partner_signed_up", "identity", PartnerSignedUp, ("accounts",))
-EMPLOYEE_CREATED = EventType("employee_created", "identity", EmployeeChanged, (OUTSIDE,))
-EMPLOYEE_UPDATED = EventType("employee_updated", "identity", EmployeeChanged, (OUTSIDE,))
-EMPLOYEE_DEACTIVATED = EventType("employee_deactivated", "identity", EmployeeChanged, (OUTSIDE,))
-EMPLOYEE_REMOVED = EventType("employee_removed", "identity", EmployeeChanged, (OUTSIDE,))
+EMPLOYEE_CREATED = EventType("employee_created", "identity", EmployeeChanged, ("audit",))
+EMPLOYEE_UPDATED = EventType("employee_updated", "identity", EmployeeChanged, ("audit",))
+EMPLOYEE_DEACTIVATED = EventType("employee_deactivated", "identity", EmployeeChanged, ("audit",))
+EMPLOYEE_REMOVED = EventType("employee_removed", "identity", EmployeeChanged, ("audit",))
 EMPLOYEE_INVITED = EventType("employee_invited", "identity", EmployeeInvited, ("notifications",))
 PASSWORD_RESET_REQUESTED = EventType("password_reset_requested", "identity", PasswordResetRequested,
                                      ("notifications",))
@@ -260,6 +285,12 @@ ACCOUNT_BACKUP_CHANGED = EventType("account_backup_changed", "monitoring", Accou
 COMPUTER_STATUS_CHANGED = EventType("computer_status_changed", "monitoring", ComputerStatusChanged,
                                     ("notifications",))
 COMPUTER_BACKUP_FAILED = EventType("computer_backup_failed", "monitoring", ComputerBackupFailed, ("notifications",))
+# One per producer, as nameko's handlers subscribe by service: `<service>_activity`.
+ACTIVITY_PRODUCERS = ("identity", "accounts", "billing", "monitoring", "notifications")
+ACTIVITY_RECORDED = {
+    producer: EventType(f"{producer}_activity", producer, ActivityRecorded, ("audit",))
+    for producer in ACTIVITY_PRODUCERS
+}
 AGENT_REPORTS_RECEIVED = EventType("agent_reports_received", "gateway", AgentReportsReceived, ("monitoring",))
 
 REGISTRY = {
@@ -269,7 +300,7 @@ REGISTRY = {
         EMPLOYEE_INVITED, PASSWORD_RESET_REQUESTED, ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED,
         COMPANY_CHANGED, COMPUTER_ADDED, COMPUTER_REMOVED, SUBSCRIPTION_CHANGED, ORDER_PLACED, SUBSCRIPTION_RENEWED,
         SUBSCRIPTION_EXPIRING, TRIAL_ENDING, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED, COMPUTER_BACKUP_FAILED,
-        AGENT_REPORTS_RECEIVED,
+        AGENT_REPORTS_RECEIVED, *ACTIVITY_RECORDED.values(),
     )
 }
 

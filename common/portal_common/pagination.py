@@ -1,6 +1,11 @@
-"""Keyset pagination over time-ordered ids: `?limit=` 1–200 (default 50) and an opaque `?cursor=`."""
+"""Keyset pagination over time-ordered ids: `?limit=` 1–200 (default 50) and an opaque `?cursor=`.
+A list ordered by a time column pages on (that time, id) instead: `paginate_by_time`."""
 import base64
 import binascii
+import datetime as dt
+import json
+
+from sqlalchemy import and_, or_
 
 from portal_common.errors import ValidationFailed
 
@@ -37,3 +42,33 @@ def one_page(rows, limit, id_of):
     if len(rows) <= limit:
         return rows, None
     return rows[:limit], encode_cursor(id_of(rows[limit - 1]))
+
+
+def encode_time_cursor(when, last_id):
+    text = json.dumps([when.isoformat(), last_id])
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_time_cursor(cursor):
+    """(aware time, id) of a cursor `encode_time_cursor` made; a 400 for anything else."""
+    try:
+        when, last_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        when = dt.datetime.fromisoformat(when)
+        if when.tzinfo is None or not isinstance(last_id, str):
+            raise ValueError(cursor)
+        return when, last_id
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+        raise ValidationFailed("The cursor is not one this API gave.", {"cursor": ["Invalid cursor."]}) from None
+
+
+def paginate_by_time(session, stmt, time_column, id_column, limit, cursor):
+    """Run `stmt` one page at a time, earliest `time_column` first (ties by `id_column`); rows whose
+    time is null are never reached, so `stmt` should leave them out."""
+    if cursor:
+        when, last_id = decode_time_cursor(cursor)
+        stmt = stmt.where(or_(time_column > when, and_(time_column == when, id_column > last_id)))
+    rows = session.scalars(stmt.order_by(time_column, id_column).limit(limit + 1)).all()
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_time_cursor(getattr(last, time_column.key), getattr(last, id_column.key))

@@ -10,6 +10,7 @@ MANAGE_EMPLOYEES = "manage_employees"
 MANAGE_ACCOUNTS = "manage_accounts"
 RELEASE_ACCOUNTS = "release_accounts"
 PURCHASE = "purchase"
+VIEW_AUDIT_LOG = "view_audit_log"
 # Every employee manages their own password, second factor and devices.
 SELF = "self"
 
@@ -21,6 +22,7 @@ PERMISSIONS = {
     MANAGE_ACCOUNTS: {OWNER, ADMIN, SUPPORT},
     RELEASE_ACCOUNTS: {OWNER, ADMIN},
     PURCHASE: {OWNER, ADMIN, SALES},
+    VIEW_AUDIT_LOG: {OWNER, ADMIN},
 }
 
 

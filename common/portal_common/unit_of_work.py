@@ -22,8 +22,9 @@ class UnitOfWork:
     """`with uow:` opens a session; `commit()` is explicit, and leaving the block without it rolls
     back. Events are stamped with the request's actor and id."""
 
-    def __init__(self, session_factory, outbox=None, on_commit=None, actor=None, request_id=None):
+    def __init__(self, session_factory, outbox=None, on_commit=None, actor=None, request_id=None, producer=None):
         self._session_factory = session_factory
+        self.producer = producer  # the service whose outbox this is
         self._outbox = outbox
         self._on_commit = on_commit
         self.actor, self.request_id = actor, request_id
@@ -43,11 +44,13 @@ class UnitOfWork:
 
     def another(self):
         """A unit of work of its own, for work that runs beside this one (a green thread)."""
-        return UnitOfWork(self._session_factory, self._outbox, self._on_commit, self.actor, self.request_id)
+        return UnitOfWork(self._session_factory, self._outbox, self._on_commit, self.actor, self.request_id,
+                          self.producer)
 
-    def emit(self, event_type, entity_id, version, now, **data):
-        """Stage an event of the registry about the entity at `version`; written at commit."""
-        payload = event_type.envelope(entity_id, version, now, self.actor, self.request_id, **data)
+    def emit(self, event_type, entity_id, version, now, as_actor=None, **data):
+        """Stage an event of the registry about the entity at `version`; written at commit. Its actor
+        is the request's, or `as_actor` where no one is signed in yet (a sign-in)."""
+        payload = event_type.envelope(entity_id, version, now, as_actor or self.actor, self.request_id, **data)
         self._pending.append((event_type, checked(event_type, payload), now))
 
     def commit(self):
@@ -84,7 +87,8 @@ class UnitOfWorkProvider(Database):
 
     def get_dependency(self, worker_ctx):
         actor, request_id = request_context.of_worker(worker_ctx)
-        return UnitOfWork(self.Session, self.outbox, self.relay.wake, actor, request_id)
+        return UnitOfWork(self.Session, self.outbox, self.relay.wake, actor, request_id,
+                          self.container.service_name)
 
     def worker_teardown(self, worker_ctx):
         pass

@@ -15,12 +15,15 @@ from cachetools import TTLCache
 
 from portal_common import request_context
 from portal_common.clock import CLOCK_CONFIG_KEY, SystemClock
-from portal_common.errors import Forbidden, Unauthenticated
+from portal_common.errors import Forbidden, TwoFactorRequired, Unauthenticated
 from portal_common.roles import allows
 from portal_common.rpc import ServiceRpc
 
 SESSION_CACHE_SECONDS = 30
 SESSION_CACHE_SIZE = 20_000  # about 900 bytes each
+# The routes a session may call while the company requires a second factor its employee has not set
+# up (API.md 1.1): who am I, set it up, confirm it, sign out.
+SETUP_ONLY_ROUTES = frozenset({"me", "set_up_two_factor", "confirm_two_factor", "sign_out"})
 
 
 def bearer_token(request):
@@ -99,6 +102,8 @@ class Guard:
         request = self._worker_ctx.args[0]
         permission = self._worker_ctx.entrypoint.permission
         me = self._who(bearer_token(request))
+        if me.get("two_factor_setup_required") and self._worker_ctx.entrypoint.method_name not in SETUP_ONLY_ROUTES:
+            raise TwoFactorRequired()
         if not allows(me["role"], permission):
             raise Forbidden()
         self.me = {key: value for key, value in me.items() if key not in ("session_id", "session_expires_at")}

@@ -98,7 +98,7 @@ class ApiEntrypoint(HttpRequestHandler):
     def __init__(
         self, method, url, *, permission=None, summary="", body=None, query=None,
         responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, agent=False,
-        raw_body=(), raw_response=(), enabled_by=None, **kwargs
+        raw_body=(), raw_response=(), csv=False, enabled_by=None, **kwargs
     ):
         self.permission = permission
         self.summary = summary
@@ -111,6 +111,7 @@ class ApiEntrypoint(HttpRequestHandler):
         self.agent = agent  # authenticated by an agent key, not a session
         self.raw_body = raw_body  # content types of a body that is not JSON (a logo)
         self.raw_response = raw_response
+        self.csv = csv  # a list that answers `Accept: text/csv` with all of itself (`gateway.csv_lists`)
         self.idempotent = idempotent  # True (a key is required), or when one is, in words
         # A config key: the route exists only when it is true. Such a route (a benchmark's) is not
         # part of the API, and not in /openapi.json.

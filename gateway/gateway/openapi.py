@@ -13,6 +13,16 @@ TITLE = "Partner Portal"
 VERSION = "1.0.0"
 
 BINARY = {"type": "string", "format": "binary"}
+CSV_ANSWER = (
+    "OK. With `Accept: text/csv`: every item of the filtered list (`limit` and `cursor` do not apply) as "
+    "`text/csv; charset=utf-8`, RFC 4180, a header row of the item's fields (nested objects as `parent.field`, "
+    "arrays as JSON text), a text cell beginning with =, +, -, @, a tab or a carriage return written behind a `'`. "
+    "Streamed: should a later page fail, the body ends without its last chunk (a cut connection)."
+)
+CSV_DISPOSITION = {
+    "description": 'With CSV: `attachment; filename="<list>-<YYYY-MM-DD>.csv"`.',
+    "schema": {"type": "string"},
+}
 ERROR_TEXT = {
     400: "validation_error: malformed JSON, wrong types, missing or unknown fields",
     401: "unauthenticated, invalid_credentials or invalid_code",
@@ -77,6 +87,10 @@ def _operation(name, entrypoint):
             answer["content"] = {"application/json": {"schema": schema}}
         if status == 200 and entrypoint.raw_response:
             answer["content"] = {kind: {"schema": BINARY} for kind in entrypoint.raw_response}
+        if status == 200 and entrypoint.csv:
+            answer["description"] = CSV_ANSWER
+            answer["content"]["text/csv"] = {"schema": {"type": "string"}}
+            answer["headers"] = {"Content-Disposition": CSV_DISPOSITION}
         operation["responses"][str(status)] = answer
     errors = set(entrypoint.errors)
     if entrypoint.tag != "operations":  # every call that crosses the bus may time out

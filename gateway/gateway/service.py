@@ -9,6 +9,7 @@ from gateway.auth import Authenticator
 from gateway.limits import SignInLimiter
 from gateway.report_publisher import ReportPublisher
 from gateway.routes.accounts import AccountsRoutes
+from gateway.routes.audit import AuditRoutes
 from gateway.routes.billing import BillingRoutes
 from gateway.routes.identity import IdentityRoutes
 from gateway.routes.monitoring import MonitoringRoutes
@@ -20,7 +21,7 @@ __all__ = ["GatewayService", "BACKING_SERVICES"]
 
 
 class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRoutes, MonitoringRoutes,
-                     NotificationsRoutes, WebRoutes):
+                     NotificationsRoutes, AuditRoutes, WebRoutes):
     name = "gateway"
 
     identity = ServiceRpc("identity")
@@ -31,6 +32,7 @@ class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRo
     billing = ServiceRpc("billing")
     monitoring = ServiceRpc("monitoring")
     notifications = ServiceRpc("notifications")
+    audit = ServiceRpc("audit")
     guard = Authenticator()
     clock = Clock()
     known_agents = agents.AgentKeys()

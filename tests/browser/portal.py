@@ -14,12 +14,15 @@ class Portal:
         self.driver = driver
         self.base_url = base_url
         self.screenshots = screenshots  # a folder, or None to take none
+        self.loads = 0
 
     # --- where we are ---------------------------------------------------------------------------
 
     def open(self, path="/accounts"):
-        """Load the portal afresh at `#path` (a full page load)."""
-        self.driver.get(f"{self.base_url}/#{path}")
+        """Load the portal afresh at `#path` (a full page load: a URL that differs only in its `#`
+        would merely change the hash, and keep the page's state of whoever was signed in before)."""
+        self.loads += 1
+        self.driver.get(f"{self.base_url}/?load={self.loads}#{path}")
 
     def go(self, path):
         """Go to `#path` the way a link does (no reload)."""
@@ -148,6 +151,20 @@ class Portal:
         """How many pixels the page is wider than the window (0 when it fits)."""
         return self.driver.execute_script(
             "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+    def downloads_to(self, folder):
+        """Save what the page downloads into `folder` (Chromium asks no question headless)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+        return folder
+
+    def downloaded(self, folder, pattern):
+        """Wait for a whole file matching `pattern` in `folder`; answers (its name, its text)."""
+        def done():
+            found = [p for p in folder.glob(pattern) if not p.name.endswith(".crdownload")]
+            return found and not list(folder.glob("*.crdownload")) and found[0]
+        path = self.eventually(done, f"a file {pattern} downloaded")
+        return path.name, path.read_text(encoding="utf-8")
 
     def screenshot(self, name):
         """docs/screenshots/<name>.png of the whole page, at laptop width (only when asked for)."""

@@ -10,6 +10,7 @@ import uuid
 import pytest
 from PIL import Image
 
+from tests.browser.data import send_report
 from tests.flows import PASSWORD, next_code, sign_up, unique_email
 
 UTC = dt.timezone.utc
@@ -184,6 +185,11 @@ def test_a_partner_from_sign_up_to_a_computer_not_backing_up(system, clock, port
     portal.submit("Add a line to the order", product="safe", plan="plus", term_years=2, quantity=2, account_id="")
     total = portal.shown("[data-total]").text
     portal.screenshot("purchase")
+    portal.press("Review order")
+    review = portal.form("Place the order")
+    assert len(portal.all("tr[data-review-line]", review)) == 1
+    assert portal.one("[data-review-total]", review).text == total
+    portal.screenshot("order-review")
     portal.press("Place order")
     portal.page("order")
     order_id = portal.driver.execute_script("return location.hash").rsplit("/", 1)[1]
@@ -261,14 +267,16 @@ def test_errors_show_next_to_the_field_the_contract_names(system, portal):
 
 
 @pytest.mark.parametrize("path, page", [("/accounts", "accounts"), ("/accounts/{account}", "account"),
-                                        ("/monitoring", "monitoring"), ("/purchase", "purchase"),
+                                        ("/accounts/{account}/computers/{computer}", "computer"),
+                                        ("/subscriptions", "subscriptions"), ("/renewals", "renewals"),
+                                        ("/monitoring", "monitoring"), ("/activity", "activity"), ("/purchase", "purchase"),
                                         ("/company", "company"), ("/security", "security")])
 def test_pages_fit_a_phone_and_label_every_field(system, portal, path, page):
-    owner, account = phone_owner(system)
+    owner, account, computer = phone_owner(system)
     portal.driver.set_window_size(390, 844)
     try:
         portal.sign_in_as(owner.token)
-        portal.open(path.format(account=account["id"]))
+        portal.open(path.format(account=account["id"], computer=computer["id"]))
         portal.page(page)
         assert portal.overflows() == 0
         assert portal.one("nav.tabs").is_displayed()
@@ -288,9 +296,14 @@ def phone_owner(system):
                                                           "contact_email": "someone.with.a.long.address@example.com"}).json()
         assert owner.client.post(f"/v1/accounts/{account['id']}/trials",
                                  json={"product": "safe-pro", "plan": "core"}).status_code == 201
-        assert owner.client.post(f"/v1/accounts/{account['id']}/computers",
-                                 json={"name": "WORKSTATION-WITH-A-LONG-NAME-01", "kind": "workstation"}).status_code == 201
-        _phone_owner["owner"] = (owner, account)
+        computer = owner.client.post(f"/v1/accounts/{account['id']}/computers",
+                                     json={"name": "WORKSTATION-WITH-A-LONG-NAME-01", "kind": "workstation"})
+        assert computer.status_code == 201, computer.text
+        now = dt.datetime.now(UTC)
+        send_report(system, computer.json(), now - dt.timedelta(hours=30), backed_up=4_000_000)
+        send_report(system, computer.json(), now - dt.timedelta(hours=6), status="failed",
+                    error="The disk C: could not be read: a rather long error text from the agent")
+        _phone_owner["owner"] = (owner, account, computer.json())
     return _phone_owner["owner"]
 
 

@@ -172,6 +172,8 @@ def test_two_requests_for_the_last_inventory_subscription_one_wins(owner):
         loser = next(account_id for account_id, answer in answers.items() if answer.status_code == 409)
         assert_error(answers[loser], 409, "not_available")
         assert subscription(owner, last)["account_id"] == winner
+        [ended] = subscriptions(owner, account_id=winner, status="expired")
+        assert ended["converted_to"] == last
         assert subscriptions(owner, status="available") == []
         assert [sub["account_id"] for sub in subscriptions(owner, status="active", account_id=loser)] == []
         assert [sub["status"] for sub in subscriptions(owner, account_id=loser)] == ["trial"]
@@ -195,7 +197,9 @@ def test_buying_turns_a_trial_into_an_active_subscription_once_per_key(owner, cl
     assert (paid["status"], paid["account_id"], paid["product"], paid["plan"], paid["term_years"]) == (
         "active", account["id"], "safe-pro", "ultimate", 3)
     assert at(paid["starts_at"]) == now and at(paid["expires_at"]) == add_years(now, 3)
-    assert subscription(owner, trial["id"])["status"] == "expired"
+    ended = subscription(owner, trial["id"])
+    assert (ended["status"], ended["converted_to"]) == ("expired", paid["id"])
+    assert paid["converted_to"] is None
     [order] = all_orders(owner)
     unit = plan_price(catalog, "safe-pro", "ultimate", 3)
     assert [(line["subscription_id"], line["unit_price_cents"], line["amount_cents"]) for line in order["lines"]] == [

@@ -37,6 +37,7 @@ def test_the_company_exists_right_after_sign_up_with_the_owner_as_primary_contac
         "location": {"timezone": "UTC"},
         "primary_contact": {"id": owner.id, "name": "Olive Owner", "email": owner.email},
         "logo_url": None,
+        "require_two_factor": False,
     }
 
 

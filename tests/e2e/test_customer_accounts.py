@@ -110,7 +110,8 @@ def test_computers_get_a_strong_key_shown_once(owner):
     account = open_account(owner)
     keys = set()
     for kind in ("workstation", "server"):
-        response = owner.client.post(f"/v1/accounts/{account['id']}/computers", json={"name": "PC", "kind": kind})
+        response = owner.client.post(f"/v1/accounts/{account['id']}/computers",
+                                     json={"name": f"PC-{kind}", "kind": kind})
         assert response.status_code == 201, response.text
         body = response.json()
         assert set(body) >= {"id", "name", "kind", "agent_key"}

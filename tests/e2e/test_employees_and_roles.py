@@ -84,7 +84,7 @@ def test_the_owner_creates_an_employee(team, clock):
     me = team.owner.system.client(token).get("/v1/me").json()
     assert me == {
         "id": body["id"], "email": email, "name": "Sam Support", "role": "support",
-        "partner_id": team.owner.partner_id, "two_factor_enabled": False,
+        "partner_id": team.owner.partner_id, "two_factor_enabled": False, "two_factor_setup_required": False,
     }
 
 

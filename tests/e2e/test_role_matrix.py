@@ -14,7 +14,7 @@ from tests.flows import create_employee, sign_up
 
 ALL = {"owner", "admin", "sales", "support", "viewer"}
 VIEW = ALL
-EDIT_COMPANY = MANAGE_EMPLOYEES = RELEASE = {"owner", "admin"}
+EDIT_COMPANY = MANAGE_EMPLOYEES = RELEASE = AUDIT = {"owner", "admin"}
 MANAGE_ACCOUNTS = {"owner", "admin", "support"}
 PURCHASE = {"owner", "admin", "sales"}
 
@@ -68,6 +68,7 @@ TABLE = {
     ("GET", "/v1/monitoring/overview"): (VIEW, None),
     ("GET", "/v1/monitoring/computers"): (VIEW, None),
     ("GET", "/v1/monitoring/computers/<computer_id>/reports"): (VIEW, None),
+    ("GET", "/v1/audit-events"): (AUDIT, None),
 }
 # Every employee manages their own password, second factor and devices: not in the role table.
 OWN = {"self"}

@@ -59,7 +59,7 @@ def test_the_owner_signs_in_and_sees_themselves(system, client, clock):
     assert me.status_code == 200, me.text
     assert me.json() == {
         "id": owner.id, "email": owner.email, "name": owner.name, "role": "owner",
-        "partner_id": owner.partner_id, "two_factor_enabled": False,
+        "partner_id": owner.partner_id, "two_factor_enabled": False, "two_factor_setup_required": False,
     }
 
 

@@ -296,6 +296,9 @@ def test_remember_device_trusts_it_for_exactly_30_days(owner, system, clock):
     device_token = body["device_token"]
     assert isinstance(device_token, str) and device_token
     assert assert_iso_utc(body["device_expires_at"]) == (signed_in_at + THIRTY_DAYS).replace(microsecond=0)
+    # The answer names the device as the list shows it, so a browser can tell which one it is.
+    listed = system.client(body["token"]).get("/v1/me/devices").json()["items"]
+    assert [device["id"] for device in listed] == [body["device_id"]]
 
     # The next sign-in skips the second factor with the device token...
     response = sign_in(system, owner.email, owner.password, device_token=device_token)

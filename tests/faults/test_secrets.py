@@ -23,7 +23,7 @@ from tests.flows import (
 from tests.harness import ROOT
 from tests.mailbox import link_token, wait_for_mails
 
-SERVICES = ("identity", "accounts", "billing", "monitoring", "notifications")
+SERVICES = ("identity", "accounts", "billing", "monitoring", "notifications", "audit")
 CONFIGS = [ROOT / "gateway" / "config.yml"] + [ROOT / "services" / name / "config.yml" for name in SERVICES]
 
 

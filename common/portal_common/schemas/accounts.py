@@ -55,6 +55,7 @@ class CompanyUpdateRequest(Schema):
     address = fields.Nested(Address)
     location = fields.Nested(Location)
     primary_contact_id = fields.String(validate=validate.Length(min=1, max=ID_MAX))
+    require_two_factor = StrictBoolean()
 
 
 class Contact(Schema):
@@ -70,6 +71,7 @@ class Company(Schema):
     location = fields.Nested(Location, required=True)
     primary_contact = fields.Nested(Contact, required=True)
     logo_url = fields.String(allow_none=True, required=True)
+    require_two_factor = fields.Boolean(required=True)
 
 
 class LogoUrl(Schema):

@@ -104,11 +104,16 @@ class SubscriptionPatch(Schema):
 
 
 class SubscriptionQuery(PageQuery):
+    """With `expires_before` (the renewals view), soonest expiry first; else in id order."""
+
     class Meta:
         unknown = EXCLUDE
 
     status = fields.String(validate=validate.OneOf(SUBSCRIPTION_STATUSES))
     account_id = _id()
+    expires_before = UtcDateTime(metadata={"description": "Only those expiring before then, soonest expiry first."})
+    auto_renew = fields.Boolean(truthy={"true"}, falsy={"false"}, error_messages={"invalid": "Use true or false."},
+                                metadata={"description": "`true` or `false`."})
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -153,6 +158,8 @@ class Subscription(Schema):
     starts_at = UtcDateTime(allow_none=True, required=True)
     expires_at = UtcDateTime(allow_none=True, required=True)
     auto_renew = fields.Boolean(required=True)
+    # An expired trial that was upgraded: the paid subscription it became (null otherwise).
+    converted_to = fields.String(allow_none=True, required=True)
     addons = fields.List(fields.Nested(SubscriptionAddon), required=True)
 
 

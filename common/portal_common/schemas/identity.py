@@ -115,6 +115,7 @@ class SessionCreated(Schema):
     expires_at = UtcDateTime(required=True)
     employee = fields.Nested(SessionEmployee, required=True)
     device_token = fields.String()
+    device_id = fields.String()  # the device as `GET /v1/me/devices` lists it ("this browser")
     device_expires_at = UtcDateTime()
 
 
@@ -131,6 +132,8 @@ class Me(Schema):
     role = fields.String(required=True)
     partner_id = fields.String(required=True)
     two_factor_enabled = fields.Boolean(required=True)
+    # The company requires a second factor this employee has not set up: their session may only set one up.
+    two_factor_setup_required = fields.Boolean(required=True)
 
 
 class TwoFactorSetup(Schema):

@@ -1,5 +1,6 @@
 """The company, its logo, and the customer accounts with their users and computers."""
 import base64
+import json
 import logging
 
 from eventlet.greenpool import GreenPile
@@ -10,6 +11,7 @@ from portal_common.errors import UnsupportedMediaType
 from portal_common.schemas import accounts as account_schemas
 from portal_common.schemas.common import page_of
 
+from gateway import csv_lists
 from gateway.http import api, json_body, query_args
 from gateway.responses import SECURITY_HEADERS, json_response, json_text_response, no_content
 from gateway.routes import AUTH, BODY
@@ -68,9 +70,16 @@ class AccountsRoutes:
     @api("GET", "/v1/accounts", tag="accounts", permission=roles.VIEW,
          summary="The customer accounts, filtered by status and a search of name or contact email.",
          query=account_schemas.AccountQuery, responses={200: page_of(account_schemas.AccountItem)},
-         errors=(400,) + AUTH)
+         errors=(400,) + AUTH, csv=True)
     def list_accounts(self, request):
-        return json_text_response(200, self.accounts.list_accounts(self.guard.caller(), query_args(request)))
+        caller = self.guard.caller()
+        if csv_lists.wants_csv(request):
+            list_page = self.accounts.list_accounts  # the page as JSON text
+            return csv_lists.csv_response(
+                "accounts", account_schemas.AccountItem,
+                lambda cursor: json.loads(list_page(caller, csv_lists.page_query(request, cursor))),
+                request, self.clock.now())
+        return json_text_response(200, self.accounts.list_accounts(caller, query_args(request)))
 
     @api("GET", "/v1/accounts/<account_id>", tag="accounts", permission=roles.VIEW,
          summary="One account with its users, computers and subscriptions.",

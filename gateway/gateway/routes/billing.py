@@ -7,6 +7,7 @@ from portal_common.schemas import unstorable
 from portal_common.schemas.billing import ID_MAX
 from portal_common.schemas.common import PageQuery, page_of
 
+from gateway import csv_lists
 from gateway.http import api, json_body, query_args
 from gateway.responses import json_response
 from gateway.routes import AUTH, BODY
@@ -65,11 +66,18 @@ class BillingRoutes:
         return json_response(200, self.billing.get_order(self.guard.caller(), order_id))
 
     @api("GET", "/v1/subscriptions", tag="billing", permission=roles.VIEW,
-         summary="Subscriptions, by status (available is the inventory) and account.",
+         summary="Subscriptions, by status (available is the inventory), account, auto-renew and expiry "
+                 "(with expires_before, soonest expiry first: the renewals view).",
          query=billing_schemas.SubscriptionQuery, responses={200: page_of(billing_schemas.Subscription)},
-         errors=(400,) + AUTH)
+         errors=(400,) + AUTH, csv=True)
     def list_subscriptions(self, request):
-        return json_response(200, self.billing.list_subscriptions(self.guard.caller(), query_args(request)))
+        caller = self.guard.caller()
+        if csv_lists.wants_csv(request):
+            list_page = self.billing.list_subscriptions
+            return csv_lists.csv_response(
+                "subscriptions", billing_schemas.Subscription,
+                lambda cursor: list_page(caller, csv_lists.page_query(request, cursor)), request, self.clock.now())
+        return json_response(200, self.billing.list_subscriptions(caller, query_args(request)))
 
     @api("GET", "/v1/subscriptions/<subscription_id>", tag="billing", permission=roles.VIEW,
          summary="One subscription.", responses={200: billing_schemas.Subscription}, errors=AUTH + (404,))

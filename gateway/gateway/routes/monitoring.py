@@ -10,7 +10,7 @@ from portal_common.schemas import load
 from portal_common.schemas import monitoring as monitoring_schemas
 from portal_common.schemas.common import PageQuery, page_of
 
-from gateway import agents
+from gateway import agents, csv_lists
 from gateway.http import api, json_body, query_args
 from gateway.responses import json_response
 from gateway.routes import AUTH, BODY
@@ -66,9 +66,15 @@ class MonitoringRoutes:
 
     @api("GET", "/v1/monitoring/computers", tag="monitoring", permission=roles.VIEW,
          summary="Computers by state and account.", query=monitoring_schemas.ComputerQuery,
-         responses={200: page_of(monitoring_schemas.ComputerState)}, errors=(400,) + AUTH)
+         responses={200: page_of(monitoring_schemas.ComputerState)}, errors=(400,) + AUTH, csv=True)
     def monitoring_computers(self, request):
-        return json_response(200, self.monitoring.list_computers(self.guard.caller(), query_args(request)))
+        caller = self.guard.caller()
+        if csv_lists.wants_csv(request):
+            list_page = self.monitoring.list_computers
+            return csv_lists.csv_response(
+                "computers", monitoring_schemas.ComputerState,
+                lambda cursor: list_page(caller, csv_lists.page_query(request, cursor)), request, self.clock.now())
+        return json_response(200, self.monitoring.list_computers(caller, query_args(request)))
 
     @api("GET", "/v1/monitoring/computers/<computer_id>/reports", tag="monitoring", permission=roles.VIEW,
          summary="A computer's backup history, newest first.", query=PageQuery,

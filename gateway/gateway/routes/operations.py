@@ -8,7 +8,7 @@ from gateway.responses import json_response
 from gateway.schemas import Health, Livez
 
 # The services `/health` asks, each with a round trip over the bus.
-BACKING_SERVICES = ("identity", "accounts", "billing", "monitoring", "notifications")
+BACKING_SERVICES = ("identity", "accounts", "billing", "monitoring", "notifications", "audit")
 HEALTH_TIMEOUT_SECONDS = 3.0
 
 

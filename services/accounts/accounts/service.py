@@ -39,7 +39,7 @@ class AccountsService(HealthCheck):
 
     @command
     def get_company(self, caller):
-        return dump(api.Company, company.get_company(self.uow, caller))
+        return dump(api.Company, company.get_company(self.uow, self.identity, caller))
 
     @command
     def update_company(self, caller, payload):
@@ -58,7 +58,7 @@ class AccountsService(HealthCheck):
 
     @command
     def delete_logo(self, caller):
-        company.delete_logo(self.uow, caller)
+        company.delete_logo(self.uow, self.clock.now(), caller)
 
     # --- customer accounts ------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ class AccountsService(HealthCheck):
 
     @command
     def remove_user(self, caller, account_id, user_id):
-        members.remove_user(self.uow, caller, account_id, user_id)
+        members.remove_user(self.uow, self.clock.now(), caller, account_id, user_id)
 
     @command
     def add_computer(self, caller, account_id, payload, seats):

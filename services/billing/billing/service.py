@@ -71,7 +71,7 @@ class BillingService(HealthCheck):
     @command
     def update_subscription(self, caller, subscription_id, payload):
         data = load(api.SubscriptionPatch, payload)
-        return subscriptions.set_auto_renew(self.uow, caller, subscription_id, data["auto_renew"])
+        return subscriptions.set_auto_renew(self.uow, self.clock.now(), caller, subscription_id, data["auto_renew"])
 
     # --- trials -----------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 
 from identity.adapters.orm import Base
 from identity.dependencies import PasswordHasher, SeedKeys
-from identity.usecases import employees, links, sessions, two_factor
+from identity.usecases import employees, links, policy, sessions, two_factor
 
 command = rpc(expected_exceptions=PortalError)
 
@@ -100,7 +100,7 @@ class IdentityService(HealthCheck):
 
     @command
     def revoke_device(self, caller, device_id):
-        two_factor.revoke_device(self.uow, caller, device_id)
+        two_factor.revoke_device(self.uow, self.clock.now(), caller, device_id)
 
     # --- the partner's employees ------------------------------------------------------------------
 
@@ -136,6 +136,16 @@ class IdentityService(HealthCheck):
     @command
     def delete_employee(self, caller, employee_id):
         employees.delete_employee(self.uow, self.clock.now(), caller, employee_id)
+
+    # --- the company's sign-in policy (accounts shows and sets it with the profile) -----------------
+
+    @command
+    def two_factor_required(self, caller):
+        return policy.two_factor_required(self.uow, caller)
+
+    @command
+    def require_two_factor(self, caller, required):
+        return policy.require_two_factor(self.uow, self.clock.now(), caller, bool(required))
 
 
 def _clip(user_agent):

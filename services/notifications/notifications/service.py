@@ -56,7 +56,8 @@ class NotificationsService(HealthCheck):
 
     @command
     def put_settings(self, caller, payload):
-        return dump(api.Settings, settings.put_settings(self.uow, caller, load(api.Settings, payload)))
+        data = load(api.Settings, payload)
+        return dump(api.Settings, settings.put_settings(self.uow, self.clock.now(), caller, data))
 
     # --- webhooks -----------------------------------------------------------------------------------
 
@@ -84,7 +85,7 @@ class NotificationsService(HealthCheck):
 
     @command
     def delete_webhook(self, caller, webhook_id):
-        webhooks.remove(self.uow, caller, webhook_id)
+        webhooks.remove(self.uow, self.clock.now(), caller, webhook_id)
 
     @command
     def test_webhook(self, caller, webhook_id):

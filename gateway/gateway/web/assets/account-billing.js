@@ -1,6 +1,7 @@
 // An account's subscriptions: start a trial, upgrade a trial (inventory or purchase), upgrade a plan
 // with the pro-rated quote first, add-ons, auto-renew.
-import { allItems, get, newIdempotencyKey, patch, post } from "./api.js";
+import { allItems, get, newIdempotencyKey, post } from "./api.js";
+import { autoRenewSwitch } from "./auto-renew.js";
 import { h, mount } from "./dom.js";
 import { addonName, plan as findPlan, planName, product as findProduct, termPrice } from "./catalog.js";
 import { field, form, onSubmit, run, submitButton } from "./forms.js";
@@ -14,26 +15,6 @@ function termOptions(cat, annualCents, quantity = 1) {
     label: `${years(t.years)} — ${money(termPrice(cat, annualCents, t.years) * quantity, cat.currency)}`
       + (t.discount_percent ? ` (${t.discount_percent}% off)` : ""),
   }));
-}
-
-function autoRenew(sub, allowed) {
-  if (sub.status !== "active") return sub.auto_renew ? "On" : "—";
-  const id = `renew-${sub.id}`;
-  const box = h("input", { type: "checkbox", id, class: "switch", checked: sub.auto_renew, disabled: !allowed });
-  box.addEventListener("change", async () => {
-    box.disabled = true;
-    try {
-      const updated = await patch(`/v1/subscriptions/${sub.id}`, { auto_renew: box.checked });
-      box.checked = updated.auto_renew;
-      toast(updated.auto_renew ? "It will renew itself when it expires." : "It will expire at the end of its term.");
-    } catch (error) {
-      box.checked = !box.checked;
-      toast(error.message, "bad");
-    } finally {
-      box.disabled = !allowed;
-    }
-  });
-  return h("span", { class: "switch-field" }, box, h("label", { for: id }, "Renew automatically"));
 }
 
 function startTrialForm(cat, account, reload) {
@@ -59,8 +40,20 @@ function startTrialForm(cat, account, reload) {
   return trial;
 }
 
+/** "Safe Pro Power · 1 year · 10 computers": what an inventory subscription gives, not its quantity. */
+function stockLabel(cat, s) {
+  const chosen = findPlan(cat, s.product, s.plan);
+  const computers = s.quantity * (chosen?.computers_included || 1);
+  const servers = s.quantity * (chosen?.servers_included || 0);
+  return `${planName(cat, s.product, s.plan)} · ${years(s.term_years)} · ${computers} computer${computers === 1 ? "" : "s"}`
+    + (servers ? `, ${servers} server${servers === 1 ? "" : "s"}` : "");
+}
+
 function trialUpgradeForm(cat, account, sub, inventory, reload) {
-  const stock = inventory.filter((s) => s.product === sub.product);
+  // The trial's own plan first (a matching one is pre-selected), then the rest, dearest first.
+  const price = (s) => findPlan(cat, s.product, s.plan)?.annual_price_cents || 0;
+  const stock = inventory.filter((s) => s.product === sub.product)
+    .sort((a, b) => (b.plan === sub.plan) - (a.plan === sub.plan) || price(b) - price(a));
   const plans = findProduct(cat, sub.product).plans;
   let key = newIdempotencyKey();
   const fromStock = stock.length > 0;
@@ -70,7 +63,23 @@ function trialUpgradeForm(cat, account, sub, inventory, reload) {
       ` From inventory (${stock.length} available)`),
     h("label", {}, h("input", { type: "radio", name: "how", value: "buy", checked: !fromStock }), " Buy now"));
   const inventoryFields = field({ name: "subscription_id", label: "Subscription from inventory", type: "select",
-    options: stock.map((s) => ({ value: s.id, label: `${planName(cat, s.product, s.plan)} · ${years(s.term_years)} · ${s.quantity} seat(s)` })) });
+    options: stock.map((s) => ({ value: s.id, label: stockLabel(cat, s) })) });
+  const planWarning = h("p", { class: "notice warn small", role: "status", "data-plan-warning": "", hidden: true });
+  const inventorySelect = inventoryFields.querySelector("select");
+  const warnOfPlan = () => {
+    const chosen = stock.find((s) => s.id === inventorySelect.value);
+    const differs = Boolean(chosen) && chosen.plan !== sub.plan;
+    planWarning.hidden = !differs;
+    if (differs) {
+      const trialPlan = findPlan(cat, sub.product, sub.plan);
+      const cheaper = price(chosen) < (trialPlan?.annual_price_cents || 0);
+      planWarning.textContent = `This is ${planName(cat, chosen.product, chosen.plan)}, not the trial's `
+        + `${planName(cat, sub.product, sub.plan)}: the account ${cheaper ? "moves down" : "moves up"} to it `
+        + `(${stockLabel(cat, chosen).split(" · ").pop()}).`;
+    }
+  };
+  inventorySelect.addEventListener("change", warnOfPlan);
+  warnOfPlan();
   const planField = field({ name: "plan", label: "Plan", type: "select", value: sub.plan,
     options: plans.map((p) => ({ value: p.id, label: p.name })) });
   const termSlot = h("div", {});
@@ -80,12 +89,13 @@ function trialUpgradeForm(cat, account, sub, inventory, reload) {
   };
   planField.querySelector("select").addEventListener("change", drawTerms);
   drawTerms();
+  const stockFields = h("div", { class: "stack tight" }, inventoryFields, planWarning);
   const buyFields = h("div", { class: "grid two tight" }, planField, termSlot);
-  const upgrade = form({ class: "stack", "aria-label": "Upgrade the trial" }, how, inventoryFields, buyFields,
+  const upgrade = form({ class: "stack", "aria-label": "Upgrade the trial" }, how, stockFields, buyFields,
     submitButton("Upgrade trial"));
   const sync = () => {
     const buying = upgrade.elements.how.value === "buy";
-    inventoryFields.hidden = buying;
+    stockFields.hidden = buying;
     buyFields.hidden = !buying;
     for (const el of inventoryFields.querySelectorAll("select")) el.disabled = buying;
     for (const el of buyFields.querySelectorAll("select")) el.disabled = !buying;
@@ -166,6 +176,15 @@ function addonForm(cat, sub, reload) {
   return buy;
 }
 
+/**
+ * What a subscription is, as a person reads it: an expired trial that became a paid subscription
+ * (`converted_to`) was converted, not lapsed; one that simply ran out has ended.
+ */
+export function subscriptionState(sub) {
+  if (sub.term_years || sub.status !== "expired") return sub.status;
+  return sub.converted_to ? "converted" : "ended";
+}
+
 function panel(summary, body, open = false) {
   return h("details", { class: "disclosure", open }, h("summary", {}, summary), body);
 }
@@ -178,16 +197,17 @@ export async function subscriptionsCard(ctx, cat, account, reload) {
   const inventory = buyer && trials.length ? await allItems("/v1/subscriptions", { status: "available" }) : [];
   const list = table([
     { label: "Plan", cell: (s) => h("strong", {}, planName(cat, s.product, s.plan)) },
-    { label: "Status", cell: (s) => statusBadge(s.status) },
+    { label: "Status", cell: (s) => statusBadge(subscriptionState(s)) },
     { label: "Seats", class: "num", cell: (s) => String(s.quantity * (findPlan(cat, s.product, s.plan)?.computers_included || 1)) },
     { label: "Term", cell: (s) => (s.term_years ? years(s.term_years) : "Trial") },
     { label: "Started", cell: (s) => date(s.starts_at) },
-    { label: "Expires", cell: (s) => date(s.expires_at) },
+    { label: "Expires", cell: (s) => (["converted", "ended"].includes(subscriptionState(s))
+      ? h("span", { class: "muted" }, `Ended ${date(s.expires_at)}`) : date(s.expires_at)) },
     { label: "Add-ons", cell: (s) => (s.addons.length
       ? h("ul", { class: "plain" }, s.addons.map((a) => h("li", {}, `${a.quantity} × ${addonName(cat, a.addon)}`)))
       : "—") },
-    { label: "Auto-renew", cell: (s) => autoRenew(s, buyer) },
-  ], subs, { caption: "Subscriptions", empty: "No subscription yet.", rowAttrs: (s) => ({ "data-subscription": s.id, "data-status": s.status }) });
+    { label: "Auto-renew", cell: (s) => autoRenewSwitch(s, buyer) },
+  ], subs, { caption: "Subscriptions", empty: "No subscription yet.", rowAttrs: (s) => ({ "data-subscription": s.id, "data-status": subscriptionState(s) }) });
   const actions = [];
   if (buyer) {
     for (const sub of trials) {

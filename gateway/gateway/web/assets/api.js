@@ -38,9 +38,13 @@ export const trustedDevices = {
     if (!entry || Date.parse(entry.expires_at) <= Date.now()) return null;
     return entry.token;
   },
-  remember(email, token, expiresAt) {
+  /** This browser's device of `email`, as sign-in answered it: {token, expires_at, id?} or null. */
+  entry(email) {
+    return this.all()[email.trim().toLowerCase()] || null;
+  },
+  remember(email, token, expiresAt, id = null) {
     const all = this.all();
-    all[email.trim().toLowerCase()] = { token, expires_at: expiresAt };
+    all[email.trim().toLowerCase()] = { token, expires_at: expiresAt, id };
     localStorage.setItem(DEVICES_KEY, JSON.stringify(all));
   },
   forget(email) {
@@ -65,12 +69,24 @@ function url(path, query) {
   return text ? `${path}?${text}` : path;
 }
 
+/** The file name of a `Content-Disposition: attachment; filename="accounts-2026-12-02.csv"`. */
+function fileName(disposition) {
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition || "");
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]).replace(/[\\/]/g, "_");
+  } catch {
+    return match[1];
+  }
+}
+
 /**
  * api("POST", "/v1/accounts", {body}) -> the answer's JSON (null for 204), or throws ApiError.
- * `raw` sends bytes as they are with `contentType`; `blob` answers the body as a Blob.
+ * `raw` sends bytes as they are with `contentType`; `blob` answers the body as a Blob; `file` asks
+ * for `accept` (say text/csv) and answers {blob, filename} with the name the API gives it.
  */
-export async function api(method, path, { body, query, raw, contentType, idempotencyKey, blob } = {}) {
-  const headers = { Accept: "application/json" };
+export async function api(method, path, { body, query, raw, contentType, idempotencyKey, blob, file, accept } = {}) {
+  const headers = { Accept: accept || "application/json" };
   const token = session.token;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
@@ -89,6 +105,7 @@ export async function api(method, path, { body, query, raw, contentType, idempot
     throw new ApiError(0, "network_error", "The portal could not be reached. Check the connection and try again.");
   }
   if (response.ok && blob) return response.blob();
+  if (response.ok && file) return { blob: await response.blob(), filename: fileName(response.headers.get("Content-Disposition")) };
   const text = await response.text();
   let data = null;
   if (text) {
@@ -110,6 +127,10 @@ export async function api(method, path, { body, query, raw, contentType, idempot
   if (failure.code === "unauthenticated" && token) {
     session.end();
     window.dispatchEvent(new CustomEvent("portal:session-ended"));
+  }
+  if (failure.code === "two_factor_required") {
+    // The company requires a second factor and this employee has none yet: only its set-up is open.
+    window.dispatchEvent(new CustomEvent("portal:two-factor-required"));
   }
   throw failure;
 }

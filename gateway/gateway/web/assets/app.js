@@ -1,5 +1,6 @@
 // The shell: which page a hash names, the signed-in employee and company, the header.
 import { api, del, get, session } from "./api.js";
+import { can } from "./roles.js";
 import { mount } from "./dom.js";
 import { setTimeZone } from "./format.js";
 import { failure, loading } from "./ui.js";
@@ -14,6 +15,11 @@ import * as monitoring from "./page-monitoring.js";
 import * as company from "./page-company.js";
 import * as notifications from "./page-notifications.js";
 import * as security from "./page-security.js";
+import * as computer from "./page-computer.js";
+import * as subscriptions from "./page-subscriptions.js";
+import * as renewals from "./page-renewals.js";
+import * as activity from "./page-activity.js";
+import * as twoFactorRequired from "./page-two-factor-required.js";
 
 const ROUTES = [
   { pattern: /^\/signin$/, page: signIn, open: true, title: "Sign in" },
@@ -23,6 +29,12 @@ const ROUTES = [
   { pattern: /^\/reset-password$/, page: resetPassword, open: true, link: true, title: "Reset your password" },
   { pattern: /^\/accounts$/, page: accounts, tab: "accounts", title: "Accounts" },
   { pattern: /^\/accounts\/([\w-]+)$/, page: account, tab: "accounts", title: "Account" },
+  { pattern: /^\/accounts\/([\w-]+)\/computers\/([\w-]+)$/, page: computer, tab: "accounts", title: "Computer" },
+  { pattern: /^\/subscriptions$/, page: subscriptions, tab: "subscriptions", title: "Subscriptions" },
+  { pattern: /^\/renewals$/, page: renewals, tab: "subscriptions", title: "Renewals" },
+  { pattern: /^\/activity$/, page: activity, tab: "activity", title: "Activity" },
+  // The one page a session limited by the company's two-step policy opens (no company, no header).
+  { pattern: /^\/two-factor-required$/, page: twoFactorRequired, limited: true, title: "Set up two-step verification" },
   { pattern: /^\/purchase$/, page: purchase, tab: "purchase", title: "Purchase" },
   { pattern: /^\/orders\/([\w-]+)$/, page: order, tab: "purchase", title: "Order" },
   { pattern: /^\/monitoring$/, page: monitoring, tab: "monitoring", title: "Monitoring" },
@@ -61,6 +73,7 @@ async function showHeader() {
   document.getElementById("brand-name").textContent = ctx.company.name;
   document.getElementById("whoami-name").textContent = ctx.me.name;
   document.getElementById("whoami-role").textContent = ctx.me.role;
+  document.querySelector('[data-tab="activity"]').hidden = !can(ctx.me, "viewActivity");
   const image = document.getElementById("brand-logo");
   if (logoUrl) URL.revokeObjectURL(logoUrl);
   logoUrl = null;
@@ -105,8 +118,9 @@ async function route() {
   const current = ++rendering;
   const main = document.getElementById("main");
   const topbar = document.getElementById("topbar");
-  document.body.classList.toggle("signed-out", Boolean(routeInfo.open));
-  topbar.hidden = Boolean(routeInfo.open);
+  const bare = Boolean(routeInfo.open || routeInfo.limited);
+  document.body.classList.toggle("signed-out", bare);
+  topbar.hidden = bare;
   for (const tab of document.querySelectorAll("[data-tab]")) {
     if (tab.dataset.tab === routeInfo.tab) tab.setAttribute("aria-current", "page");
     else tab.removeAttribute("aria-current");
@@ -115,7 +129,7 @@ async function route() {
   main.removeAttribute("data-page");
   mount(main, loading());
   try {
-    if (!routeInfo.open && !ctx.me) await ctx.refresh();
+    if (!bare && !ctx.me) await ctx.refresh();
     const node = await routeInfo.page.render(ctx, match.slice(1), query);
     if (current !== rendering) return;
     mount(main, node);
@@ -124,7 +138,7 @@ async function route() {
     window.scrollTo(0, 0);
   } catch (error) {
     if (current !== rendering) return;
-    if (error.code === "unauthenticated") return;
+    if (error.code === "unauthenticated" || error.code === "two_factor_required") return; // on its way elsewhere
     mount(main, failure(error));
   }
 }
@@ -147,6 +161,10 @@ signOut.addEventListener("click", async () => {
 window.addEventListener("portal:session-ended", () => {
   ctx.me = null;
   navigate("/signin?ended=1");
+});
+window.addEventListener("portal:two-factor-required", () => {
+  ctx.me = null;
+  if (where().path !== "/two-factor-required") navigate("/two-factor-required");
 });
 window.addEventListener("hashchange", route);
 route();

@@ -69,3 +69,29 @@ export function number(value) {
 export function years(count) {
   return count === 1 ? "1 year" : `${count} years`;
 }
+
+/** The contract's way of writing a time: ISO-8601 in UTC with a `Z`, to the second. */
+export function isoTime(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function zoneOffset(ms) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-US", {
+    timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second) - ms;
+}
+
+/** "2026-12-02" (a date field) -> the moment that day begins in the company's zone, as ISO UTC. */
+export function dayStart(day, plusDays = 0) {
+  const [y, m, d] = day.split("-").map(Number);
+  const midnight = Date.UTC(y, m - 1, d + plusDays);
+  const first = midnight - zoneOffset(midnight);
+  return isoTime(midnight - zoneOffset(first)); // again from the first guess: right across a DST change
+}
+
+/** Whole days from now until `iso` (0 when it is today or past). */
+export function daysUntil(iso) {
+  return Math.max(0, Math.ceil((Date.parse(iso) - Date.now()) / 86_400_000));
+}

@@ -43,6 +43,7 @@ export function values(formNode) {
   const result = {};
   for (const element of formNode.elements) {
     if (!element.name || element.disabled) continue;
+    if (element.type === "radio" && !element.checked) continue; // only the ticked one of a group
     const value = element.type === "checkbox" ? element.checked : element.value;
     const path = element.name.split(".");
     let target = result;
@@ -52,14 +53,16 @@ export function values(formNode) {
   return result;
 }
 
-/** `{"address": {"city": ["..."]}}` -> [["address.city", ["..."]]] */
+/**
+ * The field messages of `details`: `{"address": {"city": ["..."]}}` -> [["address.city", ["..."]]].
+ * Only lists of messages count; other values (a conflict's `{"seats": 0}`) are data, not messages.
+ */
 export function flatten(details, prefix = "") {
   const out = [];
   for (const [key, value] of Object.entries(details || {})) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (Array.isArray(value)) out.push([path, value.map(String)]);
     else if (value && typeof value === "object") out.push(...flatten(value, path));
-    else out.push([path, [String(value)]]);
   }
   return out;
 }
@@ -82,36 +85,39 @@ function errorSlot(formNode, path) {
   return null;
 }
 
+function fieldMessage(slot, messages) {
+  slot.textContent = messages.join(" ");
+  const control = slot.parentElement.querySelector("input, select, textarea");
+  if (control) control.setAttribute("aria-invalid", "true");
+  return control;
+}
+
 /**
- * Show an ApiError on the form: each `details` entry next to its field, the rest above the form.
- * `codeFields` places errors that come without details ({invalid_code: "code"}).
+ * Show an ApiError on the form: each `details` message next to its field, and only what no field
+ * takes above the form (a field's error is shown at the field alone). `codeFields` places an error
+ * whose details name no field ({invalid_code: "code", no_free_seat: "name"}).
  */
 export function showError(formNode, error, codeFields = {}) {
   clearErrors(formNode);
   const leftovers = [];
-  const entries = flatten(error.details).filter(([key]) => key !== "retry_after_seconds");
-  if (!entries.length && codeFields[error.code]) entries.push([codeFields[error.code], [error.message]]);
-  let first = null;
-  for (const [path, messages] of entries) {
+  const controls = [];
+  for (const [path, messages] of flatten(error.details)) {
     const slot = errorSlot(formNode, path);
-    if (!slot) {
-      leftovers.push(`${path}: ${messages.join(" ")}`);
-      continue;
-    }
-    slot.textContent = messages.join(" ");
-    const control = slot.parentElement.querySelector("input, select, textarea");
-    if (control) {
-      control.setAttribute("aria-invalid", "true");
-      first = first || control;
-    }
+    if (slot) controls.push(fieldMessage(slot, messages));
+    else leftovers.push(`${path}: ${messages.join(" ")}`);
   }
+  let message = error.message;
+  if (error.code === "rate_limited" && error.retryAfter) message += ` Try again in ${error.retryAfter} s.`;
+  const placed = controls.length > 0;
+  const codeSlot = !placed && codeFields[error.code] ? errorSlot(formNode, codeFields[error.code]) : null;
+  if (codeSlot) controls.push(fieldMessage(codeSlot, [message]));
   const summary = formNode.querySelector(".form-error");
-  if (summary) {
-    let message = error.message;
-    if (error.code === "rate_limited" && error.retryAfter) message += ` Try again in ${error.retryAfter} s.`;
-    summary.append(h("p", {}, message), leftovers.map((text) => h("p", { class: "small" }, text)));
+  const banner = summary && (leftovers.length || !controls.length);
+  if (banner) {
+    summary.append(h("p", {}, message), ...leftovers.map((text) => h("p", { class: "small" }, text)));
   }
-  (first || summary)?.focus?.();
+  const first = controls.find(Boolean);
+  (first || (banner ? summary : null))?.focus?.();
 }
 
 /** Run `work` with the buttons of `scope` disabled (and marked busy) until it settles. */

@@ -3,7 +3,8 @@
 import { del, get, post } from "./api.js";
 import { h, mount } from "./dom.js";
 import { subscriptionsCard } from "./account-billing.js";
-import { catalog, planName } from "./catalog.js";
+import { backupBadge, backupState, computerHref } from "./backup-state.js";
+import { catalog, plan as findPlan, planName } from "./catalog.js";
 import { field, form, onSubmit, submitButton } from "./forms.js";
 import { bytes, date, dateTime, number } from "./format.js";
 import { can } from "./roles.js";
@@ -61,15 +62,30 @@ function keyPanel(computer, slot) {
     h("button", { type: "button", class: "button small", onclick: () => mount(slot) }, "Done"));
 }
 
-function computersCard(ctx, account, backup, keySlot, reload) {
+/** Seats the account's trial and active subscriptions give (API.md), and whether it has any. */
+function seats(cat, account) {
+  const running = account.subscriptions.filter((sub) => sub.status === "trial" || sub.status === "active");
+  let total = 0;
+  for (const sub of running) {
+    total += sub.quantity * (findPlan(cat, sub.product, sub.plan)?.computers_included || 0);
+    for (const addon of sub.addons || []) {
+      total += addon.quantity * (cat.addons.find((a) => a.id === addon.addon)?.computers_included || 0);
+    }
+  }
+  return { running: running.length, total };
+}
+
+function computersCard(ctx, cat, account, backup, keySlot, reload) {
   const manage = can(ctx.me, "manageAccounts");
   const states = new Map((backup?.computers || []).map((c) => [c.id, c]));
+  const state = (c) => states.get(c.id);
   const list = table([
-    { label: "Computer", cell: (c) => h("strong", {}, c.name) },
-    { label: "Kind", cell: (c) => (c.kind === "server" ? "Server" : "Workstation") },
-    { label: "Backup", cell: (c) => statusBadge(states.get(c.id)?.status) },
-    { label: "Last success", cell: (c) => dateTime(states.get(c.id)?.last_success_at) },
-    { label: "Data backed up", class: "num", cell: (c) => bytes(states.get(c.id)?.bytes_backed_up ?? 0) },
+    { label: "Computer", sort: (c) => c.name,
+      cell: (c) => h("a", { href: computerHref({ ...c, account_id: account.id }), class: "strong-link" }, c.name) },
+    { label: "Kind", sort: (c) => c.kind, cell: (c) => (c.kind === "server" ? "Server" : "Workstation") },
+    { label: "Backup", sort: (c) => backupState(state(c)), cell: (c) => backupBadge(state(c)) },
+    { label: "Last success", sort: (c) => state(c)?.last_success_at, cell: (c) => dateTime(state(c)?.last_success_at) },
+    { label: "Data backed up", class: "num", sort: (c) => state(c)?.bytes_backed_up ?? 0, cell: (c) => bytes(state(c)?.bytes_backed_up ?? 0) },
     { label: "", class: "actions", cell: (c) => (manage ? actionButton("Remove", async () => {
       if (!(await confirmDialog({ title: `Remove ${c.name}?`, body: "Its agent key stops working at once. Its backup history is kept.", confirmLabel: "Remove", danger: true }))) return;
       await del(`/v1/accounts/${account.id}/computers/${c.id}`);
@@ -77,23 +93,33 @@ function computersCard(ctx, account, backup, keySlot, reload) {
       await reload();
     }, { class: "button small danger-outline", "aria-label": `Remove ${c.name}` }) : "") },
   ], account.computers, { caption: "Computers", empty: "No computers yet.", rowAttrs: (c) => ({ "data-computer": c.id }) });
+  const { running, total } = seats(cat, account);
+  const used = h("p", { class: "hint", "data-seats": total }, running
+    ? `${number(account.computers.length)} of ${number(total)} seat${total === 1 ? "" : "s"} taken.` : null);
   let add = null;
-  if (manage) {
-    add = form({ class: "stack", "aria-label": "Add a computer" },
+  if (manage && !running) {
+    // No trial and no active subscription: no seat to offer, so no form that can only be refused.
+    add = h("div", { class: "notice info", "data-no-subscription": "" },
+      "Computers take seats of the account's trial or active subscription, and it has none. ",
+      can(ctx.me, "purchase") ? "Start a trial or buy a subscription above, then add its computers here."
+        : "Ask a colleague who buys to start a trial or buy a subscription first.");
+  } else if (manage) {
+    const addForm = form({ class: "stack", "aria-label": "Add a computer" },
       h("div", { class: "grid two tight" },
         field({ name: "name", label: "Computer name", autocomplete: "off" }),
         field({ name: "kind", label: "Kind", type: "select",
           options: [{ value: "workstation", label: "Workstation" }, { value: "server", label: "Server" }] })),
       h("p", { class: "hint" }, "Each computer takes a seat of the account's trial or active subscription; a server needs a plan with servers."),
       submitButton("Add computer"));
-    onSubmit(add, async (values, node) => {
+    onSubmit(addForm, async (values, node) => {
       const computer = await post(`/v1/accounts/${account.id}/computers`, { name: values.name.trim(), kind: values.kind });
       node.reset();
       mount(keySlot, keyPanel(computer, keySlot));
       await reload();
-    }, { no_free_seat: "name" });
+    }, { no_free_seat: "name", conflict: "name", name_taken: "name", computer_name_taken: "name" });
+    add = h("details", { class: "disclosure", open: !account.computers.length }, h("summary", {}, "Add a computer"), addForm);
   }
-  return card("Computers", keySlot, list, add ? h("details", { class: "disclosure", open: !account.computers.length }, h("summary", {}, "Add a computer"), add) : null);
+  return card("Computers", keySlot, used, list, add);
 }
 
 async function release(ctx, account) {
@@ -122,6 +148,9 @@ export async function render(ctx, [id]) {
     const administered = account.role === "Administrator";
     const backup = administered ? await get(`/v1/accounts/${id}/backup-status`) : null;
     const actions = [];
+    if (can(ctx.me, "viewActivity")) {
+      actions.push(h("a", { class: "button", href: `#/activity?target_id=${encodeURIComponent(id)}` }, "Activity"));
+    }
     if (can(ctx.me, "release")) {
       actions.push(actionButton("Release account", () => release(ctx, account), { class: "button danger-outline" }));
     }
@@ -132,7 +161,7 @@ export async function render(ctx, [id]) {
       summary(cat, account),
       await subscriptionsCard(ctx, cat, account, draw),
       administered
-        ? [computersCard(ctx, account, backup, keySlot, draw), usersCard(ctx, account, draw)]
+        ? [computersCard(ctx, cat, account, backup, keySlot, draw), usersCard(ctx, account, draw)]
         : h("div", { class: "notice info" }, "You resell this account: the customer administers its own users, computers and backups."));
   }
   await draw();

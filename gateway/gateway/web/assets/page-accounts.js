@@ -1,11 +1,13 @@
 // ACCOUNTS: the customer accounts with search and status filter, and a new account.
 import { get, post } from "./api.js";
-import { h, mount } from "./dom.js";
+import { h } from "./dom.js";
 import { catalog, planName } from "./catalog.js";
 import { field, form, onSubmit, submitButton } from "./forms.js";
 import { bytes, date, number } from "./format.js";
 import { can } from "./roles.js";
-import { badge, card, pageHeader, statusBadge, table, toast } from "./ui.js";
+import { csvButton } from "./csv.js";
+import { pagedList } from "./lists.js";
+import { badge, card, pageHeader, statusBadge, toast } from "./ui.js";
 
 export const name = "accounts";
 
@@ -35,15 +37,15 @@ function newAccountForm(ctx) {
 
 function columns(cat) {
   return [
-    { label: "Account", cell: (a) => h("div", {},
+    { label: "Account", sort: (a) => a.name, cell: (a) => h("div", {},
       h("a", { href: `#/accounts/${a.id}`, class: "strong-link" }, a.name),
       h("div", { class: "muted small" }, a.contact_email)) },
-    { label: "Role", cell: (a) => (a.role === "Administrator" ? badge("Administrator", "admin") : badge("Reseller", "muted")) },
-    { label: "Status", cell: (a) => statusBadge(a.status) },
-    { label: "Plan", cell: (a) => planName(cat, a.product, a.plan) },
-    { label: "Expires", cell: (a) => date(a.expires_at) },
-    { label: "Data backed up", class: "num", cell: (a) => bytes(a.bytes_backed_up) },
-    { label: "Not backing up", class: "num", cell: (a) => (a.computers_not_backing_up
+    { label: "Role", sort: (a) => a.role, cell: (a) => (a.role === "Administrator" ? badge("Administrator", "admin") : badge("Reseller", "muted")) },
+    { label: "Status", sort: (a) => a.status, cell: (a) => statusBadge(a.status) },
+    { label: "Plan", sort: (a) => (a.product ? planName(cat, a.product, a.plan) : null), cell: (a) => planName(cat, a.product, a.plan) },
+    { label: "Expires", sort: (a) => a.expires_at, cell: (a) => date(a.expires_at) },
+    { label: "Data backed up", class: "num", sort: (a) => a.bytes_backed_up, cell: (a) => bytes(a.bytes_backed_up) },
+    { label: "Not backing up", class: "num", sort: (a) => a.computers_not_backing_up, cell: (a) => (a.computers_not_backing_up
       ? h("span", { class: "badge bad", "data-not-backing-up": a.computers_not_backing_up },
         `${number(a.computers_not_backing_up)} of ${number(a.computers)}`)
       : h("span", { class: "muted" }, a.computers ? `0 of ${number(a.computers)}` : "—")) },
@@ -52,31 +54,21 @@ function columns(cat) {
 
 export async function render(ctx) {
   const cat = await catalog();
-  const results = h("div", { "aria-live": "polite" });
   const filters = h("form", { role: "search", class: "filters", "aria-label": "Filter accounts" },
     field({ name: "q", label: "Search", type: "search", placeholder: "Name or contact email", autocomplete: "off" }),
     field({ name: "status", label: "Status", type: "select", options: STATUSES }));
   const q = filters.elements.q;
   const status = filters.elements.status;
-  let items = [];
-  let cursor = null;
-  let asked = 0;
-
-  async function load(more = false) {
-    const ask = ++asked;
-    const answer = await get("/v1/accounts", { q: q.value.trim(), status: status.value, limit: 50, cursor: more ? cursor : null });
-    if (ask !== asked) return;
-    items = more ? items.concat(answer.items) : answer.items;
-    cursor = answer.next_cursor;
-    const filtered = q.value.trim() || status.value;
-    mount(results,
-      table(columns(cat), items, {
-        caption: "Customer accounts",
-        empty: filtered ? "No account matches." : "No customer accounts yet. Create the first one.",
-        rowAttrs: (a) => ({ "data-account": a.id }),
-      }),
-      cursor ? h("button", { type: "button", class: "button", onclick: () => load(true) }, "Load more") : null);
-  }
+  const query = () => ({ q: q.value.trim(), status: status.value });
+  const list = pagedList({
+    fetchPage: (page) => get("/v1/accounts", { ...query(), ...page }),
+    columns: columns(cat),
+    caption: "Customer accounts",
+    empty: () => (q.value.trim() || status.value ? "No account matches." : "No customer accounts yet. Create the first one."),
+    rowAttrs: (a) => ({ "data-account": a.id }),
+  });
+  const load = () => list.load();
+  const results = h("div", { "aria-live": "polite" }, list.node);
 
   let timer = null;
   filters.addEventListener("input", () => {
@@ -104,6 +96,7 @@ export async function render(ctx) {
   }
   return h("div", { class: "page" },
     pageHeader("Accounts", "Your customers, their subscriptions and their backups.", toggle,
+      csvButton("/v1/accounts", query, "accounts"),
       can(ctx.me, "purchase") ? h("a", { class: "button", href: "#/purchase" }, "Buy subscriptions") : null),
     create,
     card(null, filters, results));

@@ -1,9 +1,11 @@
-// Company: profile, address, location, primary contact, logo, employees and their roles.
-import { allItems, api, del, patch, post } from "./api.js";
+// Company: profile, address, location, primary contact, logo, the security policy (two-step
+// verification required of everyone), employees and their roles.
+import { allItems, api, del, get, patch, post } from "./api.js";
 import { h, mount } from "./dom.js";
 import { field, form, onSubmit, showError, submitButton } from "./forms.js";
+import { pagedList } from "./lists.js";
 import { ROLES, can } from "./roles.js";
-import { actionButton, badge, card, confirmDialog, pageHeader, table, toast } from "./ui.js";
+import { actionButton, badge, card, confirmDialog, pageHeader, toast } from "./ui.js";
 
 export const name = "company";
 
@@ -112,7 +114,13 @@ function logoCard(ctx) {
   return card("Logo", upload);
 }
 
-function employeesCard(ctx, employees, reload) {
+const STATUS_LABEL = { active: ["Active", "ok"], invited: ["Invited", "info"], deactivated: ["Inactive", "muted"] };
+
+function employeeStatus(e) {
+  return e.status || (e.active ? "active" : "deactivated");
+}
+
+function employeesCard(ctx, reload) {
   const manage = can(ctx.me, "manageEmployees");
   const primary = ctx.company.primary_contact.id;
   const roleCell = (employee) => {
@@ -123,6 +131,7 @@ function employeesCard(ctx, employees, reload) {
       select.disabled = true;
       try {
         await patch(`/v1/employees/${employee.id}`, { role: select.value });
+        employee.role = select.value;
         toast(`${employee.name} is now ${select.value}.`);
       } catch (error) {
         toast(error.message, "bad");
@@ -135,24 +144,35 @@ function employeesCard(ctx, employees, reload) {
   };
   const actions = (employee) => {
     if (!manage || employee.role === "owner" || employee.id === ctx.me.id) return "";
+    if (employee.id === primary) {
+      // The API refuses to deactivate or remove the primary contact: say why instead of offering it.
+      return h("span", { class: "muted small", "data-primary-contact-note": "" }, "Make someone else the primary contact to deactivate or remove them.");
+    }
     return h("div", { class: "button-row" },
       actionButton(employee.active ? "Deactivate" : "Activate", async () => {
         await patch(`/v1/employees/${employee.id}`, { active: !employee.active });
         await reload();
       }, { class: "button small" }),
-      employee.id === primary ? null : actionButton("Remove", async () => {
+      actionButton("Remove", async () => {
         if (!(await confirmDialog({ title: `Remove ${employee.name}?`, body: "They can no longer sign in.", confirmLabel: "Remove", danger: true }))) return;
         await del(`/v1/employees/${employee.id}`);
         await reload();
       }, { class: "button small danger-outline" }));
   };
-  const list = table([
-    { label: "Name", cell: (e) => h("div", {}, h("strong", {}, e.name), h("div", { class: "muted small" }, e.email)) },
-    { label: "Role", cell: roleCell },
-    { label: "Two-step", cell: (e) => (e.two_factor_enabled ? badge("On", "ok") : badge("Off", "muted")) },
-    { label: "Status", cell: (e) => (e.active ? badge("Active", "ok") : badge("Inactive", "muted")) },
-    { label: "", class: "actions", cell: actions },
-  ], employees, { caption: "Employees" });
+  const list = pagedList({
+    fetchPage: (page) => get("/v1/employees", page),
+    columns: [
+      { label: "Name", sort: (e) => e.name, cell: (e) => h("div", {},
+        h("strong", {}, e.name), e.id === primary ? [" ", badge("Primary contact", "info")] : null,
+        h("div", { class: "muted small" }, e.email)) },
+      { label: "Role", sort: (e) => ROLES.indexOf(e.role), cell: roleCell },
+      { label: "Two-step", sort: (e) => Number(e.two_factor_enabled), cell: (e) => (e.two_factor_enabled ? badge("On", "ok") : badge("Off", "muted")) },
+      { label: "Status", sort: (e) => employeeStatus(e), cell: (e) => badge(...(STATUS_LABEL[employeeStatus(e)] || [employeeStatus(e), "muted"])) },
+      { label: "", class: "actions", cell: actions },
+    ],
+    caption: "Employees",
+    rowAttrs: (e) => ({ "data-employee": e.id }),
+  });
   let add = null;
   if (manage) {
     add = form({ class: "stack", "aria-label": "Add an employee" },
@@ -170,17 +190,75 @@ function employeesCard(ctx, employees, reload) {
       await reload();
     }, { email_taken: "email" });
   }
-  return card("Employees", list, add ? h("details", { class: "disclosure" }, h("summary", {}, "Add an employee"), add) : null);
+  return { node: card("Employees", list.node, add ? h("details", { class: "disclosure" }, h("summary", {}, "Add an employee"), add) : null),
+    load: list.load };
+}
+
+/** The company's security policy: every employee signs in with a second factor. */
+function policyCard(ctx, employees) {
+  const editable = can(ctx.me, "editCompany");
+  const on = Boolean(ctx.company.require_two_factor);
+  const without = employees.filter((e) => employeeStatus(e) !== "deactivated" && !e.two_factor_enabled);
+  const others = without.filter((e) => e.id !== ctx.me.id);
+  const box = h("input", { type: "checkbox", id: "require-two-factor", class: "switch", checked: on, disabled: !editable,
+    "data-require-two-factor": "" });
+  const state = h("p", { class: "hint", "data-policy-state": on ? "on" : "off", "aria-live": "polite" });
+  const describe = (enabled) => {
+    state.dataset.policyState = enabled ? "on" : "off";
+    state.textContent = enabled
+      ? (without.length
+        ? `On. ${without.length} employee${without.length === 1 ? " has" : "s have"} no second factor yet: `
+          + "at their next sign-in they are walked through setting it up before anything else."
+        : "On. Every employee signs in with a code from their authenticator app.")
+      : "Off. Employees choose for themselves whether to use two-step verification.";
+  };
+  describe(on);
+  box.addEventListener("change", async () => {
+    const enabled = box.checked;
+    if (enabled && !(await confirmDialog({
+      title: "Require two-step verification?",
+      body: [h("p", {}, "Every employee will need a code from an authenticator app to sign in."),
+        others.length ? h("p", {}, `${others.map((e) => e.name).join(", ")} ${others.length === 1 ? "has" : "have"} none yet: `
+          + "their next sign-in opens the set-up first, and nothing else until it is done.") : null,
+        ctx.me.two_factor_enabled ? null : h("p", {}, h("strong", {}, "You have none yet either: "),
+          "your next sign-in will require it. Set it up now on My security.")],
+      confirmLabel: "Require it",
+    }))) {
+      box.checked = false;
+      return;
+    }
+    box.disabled = true;
+    try {
+      const company = await patch("/v1/company", { require_two_factor: enabled });
+      ctx.company = company;
+      box.checked = Boolean(company.require_two_factor);
+      describe(box.checked);
+      toast(box.checked ? "Two-step verification is now required." : "Two-step verification is no longer required.");
+    } catch (error) {
+      box.checked = !enabled;
+      toast(error.message, "bad");
+    } finally {
+      box.disabled = !editable;
+    }
+  });
+  return h("section", { class: "card", "data-security-policy": "" },
+    h("h2", {}, "Security policy"),
+    h("div", { class: "switch-field big" }, box,
+      h("label", { for: "require-two-factor" }, "Require two-step verification for every employee")),
+    state,
+    editable ? null : h("p", { class: "hint" }, "Only an owner or admin can change it."));
 }
 
 export async function render(ctx) {
   const root = h("div", { class: "page" });
   async function draw() {
     const employees = await allItems("/v1/employees");
+    const team = employeesCard(ctx, draw);
+    await team.load();
     mount(root,
       pageHeader(ctx.company.name, "Your company as your customers and your team see it."),
-      h("div", { class: "grid sidebar" }, profileCard(ctx, employees), logoCard(ctx)),
-      employeesCard(ctx, employees, draw));
+      h("div", { class: "grid sidebar" }, profileCard(ctx, employees), h("div", { class: "stack" }, logoCard(ctx), policyCard(ctx, employees))),
+      team.node);
   }
   await draw();
   return root;

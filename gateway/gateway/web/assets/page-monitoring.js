@@ -6,6 +6,9 @@ import { barChart } from "./chart.js";
 import { field, form, onSubmit, submitButton } from "./forms.js";
 import { bytes, dateTime, number, zoneName } from "./format.js";
 import { can } from "./roles.js";
+import { backupBadge, backupState, computerHref } from "./backup-state.js";
+import { csvButton } from "./csv.js";
+import { pagedList } from "./lists.js";
 import { card, pageHeader, statusBadge, table, toast } from "./ui.js";
 
 export const name = "monitoring";
@@ -29,12 +32,15 @@ function overview(data) {
 
 function computerColumns() {
   return [
-    { label: "Computer", cell: (c) => h("div", {}, h("strong", {}, c.name), h("div", { class: "muted small" }, c.kind === "server" ? "Server" : "Workstation")) },
-    { label: "Account", cell: (c) => h("a", { href: `#/accounts/${c.account_id}` }, c.account_name) },
-    { label: "Status", cell: (c) => statusBadge(c.status) },
-    { label: "Last success", cell: (c) => dateTime(c.last_success_at) },
-    { label: "Last backup", cell: (c) => (c.last_backup_at ? h("span", {}, dateTime(c.last_backup_at), " ", statusBadge(c.last_status)) : "Never") },
-    { label: "Data backed up", class: "num", cell: (c) => bytes(c.bytes_backed_up) },
+    { label: "Computer", sort: (c) => c.name, cell: (c) => h("div", {},
+      h("a", { href: computerHref(c), class: "strong-link" }, c.name),
+      h("div", { class: "muted small" }, c.kind === "server" ? "Server" : "Workstation")) },
+    { label: "Account", sort: (c) => c.account_name, cell: (c) => h("a", { href: `#/accounts/${c.account_id}` }, c.account_name) },
+    { label: "Status", sort: (c) => backupState(c), cell: (c) => backupBadge(c) },
+    { label: "Last success", sort: (c) => c.last_success_at, cell: (c) => dateTime(c.last_success_at) },
+    { label: "Last backup", sort: (c) => c.last_backup_at,
+      cell: (c) => (c.last_backup_at ? h("span", {}, dateTime(c.last_backup_at), " ", statusBadge(c.last_status)) : "Never") },
+    { label: "Data backed up", class: "num", sort: (c) => c.bytes_backed_up, cell: (c) => bytes(c.bytes_backed_up) },
   ];
 }
 
@@ -56,13 +62,16 @@ function thresholdForm(ctx, hours, reload) {
 
 export async function render(ctx) {
   const root = h("div", { class: "page" });
-  const allSlot = h("div", {});
   let filter = "";
-
-  async function drawAll() {
-    const items = await allItems("/v1/monitoring/computers", { status: filter });
-    mount(allSlot, table(computerColumns(), items, { caption: "All computers", empty: "No computers match." }));
-  }
+  const query = () => ({ status: filter });
+  const all = pagedList({
+    fetchPage: (page) => get("/v1/monitoring/computers", { ...query(), ...page }),
+    columns: computerColumns(),
+    caption: "All computers",
+    empty: "No computers match.",
+    rowAttrs: (c) => ({ "data-computer": c.id }),
+  });
+  const drawAll = () => all.load();
 
   async function draw() {
     const [data, failing, accounts] = await Promise.all([
@@ -101,7 +110,8 @@ export async function render(ctx) {
           ? barChart(administered.map((a) => ({ label: a.name, value: a.bytes_backed_up, href: `#/accounts/${a.id}` })), bytes,
             { title: "Data backed up per account" })
           : h("p", { class: "empty" }, "No administered accounts yet.")),
-        card("All computers", h("div", { class: "filters" }, statusSelect), allSlot)));
+        card("All computers", h("div", { class: "filters" }, statusSelect,
+          h("div", { class: "filters-actions" }, csvButton("/v1/monitoring/computers", query, "computers"))), all.node)));
     await drawAll();
   }
   await draw();

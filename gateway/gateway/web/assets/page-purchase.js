@@ -70,10 +70,12 @@ function orderCard(ctx, cat, accounts, preselected) {
   });
   drawPlans();
 
-  const place = form({ class: "stack", "aria-label": "Place the order" }, cart);
   const accountName = (id) => accounts.find((a) => a.id === id)?.name || "—";
+  const total = () => lines.reduce((sum, line) => sum + line.amount, 0);
+  const editor = h("div", { class: "stack" }, builder, h("h3", { class: "section-title" }, "Your order"), cart);
+  const review = form({ class: "stack", "aria-label": "Place the order", hidden: true });
+
   const drawCart = () => {
-    const total = lines.reduce((sum, line) => sum + line.amount, 0);
     mount(cart, table([
       { label: "Plan", cell: (l) => planName(cat, l.product, l.plan) },
       { label: "Term", cell: (l) => years(l.term_years) },
@@ -82,10 +84,41 @@ function orderCard(ctx, cat, accounts, preselected) {
       { label: "Amount", class: "num", cell: (l) => money(l.amount, cat.currency) },
       { label: "", class: "actions", cell: (l) => h("button", { type: "button", class: "button small",
         onclick: () => { lines.splice(lines.indexOf(l), 1); key = newIdempotencyKey(); drawCart(); } }, "Remove") },
-    ], lines, { caption: "Order lines", empty: "Add a line above to start an order." }),
-    lines.length ? h("div", { class: "order-total" }, h("span", {}, "Total"), h("strong", { "data-total": "" }, money(total, cat.currency))) : null,
-    lines.length ? submitButton("Place order", { "data-action": "place-order" }) : null);
+    ], lines, { caption: "Order lines", empty: "Add a line above to start an order.", rowAttrs: () => ({ "data-cart-line": "" }) }),
+    lines.length ? h("div", { class: "order-total" }, h("span", {}, "Total"), h("strong", { "data-total": "" }, money(total(), cat.currency))) : null,
+    lines.length ? h("button", { type: "button", class: "button primary", "data-action": "review-order", onclick: showReview },
+      "Review order") : null);
   };
+
+  // The last step before money is spent: every line as it will be charged, the total, then Place order.
+  function showReview() {
+    mount(review, h("div", { class: "form-error", role: "alert" }),
+      h("h3", { tabindex: "-1", class: "review-title" }, "Review your order"),
+      h("p", { class: "subtitle" }, "Nothing is charged until you place it."),
+      table([
+        { label: "Item", cell: (l) => h("strong", {}, planName(cat, l.product, l.plan)) },
+        { label: "Term", cell: (l) => years(l.term_years) },
+        { label: "For", cell: (l) => (l.account_id ? `${accountName(l.account_id)} (starts now)` : "Inventory") },
+        { label: "Quantity", class: "num", cell: (l) => String(l.quantity) },
+        { label: "Unit price", class: "num", cell: (l) => money(l.unit, cat.currency) },
+        { label: "Amount", class: "num", cell: (l) => money(l.amount, cat.currency) },
+      ], lines, { caption: "Order lines to place", rowAttrs: () => ({ "data-review-line": "" }) }),
+      h("div", { class: "order-total" }, h("span", {}, "Total to pay"),
+        h("strong", { "data-review-total": total() }, money(total(), cat.currency))),
+      h("div", { class: "button-row" },
+        h("button", { type: "button", class: "button", "data-action": "edit-order", onclick: hideReview }, "Back to edit"),
+        submitButton(`Place order — ${money(total(), cat.currency)}`, { "data-action": "place-order" })));
+    editor.hidden = true;
+    review.hidden = false;
+    review.querySelector("h3").focus();
+  }
+
+  function hideReview() {
+    review.hidden = true;
+    editor.hidden = false;
+    drawCart();
+    cart.querySelector('[data-action="review-order"]')?.focus();
+  }
   drawCart();
 
   onSubmit(builder, async (values, node) => {
@@ -96,17 +129,18 @@ function orderCard(ctx, cat, accounts, preselected) {
     }
     const line = { product: values.product, plan: values.plan, term_years: Number(values.term_years), quantity };
     if (values.account_id) line.account_id = values.account_id;
-    line.amount = termPrice(cat, chosenPlan().annual_price_cents, line.term_years) * quantity;
+    line.unit = termPrice(cat, chosenPlan().annual_price_cents, line.term_years);
+    line.amount = line.unit * quantity;
     lines.push(line);
     key = newIdempotencyKey();
     drawCart();
   });
-  onSubmit(place, async () => {
-    const items = lines.map(({ amount, ...item }) => item);
+  onSubmit(review, async () => {
+    const items = lines.map(({ amount, unit, ...item }) => item);
     const order = await post("/v1/orders", { items }, { idempotencyKey: key });
     ctx.navigate(`/orders/${order.id}`);
   });
-  return card("New order", builder, h("h3", { class: "section-title" }, "Your order"), place);
+  return card("New order", editor, review);
 }
 
 function inventoryCard(cat, inventory) {

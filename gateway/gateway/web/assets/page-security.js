@@ -3,55 +3,10 @@ import { del, get, post, trustedDevices } from "./api.js";
 import { h, mount } from "./dom.js";
 import { field, form, onSubmit, showError, submitButton } from "./forms.js";
 import { dateTime } from "./format.js";
-import { actionButton, badge, card, copyable, pageHeader, table, toast } from "./ui.js";
+import { recoveryCodesPanel, setupPanel } from "./two-factor-setup.js";
+import { actionButton, badge, card, confirmDialog, pageHeader, table, toast } from "./ui.js";
 
 export const name = "security";
-
-function svgDataUrl(svg) {
-  // Shown as an image: an SVG in <img> runs no script, and the policy allows data: images. A
-  // standalone image needs the SVG namespace, which the API's `qr_svg` carries (added if ever not).
-  const text = /^\s*<svg\b[^>]*\bxmlns=/.test(svg) ? svg : svg.replace(/<svg\b/, '<svg xmlns="http://www.w3.org/2000/svg"');
-  return "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
-}
-
-function recoveryCodesPanel(codes, done) {
-  const text = codes.join("\n") + "\n";
-  const download = h("a", {
-    class: "button", download: "partner-portal-recovery-codes.txt",
-    href: URL.createObjectURL(new Blob([text], { type: "text/plain" })),
-  }, "Download");
-  return h("div", { class: "stack", "data-recovery-codes": "" },
-    h("div", { class: "notice ok", role: "status" }, "Two-step verification is on."),
-    h("h3", {}, "Your recovery codes"),
-    h("p", {}, "Each code signs you in once if you lose your phone. Save them somewhere safe now: ",
-      h("strong", {}, "they are shown only this once.")),
-    h("ol", { class: "recovery-codes" }, codes.map((code) => h("li", {}, h("code", {}, code)))),
-    h("div", { class: "button-row" }, copyable(text.trim(), "All recovery codes").querySelector("button"), download,
-      h("button", { type: "button", class: "button primary", onclick: done }, "I have saved them")));
-}
-
-function setupPanel(ctx, slot, setup, reload) {
-  const confirm = form({ class: "stack narrow", "aria-label": "Confirm two-step verification" },
-    field({ name: "code", label: "Code from the app", autocomplete: "one-time-code", inputmode: "numeric",
-      hint: "Enter the 6-digit code the app now shows, to prove it is set up." }),
-    submitButton("Turn on two-step verification"));
-  onSubmit(confirm, async (values) => {
-    const answer = await post("/v1/me/2fa/confirm", { code: values.code.replace(/\s+/g, "") });
-    ctx.me.two_factor_enabled = true;
-    mount(slot, recoveryCodesPanel(answer.recovery_codes, reload));
-  }, { invalid_code: "code", conflict: "code" });
-  return h("div", { class: "setup-2fa" },
-    h("div", { class: "qr" },
-      h("img", { src: svgDataUrl(setup.qr_svg), alt: "QR code to scan with your authenticator app",
-        width: 200, height: 200, "data-qr": "" })),
-    h("div", { class: "stack" },
-      h("h3", {}, "1. Scan the QR code"),
-      h("p", {}, "Open an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…) and scan it."),
-      h("p", { class: "small" }, "Can't scan? Enter this key in the app:"),
-      h("div", { "data-secret": "" }, copyable(setup.secret, "Secret key")),
-      h("h3", {}, "2. Enter the code"),
-      confirm));
-}
 
 function twoFactorCard(ctx, reload) {
   const slot = h("div", {});
@@ -72,7 +27,10 @@ function twoFactorCard(ctx, reload) {
   } else {
     const start = actionButton("Set up two-step verification", async () => {
       const setup = await post("/v1/me/2fa/setup");
-      mount(slot, setupPanel(ctx, slot, setup, reload));
+      mount(slot, setupPanel(setup, (codes) => {
+        ctx.me.two_factor_enabled = true;
+        mount(slot, recoveryCodesPanel(codes, reload));
+      }));
     }, { class: "button primary", "data-action": "setup-2fa" });
     mount(slot,
       h("p", {}, "Status: ", badge("Off", "bad"),
@@ -116,21 +74,44 @@ function shortAgent(agent) {
   return [browser ? browser[0].replace("Edg", "Edge") : agent.slice(0, 40), system ? `on ${system[1]}` : ""].join(" ");
 }
 
-async function devicesCard() {
+/** Whether `device` is this browser's: the id sign-in gave, else the expiry it answered (to the second). */
+function isThisBrowser(device, mine) {
+  if (!mine) return false;
+  if (mine.id) return mine.id === device.id;
+  return Boolean(mine.expires_at) && Date.parse(mine.expires_at) === Date.parse(device.expires_at);
+}
+
+async function devicesCard(ctx) {
   const slot = h("div", {});
   async function load() {
     const devices = (await get("/v1/me/devices", { limit: 200 })).items;
+    const mine = trustedDevices.entry(ctx.me.email);
+    const here = (d) => isThisBrowser(d, mine);
     mount(slot, table([
-      { label: "Device", cell: (d) => h("span", { title: d.user_agent || "" }, shortAgent(d.user_agent)) },
+      { label: "Device", cell: (d) => h("span", {}, h("span", { title: d.user_agent || "" }, shortAgent(d.user_agent)),
+        here(d) ? [" ", h("span", { class: "badge info", "data-this-browser": "" }, "This browser")] : null) },
       { label: "Trusted since", cell: (d) => dateTime(d.created_at) },
       { label: "Last used", cell: (d) => dateTime(d.last_used_at) },
       { label: "Trusted until", cell: (d) => dateTime(d.expires_at) },
       { label: "", class: "actions", cell: (d) => actionButton("Revoke", async () => {
+        const ok = await confirmDialog({
+          title: here(d) ? "Revoke this browser?" : `Revoke ${shortAgent(d.user_agent)}?`,
+          body: here(d)
+            ? "This browser will ask for a code from your authenticator app at your next sign-in."
+            : `Signing in on it will need a code from your authenticator app again. Trusted since ${dateTime(d.created_at)}.`,
+          confirmLabel: "Revoke",
+          danger: true,
+        });
+        if (!ok) return;
         await del(`/v1/me/devices/${d.id}`);
+        if (here(d)) trustedDevices.forget(ctx.me.email);
         toast("The device will be asked for a code next time.");
         await load();
-      }, { class: "button small danger-outline", "aria-label": `Revoke ${shortAgent(d.user_agent)}` }) },
-    ], devices, { empty: "No trusted devices. Tick “Trust this device” when you sign in with a code." }));
+      }, { class: "button small danger-outline", "aria-label": `Revoke ${here(d) ? "this browser" : shortAgent(d.user_agent)}` }) },
+    ], devices, {
+      empty: "No trusted devices. Tick “Trust this device” when you sign in with a code.",
+      rowAttrs: (d) => ({ "data-device": d.id, "data-this-browser": here(d) ? "true" : null }),
+    }));
   }
   await load();
   return card("Trusted devices", h("p", { class: "subtitle" },
@@ -147,7 +128,7 @@ export async function render(ctx) {
     return h("div", { class: "page" },
       pageHeader("My security", `${ctx.me.name} · ${ctx.me.email}`),
       h("div", { class: "grid two" }, twoFactorCard(ctx, reload), passwordCard(ctx)),
-      await devicesCard());
+      await devicesCard(ctx));
   }
   mount(root, await draw());
   return root;

@@ -12,7 +12,9 @@ function authPage(...children) {
 }
 
 function finish(ctx, answer, email) {
-  if (answer.device_token) trustedDevices.remember(email, answer.device_token, answer.device_expires_at);
+  if (answer.device_token) {
+    trustedDevices.remember(email, answer.device_token, answer.device_expires_at, answer.device_id || null);
+  }
   ctx.signedIn(answer.token);
   ctx.navigate("/accounts");
 }

@@ -5,6 +5,7 @@ const TABLE = {
   manageAccounts: ["owner", "admin", "support"],
   release: ["owner", "admin"],
   purchase: ["owner", "admin", "sales"],
+  viewActivity: ["owner", "admin"],
 };
 
 export const ROLES = ["owner", "admin", "sales", "support", "viewer"];

@@ -2,7 +2,7 @@
 // badges, toasts, a confirmation dialog, and buttons that run one request.
 import { ApiError } from "./api.js";
 import { busy } from "./forms.js";
-import { h } from "./dom.js";
+import { h, mount } from "./dom.js";
 
 export function pageHeader(title, subtitle, ...actions) {
   return h("div", { class: "page-header" },
@@ -14,22 +14,70 @@ export function card(title, ...children) {
   return h("section", { class: "card" }, title ? h("h2", {}, title) : null, children);
 }
 
-/** columns: [{label, cell(row) -> text|Node, class?}] */
-export function table(columns, rows, { empty = "Nothing here yet.", caption, rowAttrs } = {}) {
+const blank = (value) => value === null || value === undefined || value === "";
+
+function compare(a, b) {
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: "base" });
+}
+
+/** Rows ordered by `key` (blanks last either way), stable for equal keys. */
+export function sortRows(rows, key, dir = "ascending") {
+  const sign = dir === "descending" ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (blank(x) || blank(y)) return blank(x) - blank(y);
+    return compare(x, y) * sign;
+  });
+}
+
+/**
+ * columns: [{label, cell(row) -> text|Node, class?, sort?(row) -> number|text}]. A column with `sort`
+ * has a header button that orders the rows by it (again: the other way); `aria-sort` says how.
+ * `sorting` ({key, dir}) keeps the order across redraws of the same list.
+ */
+export function table(columns, rows, { empty = "Nothing here yet.", caption, rowAttrs, sorting } = {}) {
   if (!rows.length) return h("p", { class: "empty" }, empty);
+  const state = sorting || { key: null, dir: "ascending" };
+  const tbody = h("tbody", {});
+  const heads = columns.map((c) => {
+    if (!c.sort) return h("th", { scope: "col", class: c.class }, c.label);
+    const button = h("button", { type: "button", class: "sort", "data-sort": c.label },
+      c.label, h("span", { class: "sort-mark", "aria-hidden": "true" }));
+    button.addEventListener("click", () => {
+      state.dir = state.key === c.label && state.dir === "ascending" ? "descending" : "ascending";
+      state.key = c.label;
+      draw();
+    });
+    return h("th", { scope: "col", class: c.class }, button);
+  });
+  function draw() {
+    const by = columns.find((c) => c.sort && c.label === state.key);
+    const ordered = by ? sortRows(rows, by.sort, state.dir) : rows;
+    columns.forEach((c, i) => {
+      if (!c.sort) return;
+      if (c === by) heads[i].setAttribute("aria-sort", state.dir);
+      else heads[i].removeAttribute("aria-sort");
+    });
+    mount(tbody, ordered.map((row) => h("tr", rowAttrs ? rowAttrs(row) : {},
+      columns.map((c) => h("td", { class: c.class, "data-label": c.label }, c.cell(row))))));
+  }
+  draw();
   return h("div", { class: "table-wrap" }, h("table", { class: "data" },
     caption ? h("caption", { class: "visually-hidden" }, caption) : null,
-    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col", class: c.class }, c.label)))),
-    h("tbody", {}, rows.map((row) => h("tr", rowAttrs ? rowAttrs(row) : {},
-      columns.map((c) => h("td", { class: c.class, "data-label": c.label }, c.cell(row))))))));
+    h("thead", {}, h("tr", {}, heads)), tbody));
 }
 
 const STATUS_TONE = {
   trial: "info", active: "ok", expired: "bad", none: "muted", available: "info",
   ok: "ok", not_backing_up: "bad", new: "muted", success: "ok", failed: "bad", partial: "warn",
-  delivered: "ok", pending: "info",
+  delivered: "ok", pending: "info", converted: "muted", ended: "muted", failing: "bad",
 };
-const STATUS_TEXT = { not_backing_up: "Not backing up", none: "No subscription", ok: "OK" };
+const STATUS_TEXT = {
+  not_backing_up: "Not backing up", none: "No subscription", ok: "OK",
+  converted: "Converted to paid", ended: "Trial ended", failing: "No successful backup",
+};
 
 export function statusBadge(status) {
   if (!status) return "—";

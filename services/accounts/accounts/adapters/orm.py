@@ -5,6 +5,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from portal_common.db import UtcDateTime
 from portal_common.outbox import outbox_table
 
+from accounts.domain.computer_names import NAME_KEY_MAX
+
 
 class Base(DeclarativeBase):
     pass
@@ -93,11 +95,17 @@ class Computer(Base):
     agent key simply stops working."""
 
     __tablename__ = "computers"
-    __table_args__ = (Index("ix_computers_account", "account_id", "removed_at"),)
+    __table_args__ = (
+        Index("ix_computers_account", "account_id", "removed_at"),
+        Index("ux_computers_live_name", "account_id", "name_key", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     name: Mapped[str] = mapped_column(String(200))
+    # `domain.computer_names.name_key(name)` while the computer is live; NULL once removed (NULLs
+    # never collide in a unique index, so a removed computer's name is free again).
+    name_key: Mapped[str | None] = mapped_column(String(NAME_KEY_MAX))
     kind: Mapped[str] = mapped_column(String(16))
     agent_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at = mapped_column(UtcDateTime, nullable=False)

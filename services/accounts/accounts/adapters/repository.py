@@ -58,6 +58,21 @@ def computers_of(session, account_id):
     ).all()
 
 
+def live_computer_named(session, account_id, name_key):
+    """The account's live computer whose name reads as `name_key`, or None."""
+    return session.scalars(
+        select(Computer).where(Computer.account_id == account_id, Computer.name_key == name_key)
+    ).one_or_none()
+
+
+def unkeyed_live_computers(session, account_id):
+    """Live computers without a name key: ones that shared their name when names became unique."""
+    return session.scalars(
+        select(Computer).where(Computer.account_id == account_id, Computer.removed_at.is_(None),
+                               Computer.name_key.is_(None)).order_by(Computer.created_at, Computer.id)
+    ).all()
+
+
 def count_computers(session, account_id, kind=None):
     stmt = select(func.count()).where(Computer.account_id == account_id, Computer.removed_at.is_(None))
     if kind:

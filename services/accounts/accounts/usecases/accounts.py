@@ -1,4 +1,5 @@
 """The partner's customer accounts: open, list, look at, release."""
+from portal_common.activity import record
 from portal_common.errors import NotFound
 from portal_common.events import ACCOUNT_CREATED, ACCOUNT_RELEASED
 from portal_common.ids import new_id
@@ -37,6 +38,8 @@ def create_account(uow, now, caller, data):
         project(account)
         uow.session.add(account)
         _emit(uow, ACCOUNT_CREATED, account, now)
+        record(uow, now, account.partner_id, "account.created", ("account", account.id, account.name),
+               f"Opened the account {account.name}" + ("" if account.administered else " (as its reseller)"))
         uow.commit()
         return views.account(account)
 
@@ -78,5 +81,7 @@ def release_account(uow, now, caller, account_id):
         account.version += 1
         project(account)
         _emit(uow, ACCOUNT_RELEASED, account, now)
+        record(uow, now, account.partner_id, "account.released", ("account", account.id, account.name),
+               f"Released the account {account.name}; its data stays with it")
         uow.commit()
         return {"id": account.id, "status": "released"}

@@ -1,4 +1,5 @@
 """The partner's own company: profile, primary contact, logo."""
+from portal_common.activity import record
 from portal_common.db import create_once
 from portal_common.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from portal_common.events import COMPANY_CHANGED
@@ -8,6 +9,8 @@ from accounts.domain import logo as logo_rules
 from accounts.usecases import views
 
 DEFAULT_TIMEZONE = "UTC"
+PROFILE_PARTS = {"name": "name", "address": "address", "location": "location",
+                 "primary_contact_id": "primary contact"}
 
 
 def create_company(uow, now, partner_id, name, owner):
@@ -36,15 +39,18 @@ def _company(uow, caller):
     return row
 
 
-def get_company(uow, caller):
+def get_company(uow, directory, caller):
+    """`directory` is identity, which keeps the company's sign-in policy (sign-in enforces it)."""
     with uow:
         row = _company(uow, caller)
-        return views.company(row, uow.session.get(Logo, row.partner_id) is not None)
+        answer = views.company(row, uow.session.get(Logo, row.partner_id) is not None)
+    return {**answer, "require_two_factor": directory.two_factor_required(caller)}
 
 
 def update_company(uow, directory, now, caller, data):
     """`directory` answers who an employee is (identity); a primary contact must be an active
-    employee of the same partner, which identity also records so it refuses to remove them."""
+    employee of the same partner, which identity also records so it refuses to remove them. The
+    sign-in policy is identity's to keep (sign-in enforces it)."""
     contact = None
     if "primary_contact_id" in data:
         contact = directory.designate_primary_contact(caller, data["primary_contact_id"])
@@ -53,8 +59,16 @@ def update_company(uow, directory, now, caller, data):
                 "The primary contact must be an active employee of your company.",
                 {"primary_contact_id": ["Not an active employee of your company."]},
             )
+    if "require_two_factor" in data:
+        required = directory.require_two_factor(caller, data["require_two_factor"])
+    else:
+        required = directory.two_factor_required(caller)
+    profile = [key for key in data if key != "require_two_factor"]
     with uow:
         row = _company(uow, caller)
+        if not profile:
+            return {**views.company(row, uow.session.get(Logo, row.partner_id) is not None),
+                    "require_two_factor": required}
         if "name" in data:
             row.name = data["name"].strip()
         for key, value in (data.get("address") or {}).items():
@@ -67,8 +81,10 @@ def update_company(uow, directory, now, caller, data):
             row.primary_contact_email = contact["email"]
         row.version += 1
         _announced(uow, now, row)
+        record(uow, now, row.partner_id, "company.updated", ("company", row.partner_id, row.name),
+               "Changed the company's " + ", ".join(PROFILE_PARTS[key] for key in profile))
         uow.commit()
-        return views.company(row, uow.session.get(Logo, row.partner_id) is not None)
+        return {**views.company(row, uow.session.get(Logo, row.partner_id) is not None), "require_two_factor": required}
 
 
 def put_logo(uow, now, caller, content_type, data):
@@ -84,6 +100,7 @@ def put_logo(uow, now, caller, content_type, data):
             logo = Logo(partner_id=caller["partner_id"])
             uow.session.add(logo)
         logo.content_type, logo.data, logo.updated_at = content_type, data, now
+        _logo_changed(uow, now, caller, f"Uploaded a new logo ({content_type}, {len(data):,} bytes)")
         uow.commit()
     return {"logo_url": views.LOGO_URL}
 
@@ -96,10 +113,16 @@ def get_logo(uow, caller):
         return logo.content_type, logo.data
 
 
-def delete_logo(uow, caller):
+def delete_logo(uow, now, caller):
     """Deleting a logo that is not there is done already: no error."""
     with uow:
         logo = uow.session.get(Logo, caller["partner_id"])
         if logo is not None:
             uow.session.delete(logo)
+            _logo_changed(uow, now, caller, "Removed the logo")
             uow.commit()
+
+
+def _logo_changed(uow, now, caller, summary):
+    name = _company(uow, caller).name
+    record(uow, now, caller["partner_id"], "company.logo_changed", ("company", caller["partner_id"], name), summary)

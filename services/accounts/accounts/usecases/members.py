@@ -1,13 +1,14 @@
 """The users and computers of an account the partner administers."""
 from sqlalchemy.exc import IntegrityError
 
+from portal_common.activity import record
 from portal_common.errors import Conflict, NoFreeSeat, NotAdministrator, NotFound
 from portal_common.events import COMPUTER_ADDED, COMPUTER_REMOVED, iso
 from portal_common.ids import new_id
 
 from accounts.adapters import repository
 from accounts.adapters.orm import AccountUser, Computer
-from accounts.domain import agent_keys, seats
+from accounts.domain import agent_keys, computer_names, seats
 from accounts.usecases import views
 from accounts.usecases.accounts import find
 from accounts.usecases.read_model import project
@@ -31,6 +32,8 @@ def add_user(uow, now, caller, account_id, data):
             name=data["name"].strip(), created_at=now,
         )
         uow.session.add(user)
+        record(uow, now, account.partner_id, "account_user.added", ("account_user", user.id, user.name),
+               f"Added user {user.email} to {account.name}")
         try:
             uow.commit()
         except IntegrityError:
@@ -38,12 +41,14 @@ def add_user(uow, now, caller, account_id, data):
         return views.user(user)
 
 
-def remove_user(uow, caller, account_id, user_id):
+def remove_user(uow, now, caller, account_id, user_id):
     with uow:
         account = _administered(uow, caller, account_id)
         user = uow.session.get(AccountUser, user_id)
         if user is None or user.account_id != account.id:
             raise NotFound("No such user on this account.")
+        record(uow, now, account.partner_id, "account_user.removed", ("account_user", user.id, user.name),
+               f"Removed user {user.email} from {account.name}")
         uow.session.delete(user)
         uow.commit()
 
@@ -59,13 +64,16 @@ def add_computer(uow, now, caller, account_id, data, bought):
     agent_key = agent_keys.new_agent_key()
     with uow:
         account = _administered(uow, caller, account_id, for_update=True)
+        key = computer_names.name_key(data["name"])
+        if repository.live_computer_named(uow.session, account.id, key) is not None:
+            raise _name_taken(data["name"])
         reason = seats.refuse_computer(data["kind"], account.computers, account.servers, bought["seats"],
                                        bought["server_seats"])
         if reason:
             raise NoFreeSeat(reason, {"seats": bought["seats"], "server_seats": bought["server_seats"],
                                      "computers": account.computers, "servers": account.servers})
         computer = Computer(
-            id=new_id(), account_id=account.id, name=data["name"].strip(), kind=data["kind"],
+            id=new_id(), account_id=account.id, name=data["name"].strip(), name_key=key, kind=data["kind"],
             agent_key_hash=agent_keys.digest(agent_key), created_at=now,
         )
         uow.session.add(computer)
@@ -73,8 +81,31 @@ def add_computer(uow, now, caller, account_id, data, bought):
         account.servers += computer.kind == "server"
         project(account)
         _emit(uow, COMPUTER_ADDED, computer, account, now, version=1)
-        uow.commit()
+        record(uow, now, account.partner_id, "computer.added", ("computer", computer.id, computer.name),
+               f"Added {computer.kind} {computer.name} to {account.name}")
+        try:
+            uow.commit()
+        except IntegrityError:  # the database's unique name, should a concurrent add have slipped past
+            raise _name_taken(data["name"]) from None
         return {**views.computer(computer), "agent_key": agent_key}
+
+
+def _name_taken(name):
+    return Conflict(f'This account already has a computer named "{name.strip()}": choose another name.',
+                    {"name": ["Another computer of this account has this name."]})
+
+
+def _free_name(uow, computer):
+    """A removed computer's name is free again; but a computer that shared it from before names were
+    unique (migration 0002 gave it no key) takes it over, so that the name stays taken."""
+    key, computer.name_key = computer.name_key, None
+    if key is None:
+        return
+    uow.session.flush()  # the key gone before a twin takes it: the unique index sees it once
+    for other in repository.unkeyed_live_computers(uow.session, computer.account_id):
+        if computer_names.name_key(other.name) == key:
+            other.name_key = key
+            return
 
 
 def remove_computer(uow, now, caller, account_id, computer_id):
@@ -84,10 +115,13 @@ def remove_computer(uow, now, caller, account_id, computer_id):
         if computer is None or computer.account_id != account.id or computer.removed_at is not None:
             raise NotFound("No such computer on this account.")
         computer.removed_at = now
+        _free_name(uow, computer)
         account.computers -= 1
         account.servers -= computer.kind == "server"
         project(account)
         _emit(uow, COMPUTER_REMOVED, computer, account, now, version=2)
+        record(uow, now, account.partner_id, "computer.removed", ("computer", computer.id, computer.name),
+               f"Removed {computer.kind} {computer.name} from {account.name}")
         uow.commit()
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from nameko.events import event_handler
+from nameko.rpc import rpc as rpc_entrypoint
 from nameko.testing.services import entrypoint_waiter
 
 from portal_common.errors import NoFreeSeat, NotFound
@@ -35,6 +36,22 @@ class Listener:
     @event_handler("accounts", "computer_removed")
     def on_computer_removed(self, payload):
         self.seen.append(("computer_removed", payload))
+
+
+class Identity:
+    """Identity as far as the company profile asks it: the sign-in policy it keeps."""
+
+    name = "identity"
+    required = False
+
+    @rpc_entrypoint
+    def two_factor_required(self, caller):
+        return Identity.required
+
+    @rpc_entrypoint
+    def require_two_factor(self, caller, required):
+        Identity.required = required
+        return required
 
 
 def summary(account_id, version, status="active"):
@@ -91,7 +108,9 @@ def test_the_actor_and_request_of_a_call_are_on_the_events_it_causes(accounts, c
     assert (payload["actor"], payload["request_id"]) == ("e1", "req-42")
 
 
-def test_the_company_is_made_once_however_often_the_call_and_the_event_arrive(rpc, accounts, config):
+def test_the_company_is_made_once_however_often_the_call_and_the_event_arrive(rpc, accounts, config,
+                                                                             container_factory):
+    container_factory(Identity, config).start()
     signed_up = event(PARTNER_SIGNED_UP, "p1", 1, name="Acme", owner=OWNER)
     deliver(accounts, config, "on_partner_signed_up", PARTNER_SIGNED_UP, signed_up)
     rpc.update_company(CALLER, {"name": "Acme Renamed"})
@@ -100,6 +119,7 @@ def test_the_company_is_made_once_however_often_the_call_and_the_event_arrive(rp
     company = rpc.get_company(CALLER)
     # The late duplicates did not put the old name back.
     assert company["name"] == "Acme Renamed" and company["primary_contact"]["id"] == "e1"
+    assert company["require_two_factor"] is False
 
 
 def test_seats_are_the_ones_billing_gives_with_the_call(rpc):

@@ -48,6 +48,7 @@ class Subscription(Base):
         Index("ix_subscriptions_partner", "partner_id", "id"),
         Index("ix_subscriptions_account", "account_id"),
         Index("ix_subscriptions_due", "status", "expires_at"),
+        Index("ix_subscriptions_partner_expiry", "partner_id", "expires_at", "id"),  # the renewals view
     )
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
@@ -66,6 +67,8 @@ class Subscription(Base):
     # The last warning that it ends (`domain.warnings`): its days, and the expiry it was for.
     warned_days: Mapped[int | None] = mapped_column(Integer)
     warned_expires_at = mapped_column(UtcDateTime, nullable=True)
+    # A trial upgraded to a paid subscription: that subscription (the trial ended converted, not lapsed).
+    converted_to: Mapped[str | None] = mapped_column(String(26))
 
 
 class SubscriptionAddon(Base):

@@ -16,12 +16,16 @@ def subscription_of_partner(session, partner_id, subscription_id, for_update=Fal
     return session.scalars(stmt).one_or_none()
 
 
-def subscriptions_of_partner(partner_id, status=None, account_id=None):
+def subscriptions_of_partner(partner_id, status=None, account_id=None, expires_before=None, auto_renew=None):
     stmt = select(Subscription).where(Subscription.partner_id == partner_id)
     if status:
         stmt = stmt.where(Subscription.status == status)
     if account_id:
         stmt = stmt.where(Subscription.account_id == account_id)
+    if expires_before is not None:
+        stmt = stmt.where(Subscription.expires_at < expires_before)
+    if auto_renew is not None:
+        stmt = stmt.where(Subscription.auto_renew.is_(auto_renew))
     return stmt
 
 

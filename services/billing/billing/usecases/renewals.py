@@ -8,7 +8,7 @@ from portal_common.events import SUBSCRIPTION_RENEWED
 from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Subscription
 from billing.domain.terms import add_years
-from billing.usecases import views
+from billing.usecases import activity, views
 from billing.usecases.shared import OrderBuilder, account_changed
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,14 @@ def _settle(uow, catalog, subscription, now):
                 return 0
             _renewal_order(uow, catalog, subscription, plan, now)
             _renewed(uow, subscription.id, now)
+            activity.about_subscription(uow, now, subscription, "subscription.renewed",
+                                        f"Renewed for {subscription.term_years} more year"
+                                        f"{'s' if subscription.term_years != 1 else ''}")
         elif not repository.end_if_unchanged(uow.session, subscription):
             return 0
+        else:
+            activity.about_subscription(uow, now, subscription, "subscription.expired", _why_expired(
+                subscription, released, plan))
         if plan is None and subscription.status == "active" and subscription.auto_renew:
             log.warning("subscription %s not renewed: %s/%s left the catalog", subscription.id,
                         subscription.product, subscription.plan)
@@ -50,6 +56,18 @@ def _settle(uow, catalog, subscription, now):
             account_changed(uow, catalog, subscription.account_id, subscription.partner_id, now)
         uow.commit()
         return 1
+
+
+def _why_expired(subscription, released, plan):
+    if subscription.status == "trial":
+        return "The trial ended"
+    if subscription.status == "available":
+        return "Expired unused in inventory"
+    if released:
+        return "Expired: the account was released"
+    if plan is None:
+        return "Expired: the plan left the catalog"
+    return "Expired: auto-renew was off"
 
 
 def _renewed(uow, subscription_id, now):

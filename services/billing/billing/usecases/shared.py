@@ -8,7 +8,7 @@ from portal_common.ids import new_id
 from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Order, OrderLine
 from billing.domain.summary import SubscriptionFacts, summarize
-from billing.usecases import views
+from billing.usecases import activity, views
 
 
 def require_found(found):
@@ -80,6 +80,7 @@ class OrderBuilder:
         """The order as the contract shows it, told to others (notifications: `order.placed`)."""
         view = views.order(self.row, self.lines)
         self.uow.emit(ORDER_PLACED, self.row.id, 1, self.now, partner_id=self.row.partner_id, order=view)
+        activity.order_placed(self.uow, self.now, self.row, self.lines)
         return view
 
 

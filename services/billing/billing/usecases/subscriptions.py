@@ -2,18 +2,24 @@
 from sqlalchemy import update
 
 from portal_common.errors import Conflict
-from portal_common.pagination import paginate
+from portal_common.pagination import paginate, paginate_by_time
 
 from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Subscription
-from billing.usecases import views
+from billing.usecases import activity, views
 from billing.usecases.shared import account_summary, find_subscription, link_account, subscription_view
 
 
 def list_subscriptions(uow, caller, query):
-    stmt = repository.subscriptions_of_partner(caller["partner_id"], query.get("status"), query.get("account_id"))
+    """In id order; the renewals view (`expires_before`) soonest expiry first."""
+    stmt = repository.subscriptions_of_partner(caller["partner_id"], query.get("status"), query.get("account_id"),
+                                               query.get("expires_before"), query.get("auto_renew"))
     with uow:
-        rows, next_cursor = paginate(uow.session, stmt, Subscription.id, query["limit"], query["cursor"])
+        if "expires_before" in query:
+            rows, next_cursor = paginate_by_time(uow.session, stmt, Subscription.expires_at, Subscription.id,
+                                                 query["limit"], query["cursor"])
+        else:
+            rows, next_cursor = paginate(uow.session, stmt, Subscription.id, query["limit"], query["cursor"])
         addons = repository.addons_of(uow.session, [row.id for row in rows])
         return {"items": [views.subscription(row, addons.get(row.id, ())) for row in rows], "next_cursor": next_cursor}
 
@@ -42,7 +48,7 @@ def get_subscription(uow, caller, subscription_id):
         return subscription_view(uow.session, find_subscription(uow, caller, subscription_id))
 
 
-def set_auto_renew(uow, caller, subscription_id, auto_renew):
+def set_auto_renew(uow, now, caller, subscription_id, auto_renew):
     with uow:
         row = find_subscription(uow, caller, subscription_id, to_change=True)
         if auto_renew and row.status == "expired":
@@ -53,6 +59,8 @@ def set_auto_renew(uow, caller, subscription_id, auto_renew):
         if row.auto_renew != auto_renew:
             row.auto_renew = auto_renew
             row.version += 1
+            activity.about_subscription(uow, now, row, "subscription.auto_renew_changed",
+                                        "Auto-renew switched on" if auto_renew else "Auto-renew switched off")
         view = subscription_view(uow.session, row)
         uow.commit()
         return view

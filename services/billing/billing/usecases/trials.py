@@ -6,7 +6,7 @@ from portal_common.idempotency_keys import checked_key
 
 from billing.adapters import repository
 from billing.domain.terms import add_years
-from billing.usecases import idempotency
+from billing.usecases import activity, idempotency
 from billing.usecases.orders import new_subscription
 from billing.usecases.shared import (
     OrderBuilder,
@@ -51,6 +51,8 @@ def start_trial(uow, catalog, now, caller, account_id, data, account_is_found):
         uow.session.add(trial)
         uow.session.flush()
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
+        activity.about_subscription(uow, now, trial, "trial.started",
+                                    f"Started a {catalog.trial_days}-day trial of {activity.plan_name(trial)}")
         view = subscription_view(uow.session, trial)
         uow.commit()
         return view
@@ -66,9 +68,11 @@ def _trial_to_end(session, account_id, product=None):
     return max(trials, key=lambda row: (row.starts_at, row.id))
 
 
-def _end(trial, now):
+def _end(trial, now, successor):
+    """The trial ends now, converted to `successor` (the paid subscription)."""
     trial.status = "expired"
     trial.expires_at = now
+    trial.converted_to = successor.id
     trial.version += 1
 
 
@@ -91,10 +95,12 @@ def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
         if not repository.claim_available(uow.session, caller["partner_id"], stock.id, account_id, now,
                                           add_years(now, stock.term_years)):
             raise NotAvailable()
-        _end(trial, now)
+        _end(trial, now, stock)
         uow.session.flush()
         uow.session.refresh(stock)
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
+        activity.about_subscription(uow, now, trial, "trial.upgraded",
+                                    f"Upgraded the trial to {activity.plan_name(stock)} from inventory")
         view = {"subscription": subscription_view(uow.session, stock), "order": None}
         uow.commit()
         return view
@@ -125,9 +131,12 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
         order.line(product=product, plan=plan.id, term_years=data["term_years"], quantity=trial.quantity,
                    unit_price_cents=unit, amount_cents=unit * trial.quantity, account_id=account_id,
                    subscription_id=paid.id)
-        _end(trial, now)
+        _end(trial, now, paid)
         uow.session.flush()
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
+        activity.about_subscription(uow, now, trial, "trial.upgraded",
+                                    f"Upgraded the trial to {activity.plan_name(paid)}, bought for "
+                                    f"{data['term_years']} year{'s' if data['term_years'] != 1 else ''}")
         return {"subscription": subscription_view(uow.session, paid), "order": order.placed()}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)

@@ -5,7 +5,7 @@ from portal_common.ids import new_id
 
 from billing.adapters.orm import SubscriptionAddon
 from billing.domain.prorate import prorate, upgrade_full_cents
-from billing.usecases import idempotency
+from billing.usecases import activity, idempotency
 from billing.usecases.shared import OrderBuilder, account_changed, find_subscription, subscription_view
 
 
@@ -51,6 +51,8 @@ def upgrade(uow, catalog, now, caller, subscription_id, data, key):
                    quantity=subscription.quantity, unit_price_cents=unit_difference,
                    amount_cents=answer["amount_cents"], account_id=subscription.account_id,
                    subscription_id=subscription.id)
+        activity.about_subscription(uow, now, subscription, "subscription.upgraded",
+                                    f"Upgraded from {subscription.plan} to {data['plan']} for the rest of the term")
         subscription.plan = data["plan"]
         subscription.version += 1
         uow.session.flush()
@@ -84,6 +86,8 @@ def buy_addon(uow, catalog, now, caller, subscription_id, data, key):
                    term_years=subscription.term_years, quantity=data["quantity"], unit_price_cents=unit,
                    amount_cents=proration.amount_cents, account_id=subscription.account_id,
                    subscription_id=subscription.id)
+        activity.about_subscription(uow, now, subscription, "subscription.addon_added",
+                                    f"Added {data['quantity']} × {addon.id}")
         subscription.version += 1
         uow.session.flush()
         if subscription.account_id:

@@ -9,6 +9,7 @@ def subscription(row, addons=()):
         "id": row.id, "product": row.product, "plan": row.plan, "term_years": row.term_years,
         "quantity": row.quantity, "status": row.status, "account_id": row.account_id,
         "starts_at": row.starts_at, "expires_at": row.expires_at, "auto_renew": row.auto_renew,
+        "converted_to": row.converted_to,
         "addons": [
             {"id": a.id, "addon": a.addon, "quantity": a.quantity, "starts_at": a.starts_at,
              "expires_at": row.expires_at}

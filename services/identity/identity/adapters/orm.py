@@ -1,5 +1,5 @@
 """Identity's tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_common.db import UtcDateTime
@@ -22,6 +22,9 @@ class Partner(Base):
     name: Mapped[str] = mapped_column(String(200))
     # Kept here (accounts owns the company profile) so the contact cannot be removed or deactivated.
     primary_contact_id: Mapped[str | None] = mapped_column(String(26))
+    # The company's policy (shown and set through accounts' company profile): while on, an employee
+    # without a second factor gets a session that can only set one up.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at = mapped_column(UtcDateTime, nullable=False)
 
 
@@ -58,6 +61,9 @@ class Session(Base):
     employee_id: Mapped[str] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
     created_at = mapped_column(UtcDateTime, nullable=False)
     expires_at = mapped_column(UtcDateTime, nullable=False)
+    # Opened while the company required a second factor the employee had not set up: it may only set
+    # one up, for as long as that stays so.
+    setup_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Challenge(Base):

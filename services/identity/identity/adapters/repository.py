@@ -6,6 +6,7 @@ from identity.adapters.orm import (
     Employee,
     EmployeeToken,
     LoginFailure,
+    Partner,
     RecoveryCode,
     Session,
     TrustedDevice,
@@ -31,9 +32,11 @@ def employees_of_partner(partner_id):
 
 
 def session_with_employee(session, token_hash, now):
+    """(session, employee, whether the company requires a second factor now), or None."""
     return session.execute(
-        select(Session, Employee)
+        select(Session, Employee, Partner.require_two_factor)
         .join(Employee, Employee.id == Session.employee_id)
+        .join(Partner, Partner.id == Employee.partner_id)
         .where(Session.token_hash == token_hash, Session.expires_at > now, Employee.active.is_(True))
     ).one_or_none()
 

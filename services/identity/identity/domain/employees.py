@@ -22,3 +22,14 @@ def refuse_removal(actor_id, target, primary_contact_id=None):
     if target.id == actor_id:
         return "You cannot remove yourself."
     return None
+
+
+def changes(target, data):
+    """What an update changes, each as a phrase of the audit log: `role: sales → admin`."""
+    said = []
+    for key in ("name", "role"):
+        if key in data and data[key] != getattr(target, key):
+            said.append(f"{key}: {getattr(target, key)} → {data[key]}")
+    if "active" in data and data["active"] != target.active:
+        said.append("reactivated" if data["active"] else "deactivated")
+    return said

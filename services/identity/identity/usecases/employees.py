@@ -16,7 +16,7 @@ from portal_common.roles import OWNER
 from identity.adapters import repository
 from identity.adapters.orm import Employee, Partner
 from identity.domain import employees as rules
-from identity.usecases import links, views
+from identity.usecases import activity, links, views
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import email_key
 
@@ -36,11 +36,16 @@ def _new_employee(partner_id, data, role, password_hash, now):
     )
 
 
-def _add_employee(uow, employee, now, inviter_name=None, invited=False):
+def _add_employee(uow, employee, now, inviter_name=None, invited=False, summary=None):
     if repository.email_in_use(uow.session, employee.email_key):
         raise EmailTaken()
     uow.session.add(employee)
     _emit(uow, EMPLOYEE_CREATED, employee, now)
+    if invited:
+        activity.about(uow, now, employee, "employee.invited", f"Invited {employee.email} as {employee.role}")
+    else:
+        activity.about(uow, now, employee, "employee.created",
+                       summary or f"Added {employee.email} as {employee.role}", actor=uow.actor or employee.id)
     try:
         if invited:  # its statements flush the new row: a concurrent twin shows here too
             links.invite(uow, now, employee, inviter_name)
@@ -65,7 +70,7 @@ def sign_up(uow, hasher, now, data):
         uow.session.flush()
         owner_view = views.session_employee(owner)
         uow.emit(PARTNER_SIGNED_UP, partner.id, 1, now, name=partner.name, owner=owner_view)
-        _add_employee(uow, owner, now)
+        _add_employee(uow, owner, now, summary=f"Signed up {partner.name} with {owner.email} as its owner")
         return {"partner": {"id": partner.id, "name": partner.name}, "employee": owner_view}
 
 
@@ -99,6 +104,7 @@ def invite_again(uow, now, caller, employee_id):
         if employee.password_hash is not None or not employee.active:
             raise Conflict("Only an employee who has not accepted an invitation yet can be invited again.")
         links.invite(uow, now, employee, _name_of(uow, caller["employee_id"]))
+        activity.about(uow, now, employee, "employee.invited", f"Invited {employee.email} again")
         uow.commit()
 
 
@@ -116,7 +122,8 @@ def update_employee(uow, now, caller, employee_id, data):
         if reason:
             raise Conflict(reason)
         deactivating = employee.active and data.get("active") is False
-        changed = any(data[key] != getattr(employee, key) for key in data)
+        changes = rules.changes(employee, data)
+        changed = bool(changes)
         for key, value in data.items():
             setattr(employee, key, value)
         if changed:
@@ -129,6 +136,9 @@ def update_employee(uow, now, caller, employee_id, data):
             _emit(uow, EMPLOYEE_DEACTIVATED, employee, now)
         elif changed:
             _emit(uow, EMPLOYEE_UPDATED, employee, now)
+        if changed:
+            activity.about(uow, now, employee, "employee.updated",
+                           f"{employee.email}: {'; '.join(changes)}")
         uow.commit()
         return views.employee(employee)
 
@@ -140,6 +150,7 @@ def delete_employee(uow, now, caller, employee_id):
         if reason:
             raise Conflict(reason)
         _emit(uow, EMPLOYEE_REMOVED, employee, now, version=employee.version + 1, active=False)
+        activity.about(uow, now, employee, "employee.removed", f"Removed {employee.email}")
         uow.session.delete(employee)
         access_changed(uow, employee.id, now)
         uow.commit()

@@ -12,6 +12,7 @@ from portal_common.ids import new_id
 from identity.adapters import repository
 from identity.adapters.orm import INVITATION, RESET, Employee, EmployeeToken
 from identity.domain import credentials
+from identity.usecases import activity
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import email_key
 from identity.usecases.second_factor import use_code
@@ -65,6 +66,7 @@ def accept_invitation(uow, hasher, now, data):
         uow.emit(EMPLOYEE_UPDATED, employee.id, employee.version, now, partner_id=employee.partner_id,
                  email=employee.email, name=employee.name, role=employee.role, active=employee.active)
         answer = open_session(uow.session, employee, now)
+        activity.by_themselves(uow, now, employee, "session.created", "Accepted the invitation and signed in")
         uow.commit()
         return answer
 
@@ -103,5 +105,7 @@ def confirm_reset(uow, hasher, now, data):
         repository.delete_links(uow.session, employee.id, RESET)  # the other reset links too
         repository.delete_sessions(uow.session, employee.id)
         repository.delete_devices(uow.session, employee.id)
+        activity.by_themselves(uow, now, employee, "password.reset",
+                               "Reset their password from a mailed link; every session and trusted device ended")
         access_changed(uow, employee.id, now)
         uow.commit()

@@ -2,13 +2,13 @@
 import datetime as dt
 import secrets
 
-from portal_common.errors import InvalidCode, Unauthenticated
+from portal_common.errors import InvalidCode, InvalidCredentials, RateLimited, Unauthenticated
 from portal_common.ids import new_id
 
 from identity.adapters import repository
-from identity.adapters.orm import RESET, Challenge, Employee, Session, TrustedDevice
+from identity.adapters.orm import RESET, Challenge, Employee, Partner, Session, TrustedDevice
 from identity.domain import credentials
-from identity.usecases import views
+from identity.usecases import activity, views
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import check_password, email_key
 from identity.usecases.second_factor import count_wrong_code, refuse_when_locked, spend_code, use_code
@@ -21,12 +21,14 @@ DEVICE_TRUST = dt.timedelta(days=30)
 
 def open_session(session, employee, now):
     token = credentials.new_token()
+    required = session.get(Partner, employee.partner_id).require_two_factor
     row = Session(
         id=new_id(),
         token_hash=credentials.digest(token),
         employee_id=employee.id,
         created_at=now,
         expires_at=now + SESSION_TTL,
+        setup_only=required and not employee.two_factor_enabled,
     )
     session.add(row)
     return {"token": token, "expires_at": row.expires_at, "employee": views.session_employee(employee)}
@@ -37,12 +39,18 @@ def sign_in(uow, hasher, now, data):
     with uow:
         employee = repository.employee_by_email(uow.session, key)
     usable = employee is not None and employee.active and employee.password_hash is not None
-    check_password(uow, hasher, key, employee.password_hash if usable else None, data["password"], now)
+    try:
+        check_password(uow, hasher, key, employee.password_hash if usable else None, data["password"], now)
+    except (InvalidCredentials, RateLimited) as refusal:
+        if employee is not None:
+            _refused(uow, now, employee, _why_refused(employee, usable, refusal))
+        raise
 
     with uow:
         employee = uow.session.get(Employee, employee.id)
         if not employee.two_factor_enabled or _trusted(uow.session, employee, data.get("device_token"), now):
             answer = open_session(uow.session, employee, now)
+            activity.by_themselves(uow, now, employee, "session.created", "Signed in")
             uow.commit()
             return answer
         challenge = Challenge(
@@ -55,6 +63,20 @@ def sign_in(uow, hasher, now, data):
         uow.session.add(challenge)
         uow.commit()
         return {"two_factor_required": True, "challenge": challenge.id, "expires_at": challenge.expires_at}
+
+
+def _why_refused(employee, usable, refusal):
+    if isinstance(refusal, RateLimited):
+        return "Sign-in refused: too many failed attempts"
+    if not employee.active:
+        return "Sign-in refused: the employee is deactivated"
+    return "Sign-in refused: wrong password" if usable else "Sign-in refused: the invitation is not accepted yet"
+
+
+def _refused(uow, now, employee, summary):
+    with uow:
+        activity.by_themselves(uow, now, employee, "session.refused", summary)
+        uow.commit()
 
 
 def _trusted(session, employee, device_token, now):
@@ -82,11 +104,14 @@ def verify(uow, now, data, user_agent=None):
         if not employee.active or not spend_code(uow.session, employee, data["code"], now):
             challenge.failed_attempts += 1
             count_wrong_code(uow.session, employee.id, now)
+            activity.by_themselves(uow, now, employee, "session.refused", "Sign-in refused: wrong second-factor code")
             uow.commit()
             raise InvalidCode()
         if not repository.claim_challenge(uow.session, challenge.id, now):
             raise InvalidCode("This sign-in challenge was already used: sign in again.")
         answer = open_session(uow.session, employee, now)
+        activity.by_themselves(uow, now, employee, "session.created", "Signed in with a second factor"
+                               + (", remembering this device" if data.get("remember_device") else ""))
         if data.get("remember_device"):
             device_token = credentials.new_token()
             device = TrustedDevice(
@@ -98,7 +123,7 @@ def verify(uow, now, data, user_agent=None):
                 user_agent=user_agent,
             )
             uow.session.add(device)
-            answer.update(device_token=device_token, device_expires_at=device.expires_at)
+            answer.update(device_token=device_token, device_id=device.id, device_expires_at=device.expires_at)
         uow.commit()
         return answer
 
@@ -112,8 +137,9 @@ def authenticate(uow, now, token):
         found = repository.session_with_employee(uow.session, credentials.digest(token), now)
         if found is None:
             raise Unauthenticated()
-        session, employee = found
-        return {**views.me(employee), "session_id": session.id, "session_expires_at": session.expires_at.timestamp()}
+        session, employee, required = found
+        return {**views.me(employee, required and session.setup_only), "session_id": session.id,
+                "session_expires_at": session.expires_at.timestamp()}
 
 
 def sign_out(uow, now, caller):
@@ -121,6 +147,9 @@ def sign_out(uow, now, caller):
         row = uow.session.get(Session, caller["session_id"])
         if row is not None:
             uow.session.delete(row)
+        employee = uow.session.get(Employee, caller["employee_id"])
+        if employee is not None:
+            activity.about(uow, now, employee, "session.ended", "Signed out")
         access_changed(uow, caller["employee_id"], now)
         uow.commit()
 
@@ -140,5 +169,6 @@ def change_password(uow, hasher, now, caller, data):
         repository.delete_sessions(uow.session, employee.id, keep_session_id=caller["session_id"])
         repository.delete_devices(uow.session, employee.id)
         repository.delete_links(uow.session, employee.id, RESET)
+        activity.about(uow, now, employee, "password.changed", "Changed their password; other sessions ended")
         access_changed(uow, employee.id, now)
         uow.commit()

@@ -10,7 +10,7 @@ from portal_common.pagination import paginate
 from identity.adapters import repository
 from identity.adapters.orm import Employee, RecoveryCode, TrustedDevice
 from identity.domain import credentials, totp
-from identity.usecases import views
+from identity.usecases import activity, views
 from identity.usecases.access import access_changed
 from identity.usecases.passwords import check_password
 from identity.usecases.second_factor import use_code
@@ -58,6 +58,7 @@ def confirm(uow, now, caller, data):
             RecoveryCode(id=new_id(), employee_id=employee.id, code_hash=credentials.recovery_code_digest(code))
             for code in codes
         )
+        activity.about(uow, now, employee, "two_factor.enabled", "Turned two-step verification on")
         access_changed(uow, employee.id, now)
         uow.commit()
     return {"recovery_codes": codes}
@@ -77,6 +78,7 @@ def disable(uow, hasher, now, caller, data):
         employee.totp_last_step = None
         repository.delete_recovery_codes(uow.session, employee.id)
         repository.delete_devices(uow.session, employee.id)
+        activity.about(uow, now, employee, "two_factor.disabled", "Turned two-step verification off")
         access_changed(uow, employee.id, now)
         uow.commit()
 
@@ -89,10 +91,13 @@ def list_devices(uow, now, caller, page):
         return {"items": [views.device(row) for row in rows], "next_cursor": next_cursor}
 
 
-def revoke_device(uow, caller, device_id):
+def revoke_device(uow, now, caller, device_id):
     with uow:
         device = uow.session.get(TrustedDevice, device_id)
         if device is None or device.employee_id != caller["employee_id"]:
             raise NotFound("No such device.")
         uow.session.delete(device)
+        employee = uow.session.get(Employee, device.employee_id)
+        activity.about(uow, now, employee, "device.revoked",
+                       f"Stopped trusting a device ({(device.user_agent or 'unknown browser')[:80]})")
         uow.commit()

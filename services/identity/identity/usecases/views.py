@@ -5,11 +5,14 @@ def session_employee(employee):
     return {"id": employee.id, "email": employee.email, "name": employee.name, "role": employee.role}
 
 
-def me(employee):
+def me(employee, setup_only=False):
+    """`two_factor_setup_required`: the session was opened while the company required a second factor
+    this employee has not set up yet, so it may only set one up (the gateway enforces it)."""
     return {
         **session_employee(employee),
         "partner_id": employee.partner_id,
         "two_factor_enabled": employee.two_factor_enabled,
+        "two_factor_setup_required": setup_only and not employee.two_factor_enabled,
     }
 
 

@@ -1,4 +1,6 @@
 """The partner's threshold for "not backing up"; changing it re-judges its computers at once."""
+from portal_common.activity import record
+
 from monitoring.adapters import repository
 from monitoring.adapters.orm import PartnerSettings
 from monitoring.domain import states
@@ -13,10 +15,15 @@ def get_settings(uow, caller):
 def update_settings(uow, now, caller, data):
     hours = data["not_backing_up_after_hours"]
     with uow:
+        before = repository.threshold(uow.session, caller["partner_id"])
         settings = uow.session.get(PartnerSettings, caller["partner_id"])
         if settings is None:
             settings = PartnerSettings(partner_id=caller["partner_id"])
             uow.session.add(settings)
+        if before != hours:
+            record(uow, now, caller["partner_id"], "monitoring.settings_changed",
+                   ("monitoring_settings", caller["partner_id"], None),
+                   f"Computers count as not backing up after {hours} hours (was {before})")
         settings.not_backing_up_after_hours = hours
         uow.session.flush()
         accounts = set()

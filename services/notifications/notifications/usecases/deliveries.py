@@ -79,6 +79,8 @@ def _switch_off_if_all_failed(uow, now, webhook_id, portal_url):
         return
     webhook.active = False
     webhooks.give_up_pending(uow.session, webhook.id, now)
+    webhooks.recorded(uow, now, webhook, "webhook.updated",
+                      f"Switched the webhook off: its last {rules.DISABLE_AFTER_FAILED_EVENTS} events all failed")
     partner = uow.session.get(Partner, webhook.partner_id)
     if partner is None:
         return

@@ -2,6 +2,7 @@
 contact (whoever that is at the time)."""
 import json
 
+from portal_common.activity import record
 from portal_common.schemas.notifications import ALERT_TYPES
 
 from notifications.adapters.orm import AlertSettings, Partner
@@ -22,7 +23,7 @@ def get_settings(uow, caller):
         return effective(uow.session, caller["partner_id"])
 
 
-def put_settings(uow, caller, data):
+def put_settings(uow, now, caller, data):
     with uow:
         row = uow.session.get(AlertSettings, caller["partner_id"])
         if row is None:
@@ -31,5 +32,9 @@ def put_settings(uow, caller, data):
         row.email_enabled = data["email"]["enabled"]
         row.recipients = json.dumps(data["email"]["recipients"])
         row.events = json.dumps([event for event in ALERT_TYPES if event in data["events"]])
+        mail = f"mail to {len(data['email']['recipients'])} recipient(s)" if data["email"]["enabled"] else "no mail"
+        record(uow, now, caller["partner_id"], "notifications.settings_changed",
+               ("notification_settings", caller["partner_id"], None),
+               f"Alerts: {len(data['events'])} of {len(ALERT_TYPES)} types, {mail}")
         uow.commit()
         return effective(uow.session, caller["partner_id"])

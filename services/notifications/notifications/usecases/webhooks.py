@@ -1,8 +1,10 @@
 """A partner's webhook endpoints, and the deliveries of events to them (`usecases.deliveries` sends)."""
 import json
+import urllib.parse
 
 from sqlalchemy import delete, func, select, update
 
+from portal_common.activity import record
 from portal_common.errors import Conflict, NotFound, ValidationFailed
 from portal_common.events import iso
 from portal_common.ids import new_id
@@ -16,6 +18,13 @@ from notifications.domain import webhooks as rules
 def view(row):
     return {"id": row.id, "url": row.url, "events": json.loads(row.events), "description": row.description,
             "active": row.active, "created_at": row.created_at}
+
+
+def recorded(uow, now, row, activity_type, summary):
+    """An audit entry about the endpoint, named by its host alone: a URL's path or query may carry a
+    token of the partner's."""
+    host = urllib.parse.urlsplit(row.url).hostname or "?"
+    record(uow, now, row.partner_id, activity_type, ("webhook", row.id, host), summary)
 
 
 def _checked_url(url, allow_private):
@@ -42,6 +51,7 @@ def create(uow, now, caller, data, allow_private):
         row = Webhook(id=new_id(), partner_id=caller["partner_id"], url=url, events=json.dumps(data["events"]),
                       description=data["description"], active=True, secret=rules.new_secret(), created_at=now)
         uow.session.add(row)
+        recorded(uow, now, row, "webhook.created", f"Added a webhook for {', '.join(data['events'])}")
         uow.commit()
         return {**view(row), "secret": row.secret}
 
@@ -63,6 +73,9 @@ def change(uow, now, caller, webhook_id, data, allow_private):
         _checked_url(data["url"], allow_private)
     with uow:
         row = _find(uow, caller, webhook_id)
+        changed = [key for key in ("url", "events", "description", "active") if key in data]
+        if changed:
+            recorded(uow, now, row, "webhook.updated", _change_summary(data, changed))
         for key in ("url", "description", "active"):
             if key in data:
                 setattr(row, key, data[key])
@@ -74,9 +87,16 @@ def change(uow, now, caller, webhook_id, data, allow_private):
         return view(row)
 
 
-def remove(uow, caller, webhook_id):
+def _change_summary(data, changed):
+    if changed == ["active"]:
+        return "Switched the webhook on" if data["active"] else "Switched the webhook off"
+    return "Changed the webhook's " + ", ".join(changed)
+
+
+def remove(uow, now, caller, webhook_id):
     with uow:
         row = _find(uow, caller, webhook_id)
+        recorded(uow, now, row, "webhook.deleted", "Removed the webhook")
         deliveries = select(Delivery.id).where(Delivery.webhook_id == row.id)
         uow.session.execute(delete(Attempt).where(Attempt.delivery_id.in_(deliveries)))
         uow.session.execute(delete(Delivery).where(Delivery.webhook_id == row.id))

@@ -1,0 +1,75 @@
+"""Keeping the entries the services record, and reading them back newest first."""
+import datetime as dt
+
+from sqlalchemy import and_, delete, or_, select
+
+from portal_common.db import create_once
+from portal_common.errors import ValidationFailed
+from portal_common.events import from_iso
+from portal_common.pagination import decode_cursor, one_page
+
+from audit.adapters.orm import Entry, Person
+
+SWEEP_BATCH = 5_000  # entries deleted per transaction by the retention sweep
+
+
+def keep(uow, event):
+    """An entry from an `<service>_activity` event; the same event twice is kept once (its id)."""
+    create_once(uow, lambda: Entry(
+        id=event["event_id"], partner_id=event["partner_id"], occurred_at=from_iso(event["occurred_at"]),
+        type=event["type"], actor_id=event["actor"], target_kind=event["target_kind"], target_id=event["id"],
+        target_name=event["target_name"], summary=event["summary"], request_id=event["request_id"]))
+
+
+def list_entries(uow, caller, query):
+    """The partner's entries, newest first, filtered; the cursor is the last entry's time and id."""
+    columns = Entry.__table__.c
+    stmt = select(Entry, Person).outerjoin(Person, Person.id == Entry.actor_id).where(
+        Entry.partner_id == caller["partner_id"])
+    for field, column in (("type", columns.type), ("actor_id", columns.actor_id), ("target_id", columns.target_id)):
+        if query.get(field) is not None:
+            stmt = stmt.where(column == query[field])
+    if query.get("since") is not None:
+        stmt = stmt.where(Entry.occurred_at >= query["since"])
+    if query.get("until") is not None:
+        stmt = stmt.where(Entry.occurred_at <= query["until"])
+    if query.get("cursor"):
+        last_at, last_id = _position(query["cursor"])
+        stmt = stmt.where(or_(Entry.occurred_at < last_at, and_(Entry.occurred_at == last_at, Entry.id < last_id)))
+    stmt = stmt.order_by(Entry.occurred_at.desc(), Entry.id.desc()).limit(query["limit"] + 1)
+    with uow:
+        rows = uow.session.execute(stmt).all()
+    page, next_cursor = one_page(rows, query["limit"], lambda row: f"{row[0].occurred_at.isoformat()}|{row[0].id}")
+    return {"items": [_item(entry, person) for entry, person in page], "next_cursor": next_cursor}
+
+
+def _position(cursor):
+    at, _, entry_id = decode_cursor(cursor).partition("|")
+    try:
+        return dt.datetime.fromisoformat(at), entry_id
+    except ValueError:
+        raise ValidationFailed("The cursor is not one this API gave.", {"cursor": ["Invalid cursor."]}) from None
+
+
+def _item(entry, person):
+    actor = None
+    if entry.actor_id is not None:
+        actor = {"id": entry.actor_id, "name": person and person.name, "email": person and person.email}
+    return {
+        "id": entry.id, "occurred_at": entry.occurred_at, "type": entry.type, "actor": actor,
+        "target": {"kind": entry.target_kind, "id": entry.target_id, "name": entry.target_name},
+        "summary": entry.summary, "request_id": entry.request_id,
+    }
+
+
+def forget_older_than(uow, cutoff):
+    """Delete entries that occurred before `cutoff`, a batch per transaction; answers how many."""
+    deleted = 0
+    while True:
+        with uow:
+            ids = uow.session.scalars(select(Entry.id).where(Entry.occurred_at < cutoff).limit(SWEEP_BATCH)).all()
+            if not ids:
+                return deleted
+            uow.session.execute(delete(Entry).where(Entry.id.in_(ids)))
+            uow.commit()
+        deleted += len(ids)

@@ -1,0 +1,28 @@
+"""Billing's entries of the audit log (`portal_common.activity`): orders, trials, subscriptions."""
+from portal_common.activity import record
+
+
+def amount(cents, currency):
+    """`1,234.50 EUR`: whole cents, no float."""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100:,}.{abs(cents) % 100:02d} {currency}"
+
+
+def plan_name(row):
+    return f"{row.product} {row.plan}"
+
+
+def about_subscription(uow, now, subscription, activity_type, summary):
+    record(uow, now, subscription.partner_id, activity_type, ("subscription", subscription.id, plan_name(subscription)),
+           summary)
+
+
+def order_placed(uow, now, order, lines):
+    first = lines[0]
+    what = f"{first.quantity} × {first.product} {first.addon or first.plan}"
+    if first.term_years:
+        what += f", {first.term_years} year{'s' if first.term_years != 1 else ''}"
+    if len(lines) > 1:
+        what += f" and {len(lines) - 1} more line{'s' if len(lines) > 2 else ''}"
+    record(uow, now, order.partner_id, "order.placed", ("order", order.id, None),
+           f"{order.kind.title()} order: {what}; total {amount(order.total_cents, order.currency)}")

@@ -1,0 +1,28 @@
+"""The company's sign-in policy: whether every employee must have a second factor. Accounts shows
+and sets it as part of the company profile; identity keeps it, as sign-in enforces it."""
+from portal_common.activity import record
+
+from identity.adapters import repository
+from identity.adapters.orm import Partner
+from identity.usecases.access import access_changed
+
+
+def two_factor_required(uow, caller):
+    with uow:
+        return uow.session.get(Partner, caller["partner_id"]).require_two_factor
+
+
+def require_two_factor(uow, now, caller, required):
+    """Set the policy; every gateway forgets the sessions it changes (those without a second factor)."""
+    with uow:
+        partner = uow.session.get(Partner, caller["partner_id"], with_for_update=True)
+        if partner.require_two_factor != required:
+            partner.require_two_factor = required
+            for employee in uow.session.scalars(repository.employees_of_partner(partner.id)):
+                if not employee.two_factor_enabled:
+                    access_changed(uow, employee.id, now)
+            record(uow, now, partner.id, "company.updated", ("company", partner.id, partner.name),
+                   "Two-step verification required for every employee" if required
+                   else "Two-step verification no longer required")
+            uow.commit()
+        return required
