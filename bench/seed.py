@@ -102,7 +102,8 @@ def seed_audit(audit_uri, partner_id, entries, partner_entries):
     engine = make_engine(audit_uri)
     with engine.begin() as connection:
         connection.execute(insert(Person.__table__), [
-            dict(id=audit_actor(number), name=f"Employee {number}", email=f"e{number}@example.com", version=1)
+            dict(id=audit_actor(number), partner_id=partner_id, name=f"Employee {number}",
+                 email=f"e{number}@example.com", version=1)
             for number in range(AUDIT_ACTORS)])
     rows, every = [], max(entries // max(partner_entries, 1), 1)
     for number in range(entries):

@@ -47,6 +47,11 @@ class UnitOfWork:
         return UnitOfWork(self._session_factory, self._outbox, self._on_commit, self.actor, self.request_id,
                           self.producer)
 
+    def as_system(self):
+        """A unit of work of its own for what the system does by itself, whichever request's worker
+        started it: its events (and audit entries) carry no actor and no request id."""
+        return UnitOfWork(self._session_factory, self._outbox, self._on_commit, producer=self.producer)
+
     def emit(self, event_type, entity_id, version, now, as_actor=None, **data):
         """Stage an event of the registry about the entity at `version`; written at commit. Its actor
         is the request's, or `as_actor` where no one is signed in yet (a sign-in)."""

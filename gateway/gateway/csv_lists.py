@@ -15,9 +15,11 @@ import io
 import json
 import logging
 
+from eventlet.semaphore import Semaphore
 from marshmallow import fields
 from werkzeug.wrappers import Response
 
+from portal_common.errors import RateLimited
 from portal_common.pagination import MAX_LIMIT
 
 from gateway.http import query_args, request_id
@@ -30,6 +32,11 @@ CSV_PAGE_SIZE = MAX_LIMIT  # the most a service's list call answers at once
 # A text cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_ESCAPE = "'"
+# Downloads a gateway streams at once: each outlives its worker (nameko's `max_workers` does not
+# count it) and asks a service for page after page. One more is 429.
+CSV_DOWNLOADS_AT_ONCE = 8
+DOWNLOAD_RETRY_SECONDS = 5
+_downloads = Semaphore(CSV_DOWNLOADS_AT_ONCE)
 
 
 def wants_csv(request):
@@ -50,12 +57,39 @@ def csv_response(list_name, item_schema, fetch_page, request, now):
     `fetch_page(cursor)` answers one page `{"items", "next_cursor"}` of the filtered list, from
     cursor None on; it is called after the route has returned, so it must hold what it needs
     (the caller, the service's bound call, `page_query(request, cursor)`)."""
-    first = fetch_page(None)
-    response = Response(_csv_chunks(list_name, columns(item_schema), first, fetch_page, request_id(request)),
-                        status=200, content_type=f"{CSV_TYPE}; charset=utf-8")
+    if not _downloads.acquire(blocking=False):
+        raise RateLimited.retry_after(DOWNLOAD_RETRY_SECONDS, "Too many lists are being downloaded: try again shortly.")
+    try:
+        first = fetch_page(None)
+    except BaseException:
+        _downloads.release()
+        raise
+    chunks = _csv_chunks(list_name, columns(item_schema), first, fetch_page, request_id(request))
+    response = Response(_Download(chunks), status=200, content_type=f"{CSV_TYPE}; charset=utf-8")
     response.headers.update(SECURITY_HEADERS)
     response.headers["Content-Disposition"] = f'attachment; filename="{list_name}-{now.date().isoformat()}.csv"'
     return response
+
+
+class _Download:
+    """The file's chunks; its place among the downloads is given back when the server closes it
+    (read to the end, or the client gone), started or not."""
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+        self._open = True
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._chunks)
+
+    def close(self):
+        if self._open:
+            self._open = False
+            self._chunks.close()
+            _downloads.release()
 
 
 def columns(item_schema):

@@ -4,9 +4,11 @@ import datetime as dt
 import io
 
 import pytest
+from eventlet.semaphore import Semaphore
 from marshmallow import Schema, fields
 from werkzeug.test import EnvironBuilder
 
+from portal_common.errors import RateLimited
 from portal_common.schemas import accounts, billing, monitoring
 
 from gateway import csv_lists
@@ -109,6 +111,38 @@ class Pages:
                   "place": {"city": 'Oslo, "N"'}, "tags": ["x"], "done": True, "count": n, "label": "line\nbreak"}
                  for n in range(2)]
         return {"items": items, "next_cursor": str(number + 1) if number + 1 < self.pages else None}
+
+
+@pytest.fixture(autouse=True)
+def downloads(monkeypatch):
+    """A count of downloads of each test's own (these tests do not always close what they open)."""
+    monkeypatch.setattr(csv_lists, "_downloads", Semaphore(csv_lists.CSV_DOWNLOADS_AT_ONCE))
+
+
+def test_at_most_so_many_downloads_at_once_and_a_closed_one_makes_room():
+    def start():
+        return csv_lists.csv_response("things", Entry, Pages(2), request("text/csv"),
+                                      dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+
+    open_ones = [start() for _ in range(csv_lists.CSV_DOWNLOADS_AT_ONCE)]
+    with pytest.raises(RateLimited):
+        start()
+    open_ones[0].response.close()  # the server closes what it sent, read or not
+    open_ones[0].response.close()  # twice is once
+    again = start()
+    with pytest.raises(RateLimited):
+        start()
+    b"".join(again.response)
+    again.response.close()
+    start()
+
+
+def test_a_download_whose_first_page_fails_takes_no_place():
+    for _ in range(csv_lists.CSV_DOWNLOADS_AT_ONCE + 1):
+        with pytest.raises(RuntimeError):
+            csv_lists.csv_response("things", Entry, Pages(3, fail_at=0), request("text/csv"),
+                                   dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
+    csv_lists.csv_response("things", Entry, Pages(1), request("text/csv"), dt.datetime(2026, 1, 2, tzinfo=dt.timezone.utc))
 
 
 def test_the_file_comes_a_page_at_a_time_with_a_dated_name():

@@ -93,6 +93,10 @@ def the_flow(system, clock):
     assert client.patch(f"/v1/employees/{sales.id}", json={"active": False}).status_code == 200
     assert client.delete(f"/v1/employees/{sales.id}").status_code == 204
     assert client.patch("/v1/company", json={"name": "Renamed after sign-up"}).status_code == 200
+    for hours in (60, 72):  # changed, and back to what the computers below are judged by
+        assert client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": hours}).status_code == 200
+    assert client.put("/v1/notifications/settings", json={
+        "email": {"enabled": True, "recipients": [owner.email]}, "events": ["trial.ending"]}).status_code == 200
     invited = client.post("/v1/employees", json={"email": f"invited-{owner.id}@c.test", "name": "I", "role": "viewer"})
     assert invited.status_code == 201, invited.text
     assert system.client().post("/v1/password-reset", json={"email": owner.email}).status_code == 202
@@ -166,6 +170,7 @@ def views(owner, kept, computers):
         assert response.status_code == 200, (path, response.text)
         seen[path] = response.json()
     for path in ("/v1/accounts", "/v1/monitoring/computers", "/v1/subscriptions", "/v1/orders", "/v1/employees",
+                 "/v1/audit-events",
                  *(f"/v1/monitoring/computers/{c['id']}/reports" for name, c in computers.items() if name != "Removed")):
         seen[path] = walk(client, path, 50)[0]
     return seen

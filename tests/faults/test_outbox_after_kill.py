@@ -76,7 +76,7 @@ def test_an_event_committed_and_not_published_when_billing_is_killed_is_publishe
         assert order.status_code == 201, order.text
 
         time.sleep(1.5)  # more than the relay's round: it has tried, and been refused
-        assert outbox_rows(db_uris["billing"]) == ["subscription_changed", "order_placed"]
+        assert outbox_rows(db_uris["billing"]) == ["subscription_changed", "order_placed", "billing_activity"]
         assert listed_status(owner, account["id"]) == "none"
         system.kill("billing", 0)
 

@@ -7,6 +7,7 @@ import eventlet
 from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
+from portal_common.errors import InvalidCredentials
 from portal_common.events import ACCESS_CHANGED
 from portal_common.schemas import identity as schemas
 from portal_common.schemas.common import PageQuery, page_of
@@ -18,6 +19,9 @@ from gateway.routes import AUTH, BODY
 log = logging.getLogger(__name__)
 # A reset is answered no sooner than this, known address or not: its timing tells nothing.
 RESET_ANSWER_SECONDS = 0.3
+# A refused sign-in likewise: a known employee's refusal is written to the audit log, an unknown
+# address's is not, and that write must not tell them apart.
+REFUSED_SIGN_IN_SECONDS = 0.5
 
 
 class IdentityRoutes:
@@ -41,7 +45,12 @@ class IdentityRoutes:
          errors=BODY + (401, 429))
     def sign_in(self, request):
         self.sign_in_limits.admit(request)
-        answer = self.identity.sign_in(json_body(request))
+        started = time.monotonic()
+        try:
+            answer = self.identity.sign_in(json_body(request))
+        except InvalidCredentials:
+            eventlet.sleep(max(0.0, REFUSED_SIGN_IN_SECONDS - (time.monotonic() - started)))
+            raise
         return json_response(202 if answer.get("two_factor_required") else 201, answer)
 
     @api("POST", "/v1/sessions/verify", tag="identity", summary="Answer the two-step challenge.",

@@ -72,19 +72,19 @@ class AuditService(HealthCheck):
 
     @on_event(EMPLOYEE_CREATED)
     def on_employee_created(self, event):
-        people.track(self.uow, event["id"], event["version"], event["name"], event["email"])
+        people.track(self.uow, event)
 
     @on_event(EMPLOYEE_UPDATED)
     def on_employee_updated(self, event):
-        people.track(self.uow, event["id"], event["version"], event["name"], event["email"])
+        people.track(self.uow, event)
 
     @on_event(EMPLOYEE_DEACTIVATED)
     def on_employee_deactivated(self, event):
-        people.track(self.uow, event["id"], event["version"], event["name"], event["email"])
+        people.track(self.uow, event)
 
     @on_event(EMPLOYEE_REMOVED)
     def on_employee_removed(self, event):
-        people.track(self.uow, event["id"], event["version"], event["name"], event["email"])
+        people.track(self.uow, event)
 
     @every(SWEEP_CONFIG_KEY, SWEEP_SECONDS)
     def forget_old_entries(self):

@@ -144,8 +144,8 @@ class IdentityService(HealthCheck):
         return policy.two_factor_required(self.uow, caller)
 
     @command
-    def require_two_factor(self, caller, required):
-        return policy.require_two_factor(self.uow, self.clock.now(), caller, bool(required))
+    def require_two_factor(self, caller, required, company_name):
+        return policy.require_two_factor(self.uow, self.clock.now(), caller, bool(required), company_name)
 
 
 def _clip(user_agent):

@@ -104,7 +104,8 @@ class NotificationsService(HealthCheck):
         if not sender.free():
             return
         for delivery in deliveries.claim_due(uow, clock.now(), sender.busy, sender.free()):
-            sender.spawn(delivery[1], functools.partial(self._deliver, delivery, uow.another(), clock, sender,
+            # Sent for no request in particular, whatever worker (a request's, an event's) woke the sender.
+            sender.spawn(delivery[1], functools.partial(self._deliver, delivery, uow.as_system(), clock, sender,
                                                         portal_url))
 
     @staticmethod

@@ -215,6 +215,7 @@ function policyCard(ctx, employees) {
   describe(on);
   box.addEventListener("change", async () => {
     const enabled = box.checked;
+    if (enabled) box.checked = false;  // on only once confirmed: a cancelled question changes nothing
     if (enabled && !(await confirmDialog({
       title: "Require two-step verification?",
       body: [h("p", {}, "Every employee will need a code from an authenticator app to sign in."),
@@ -224,9 +225,9 @@ function policyCard(ctx, employees) {
           "your next sign-in will require it. Set it up now on My security.")],
       confirmLabel: "Require it",
     }))) {
-      box.checked = false;
       return;
     }
+    box.checked = enabled;
     box.disabled = true;
     try {
       const company = await patch("/v1/company", { require_two_factor: enabled });

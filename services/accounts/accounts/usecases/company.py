@@ -60,7 +60,10 @@ def update_company(uow, directory, now, caller, data):
                 {"primary_contact_id": ["Not an active employee of your company."]},
             )
     if "require_two_factor" in data:
-        required = directory.require_two_factor(caller, data["require_two_factor"])
+        # Before the profile's own transaction: should identity not answer, nothing has changed.
+        with uow:
+            name = data["name"].strip() if "name" in data else _company(uow, caller).name
+        required = directory.require_two_factor(caller, data["require_two_factor"], name)
     else:
         required = directory.two_factor_required(caller)
     profile = [key for key in data if key != "require_two_factor"]

@@ -49,7 +49,7 @@ class Identity:
         return Identity.required
 
     @rpc_entrypoint
-    def require_two_factor(self, caller, required):
+    def require_two_factor(self, caller, required, company_name):
         Identity.required = required
         return required
 

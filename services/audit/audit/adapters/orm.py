@@ -40,11 +40,13 @@ class Entry(Base):
 
 
 class Person(Base):
-    """An employee's name and email as identity last told them."""
+    """An employee's name and email as identity last told them; shown only beside their own partner's
+    entries."""
 
     __tablename__ = "people"
 
     id: Mapped[str] = mapped_column(String(26), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(String(26))
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     version: Mapped[int] = mapped_column(Integer)

@@ -1,12 +1,9 @@
 """Keeping the entries the services record, and reading them back newest first."""
-import datetime as dt
-
 from sqlalchemy import and_, delete, or_, select
 
 from portal_common.db import create_once
-from portal_common.errors import ValidationFailed
 from portal_common.events import from_iso
-from portal_common.pagination import decode_cursor, one_page
+from portal_common.pagination import decode_time_cursor, encode_time_cursor
 
 from audit.adapters.orm import Entry, Person
 
@@ -24,7 +21,8 @@ def keep(uow, event):
 def list_entries(uow, caller, query):
     """The partner's entries, newest first, filtered; the cursor is the last entry's time and id."""
     columns = Entry.__table__.c
-    stmt = select(Entry, Person).outerjoin(Person, Person.id == Entry.actor_id).where(
+    stmt = select(Entry, Person).outerjoin(
+        Person, (Person.id == Entry.actor_id) & (Person.partner_id == Entry.partner_id)).where(
         Entry.partner_id == caller["partner_id"])
     for field, column in (("type", columns.type), ("actor_id", columns.actor_id), ("target_id", columns.target_id)):
         if query.get(field) is not None:
@@ -34,21 +32,15 @@ def list_entries(uow, caller, query):
     if query.get("until") is not None:
         stmt = stmt.where(Entry.occurred_at <= query["until"])
     if query.get("cursor"):
-        last_at, last_id = _position(query["cursor"])
+        last_at, last_id = decode_time_cursor(query["cursor"])
         stmt = stmt.where(or_(Entry.occurred_at < last_at, and_(Entry.occurred_at == last_at, Entry.id < last_id)))
     stmt = stmt.order_by(Entry.occurred_at.desc(), Entry.id.desc()).limit(query["limit"] + 1)
     with uow:
         rows = uow.session.execute(stmt).all()
-    page, next_cursor = one_page(rows, query["limit"], lambda row: f"{row[0].occurred_at.isoformat()}|{row[0].id}")
-    return {"items": [_item(entry, person) for entry, person in page], "next_cursor": next_cursor}
-
-
-def _position(cursor):
-    at, _, entry_id = decode_cursor(cursor).partition("|")
-    try:
-        return dt.datetime.fromisoformat(at), entry_id
-    except ValueError:
-        raise ValidationFailed("The cursor is not one this API gave.", {"cursor": ["Invalid cursor."]}) from None
+    page = rows[:query["limit"]]
+    last = page[-1][0] if len(rows) > query["limit"] else None
+    return {"items": [_item(entry, person) for entry, person in page],
+            "next_cursor": last and encode_time_cursor(last.occurred_at, last.id)}
 
 
 def _item(entry, person):

@@ -5,9 +5,10 @@ from portal_common.db import keep_newest
 from audit.adapters.orm import Person
 
 
-def track(uow, person_id, version, name, email):
+def track(uow, event):
+    """From an `employee_*` event."""
     def apply(person):
-        person.name, person.email = name, email
+        person.name, person.email = event["name"], event["email"]
 
-    keep_newest(uow, Person, person_id, version,
-                lambda: Person(id=person_id, name=name, email=email, version=0), apply)
+    keep_newest(uow, Person, event["id"], event["version"], lambda: Person(
+        id=event["id"], partner_id=event["partner_id"], name=event["name"], email=event["email"], version=0), apply)

@@ -44,6 +44,7 @@ def upgrade():
     )
     op.create_table('people',
     sa.Column('id', sa.String(length=26), nullable=False),
+    sa.Column('partner_id', sa.String(length=26), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),

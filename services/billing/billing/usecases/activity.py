@@ -8,6 +8,10 @@ def amount(cents, currency):
     return f"{sign}{abs(cents) // 100:,}.{abs(cents) % 100:02d} {currency}"
 
 
+def years(count):
+    return f"{count} year{'s' if count != 1 else ''}"
+
+
 def plan_name(row):
     return f"{row.product} {row.plan}"
 
@@ -21,7 +25,7 @@ def order_placed(uow, now, order, lines):
     first = lines[0]
     what = f"{first.quantity} × {first.product} {first.addon or first.plan}"
     if first.term_years:
-        what += f", {first.term_years} year{'s' if first.term_years != 1 else ''}"
+        what += f", {years(first.term_years)}"
     if len(lines) > 1:
         what += f" and {len(lines) - 1} more line{'s' if len(lines) > 2 else ''}"
     record(uow, now, order.partner_id, "order.placed", ("order", order.id, None),

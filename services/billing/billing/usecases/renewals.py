@@ -42,8 +42,7 @@ def _settle(uow, catalog, subscription, now):
             _renewal_order(uow, catalog, subscription, plan, now)
             _renewed(uow, subscription.id, now)
             activity.about_subscription(uow, now, subscription, "subscription.renewed",
-                                        f"Renewed for {subscription.term_years} more year"
-                                        f"{'s' if subscription.term_years != 1 else ''}")
+                                        f"Renewed for a further {activity.years(subscription.term_years)}")
         elif not repository.end_if_unchanged(uow.session, subscription):
             return 0
         else:

@@ -136,7 +136,7 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
         activity.about_subscription(uow, now, trial, "trial.upgraded",
                                     f"Upgraded the trial to {activity.plan_name(paid)}, bought for "
-                                    f"{data['term_years']} year{'s' if data['term_years'] != 1 else ''}")
+                                    f"{activity.years(data['term_years'])}")
         return {"subscription": subscription_view(uow.session, paid), "order": order.placed()}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)

@@ -12,8 +12,10 @@ def two_factor_required(uow, caller):
         return uow.session.get(Partner, caller["partner_id"]).require_two_factor
 
 
-def require_two_factor(uow, now, caller, required):
-    """Set the policy; every gateway forgets the sessions it changes (those without a second factor)."""
+def require_two_factor(uow, now, caller, required, company_name):
+    """Set the policy. Sessions opened while it is on without a second factor may only set one up;
+    every gateway forgets what it remembered of the employees without one, so that switching it off
+    frees theirs at once (and on again holds them again)."""
     with uow:
         partner = uow.session.get(Partner, caller["partner_id"], with_for_update=True)
         if partner.require_two_factor != required:
@@ -21,7 +23,7 @@ def require_two_factor(uow, now, caller, required):
             for employee in uow.session.scalars(repository.employees_of_partner(partner.id)):
                 if not employee.two_factor_enabled:
                     access_changed(uow, employee.id, now)
-            record(uow, now, partner.id, "company.updated", ("company", partner.id, partner.name),
+            record(uow, now, partner.id, "company.updated", ("company", partner.id, company_name),
                    "Two-step verification required for every employee" if required
                    else "Two-step verification no longer required")
             uow.commit()

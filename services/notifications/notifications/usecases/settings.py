@@ -25,6 +25,7 @@ def get_settings(uow, caller):
 
 def put_settings(uow, now, caller, data):
     with uow:
+        before = effective(uow.session, caller["partner_id"])
         row = uow.session.get(AlertSettings, caller["partner_id"])
         if row is None:
             row = AlertSettings(partner_id=caller["partner_id"])
@@ -32,9 +33,14 @@ def put_settings(uow, now, caller, data):
         row.email_enabled = data["email"]["enabled"]
         row.recipients = json.dumps(data["email"]["recipients"])
         row.events = json.dumps([event for event in ALERT_TYPES if event in data["events"]])
-        mail = f"mail to {len(data['email']['recipients'])} recipient(s)" if data["email"]["enabled"] else "no mail"
-        record(uow, now, caller["partner_id"], "notifications.settings_changed",
-               ("notification_settings", caller["partner_id"], None),
-               f"Alerts: {len(data['events'])} of {len(ALERT_TYPES)} types, {mail}")
+        uow.session.flush()
+        after = effective(uow.session, caller["partner_id"])
+        if after != before:
+            recipients = len(after["email"]["recipients"])
+            mail = f"by mail to {recipients} recipient{'s' if recipients != 1 else ''}" if after["email"]["enabled"] \
+                else "no mail"
+            record(uow, now, caller["partner_id"], "notifications.settings_changed",
+                   ("notification_settings", caller["partner_id"], None),
+                   f"Alerts: {len(after['events'])} of {len(ALERT_TYPES)} types, {mail}")
         uow.commit()
         return effective(uow.session, caller["partner_id"])

@@ -73,9 +73,7 @@ def change(uow, now, caller, webhook_id, data, allow_private):
         _checked_url(data["url"], allow_private)
     with uow:
         row = _find(uow, caller, webhook_id)
-        changed = [key for key in ("url", "events", "description", "active") if key in data]
-        if changed:
-            recorded(uow, now, row, "webhook.updated", _change_summary(data, changed))
+        before = view(row)
         for key in ("url", "description", "active"):
             if key in data:
                 setattr(row, key, data[key])
@@ -83,13 +81,16 @@ def change(uow, now, caller, webhook_id, data, allow_private):
             give_up_pending(uow.session, row.id, now)
         if "events" in data:
             row.events = json.dumps(data["events"])
+        changed = [key for key in ("url", "events", "description", "active") if view(row)[key] != before[key]]
+        if changed:
+            recorded(uow, now, row, "webhook.updated", _change_summary(row, changed))
         uow.commit()
         return view(row)
 
 
-def _change_summary(data, changed):
+def _change_summary(row, changed):
     if changed == ["active"]:
-        return "Switched the webhook on" if data["active"] else "Switched the webhook off"
+        return "Switched the webhook on" if row.active else "Switched the webhook off"
     return "Changed the webhook's " + ", ".join(changed)
 
 
