@@ -35,6 +35,7 @@ class Stack:
             "AMQP_URI": self.amqp_uri,
             "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
             "LOG_LEVEL": "WARNING",
+            "METRICS_ADDRESS": "",  # never the ports of a `make run` beside
             "BENCH_ROUTES": "true",
             "TOTP_KEYS": TEST_SEED_KEY,
             # The benchmark signs many in from one address (the scale-out section measures sign-in).

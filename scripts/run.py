@@ -28,6 +28,9 @@ PROCESSES = {
     "gateway": ("gateway", "gateway.service:GatewayService", False),
 }
 STOP_GRACE_SECONDS = 10
+# Each process serves its metrics on its own port: the gateway the first, the services the next ones.
+METRICS_HOST = "127.0.0.1"
+FIRST_METRICS_PORT = 9100
 PRIVATE_UMASK = 0o077  # files 0600, folders 0700
 STARTUP_TIMEOUT_SECONDS = 60
 
@@ -35,6 +38,14 @@ STARTUP_TIMEOUT_SECONDS = 60
 def nameko_command(name):
     folder, service_path, _ = PROCESSES[name]
     return ["nameko", "run", "--config", f"{folder}/config.yml", service_path]
+
+
+def metrics_address(name):
+    """`127.0.0.1:9100` for the gateway, 9101, 9102, ... for the services in PROCESSES' order; an
+    operator's METRICS_ADDRESS_<NAME> wins."""
+    order = ["gateway", *(process for process in PROCESSES if process != "gateway")]
+    default = f"{METRICS_HOST}:{FIRST_METRICS_PORT + order.index(name)}"
+    return os.environ.get(f"METRICS_ADDRESS_{name.upper()}", default)
 
 
 def database_uri(name, data_dir):
@@ -135,7 +146,7 @@ def main():
     children = {}
     for name in PROCESSES:
         children[name] = subprocess.Popen(
-            nameko_command(name), cwd=ROOT, env=env, text=True,
+            nameko_command(name), cwd=ROOT, env={**env, "METRICS_ADDRESS": metrics_address(name)}, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         threading.Thread(target=relay, args=(name, children[name].stdout, width), daemon=True).start()

@@ -19,6 +19,7 @@ import eventlet
 from kombu import Queue
 from nameko.events import EventHandler
 
+from portal_common import metrics
 from portal_common.broker import confirmed_publisher
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,11 @@ class ReliableEventHandler(EventHandler):
         self.publisher = confirmed_publisher(self.container.config)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
-        if exc_info is not None:
+        labels = (self.container.service_name, self.event.name)
+        if exc_info is None:
+            metrics.EVENTS_CONSUMED.labels(*labels).inc()
+        else:
+            metrics.EVENTS_FAILED.labels(*labels).inc()
             try:
                 self._retry_later(message, exc_info[1])
             except Exception:  # noqa: BLE001 - the copy was not taken: the message goes back as it is
@@ -97,6 +102,7 @@ class ReliableEventHandler(EventHandler):
         else:
             target = dead_queue(self.queue.name)
             headers[ERROR_HEADER] = repr(error)[:ERROR_TEXT_MAX]
+            metrics.EVENTS_DEAD_LETTERED.labels(self.container.service_name, self.event.name).inc()
             log.error("event %s from %s (event_id %s) parked in %s after %d tries: %r", self.event.name,
                       self.event.producer, _event_id(message), target.name, tries, error)
         self.publisher.publish(message.body, exchange="", routing_key=target.name, headers=headers,

@@ -9,15 +9,16 @@ row at once; on SQLite (one instance) the relay is the process's only publisher.
 least once: a row published whose delete did not commit is published again, and consumers keep only
 what is newer.
 """
+import datetime as dt
 import json
 import logging
 
 import eventlet
 from eventlet.event import Event
 from kombu import Exchange, Queue
-from sqlalchemy import Column, String, Table, Text, delete, select
+from sqlalchemy import Column, String, Table, Text, delete, func, select
 
-from portal_common import request_context
+from portal_common import metrics, request_context
 from portal_common.broker import confirmed_publisher
 from portal_common.db import UtcDateTime
 from portal_common.events import REGISTRY
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 OUTBOX_TABLE = "outbox"
 OUTBOX_BATCH = 100  # rows published per transaction
 OUTBOX_POLL_SECONDS = 1.0  # how soon rows left by a failure (broker away, crash) are tried again
-CONTEXT_FIELDS = ((request_context.REQUEST_ID, "request_id"), (request_context.ACTOR_ID, "actor"))
+CONTEXT_FIELDS = ((request_context.REQUEST_ID, "request_id"), (request_context.ACTOR_ID, "actor"),
+                  (request_context.PARTNER_ID, "partner_id"))
 
 
 def outbox_table(metadata):
@@ -49,6 +51,7 @@ class OutboxRelay:
     def __init__(self, session_factory, table, config, service_name):
         self.session_factory = session_factory
         self.table = table
+        self.service_name = service_name
         self.exchange = event_exchange(service_name)
         consumers_queues = [Queue(queue, exchange=self.exchange, routing_key=event.name, durable=True)
                             for event in REGISTRY.values() if event.producer == service_name for queue in event.queues]
@@ -71,6 +74,7 @@ class OutboxRelay:
                     pass
             except Exception:  # noqa: BLE001 - the rows stay; tried again at the next round
                 log.warning("the outbox could not be published now; it is tried again", exc_info=True)
+            self.measure_backlog()
 
     def publish_batch(self):
         """Publish (confirmed) and delete up to `OUTBOX_BATCH` of the oldest rows; answers how many."""
@@ -86,12 +90,24 @@ class OutboxRelay:
                 session.execute(delete(self.table).where(columns.id.in_([row.id for row in rows])))
         return len(rows)
 
+    def measure_backlog(self):
+        """The outbox's rows and its oldest one's age, for the metrics (an alert when it grows old)."""
+        try:
+            with self.session_factory() as session:
+                count, oldest = session.execute(select(func.count(), func.min(self.table.c.created_at))).one()
+        except Exception:  # noqa: BLE001 - the database away: the next round measures again
+            return
+        metrics.OUTBOX_BACKLOG.labels(self.service_name).set(count)
+        age = 0 if oldest is None else max(0.0, (dt.datetime.now(dt.timezone.utc) - oldest).total_seconds())
+        metrics.OUTBOX_OLDEST_SECONDS.labels(self.service_name).set(age)
+
     def _publish(self, event_type, payload):
         envelope = json.loads(payload)
         # nameko's context headers: the handlers of the event, and what they publish, carry them on.
         headers = {f"nameko.{key}": envelope[field] for key, field in CONTEXT_FIELDS if envelope.get(field)}
         self.publisher.publish(payload, exchange=self.exchange, routing_key=event_type, headers=headers,
                                content_type="application/json", content_encoding="utf-8")
+        metrics.EVENTS_PUBLISHED.labels(self.service_name, event_type).inc()
 
     def publish_what_is_left(self, seconds):
         """At a graceful stop: what the last commits wrote, for at most `seconds`."""

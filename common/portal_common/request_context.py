@@ -4,6 +4,7 @@ request reaches sees them, and stamps them on the events it writes."""
 
 REQUEST_ID = "request_id"  # the gateway's X-Request-Id
 ACTOR_ID = "actor_id"  # the signed-in employee, once the gateway has authenticated them
+PARTNER_ID = "partner_id"  # their partner (for the log lines of every service the request reaches)
 
 
 def of_worker(worker_ctx):

@@ -8,6 +8,7 @@ finish: the services' idempotency makes that safe).
 import functools
 import logging
 import sys
+import time
 import zlib
 
 import eventlet
@@ -17,6 +18,7 @@ from kombu.utils import json
 from nameko.exceptions import UnknownService, UnserializableValueError, serialize
 from nameko.rpc import Rpc, RpcProxy, get_rpc_exchange
 
+from portal_common import metrics
 from portal_common.broker import BROKER_GONE, confirmed_publisher
 from portal_common.errors import ServiceUnavailable
 
@@ -43,14 +45,21 @@ class TimedProxy:
         method = getattr(self._proxy, method_name)
 
         def call(*args, **kwargs):
+            started, outcome = time.perf_counter(), "error"
             try:
                 with eventlet.Timeout(self._timeout):
-                    return method(*args, **kwargs)
+                    answer = method(*args, **kwargs)
+                outcome = "ok"
+                return answer
             except UNAVAILABLE:
+                outcome = "timeout"
                 raise ServiceUnavailable(
                     f"The {self._proxy.service_name} service did not answer in time.",
                     {"service": self._proxy.service_name},
                 ) from None
+            finally:
+                metrics.RPC_CALLS.labels(self._proxy.service_name, method_name, outcome).observe(
+                    time.perf_counter() - started)
 
         return call
 

@@ -13,7 +13,7 @@ import time
 
 from cachetools import TTLCache
 
-from portal_common import request_context
+from portal_common import logs, request_context
 from portal_common.clock import CLOCK_CONFIG_KEY, SystemClock
 from portal_common.errors import Forbidden, TwoFactorRequired, Unauthenticated
 from portal_common.roles import allows
@@ -108,6 +108,8 @@ class Guard:
             raise Forbidden()
         self.me = {key: value for key, value in me.items() if key not in ("session_id", "session_expires_at")}
         self._worker_ctx.data[request_context.ACTOR_ID] = me["id"]  # on the calls and events it causes
+        self._worker_ctx.data[request_context.PARTNER_ID] = me["partner_id"]
+        logs.set_context(employee_id=me["id"], partner_id=me["partner_id"])
         return {
             "partner_id": me["partner_id"],
             "employee_id": me["id"],

@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import re
+import time
 
 import eventlet
 from nameko.web.handlers import HttpRequestHandler
@@ -14,7 +15,7 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from portal_common import request_context
+from portal_common import metrics, request_context
 from portal_common.errors import NotFound, PortalError, UnsupportedMediaType, ValidationFailed
 from portal_common.ids import new_id
 from portal_common.schemas import unstorable
@@ -28,6 +29,8 @@ JSON_TYPES = ("application/json",)
 ACCEPT_PAUSE_SECONDS = 0.1
 REQUEST_ID_MAX = 128
 REQUEST_ID_ENVIRON = "portal.request_id"
+UNMATCHED_ROUTE = "<unmatched>"  # the route label of a path no route matches (never the raw path)
+METHOD_MAX = 16  # of the method label: a client can send any word
 log = logging.getLogger(__name__)
 
 
@@ -43,7 +46,9 @@ class JsonWsgiApp(WsgiApp):
             request.path_values = values
             response = provider.handle_request(request)
         except HTTPException as exc:
-            response = error_response(exc)
+            response = error_response(exc)  # a redirect stays werkzeug's exception, which answers itself
+            status = getattr(response, "status_code", None) or exc.code
+            metrics.HTTP_REQUESTS.labels(UNMATCHED_ROUTE, request.method[:METHOD_MAX], str(status)).observe(0)
         if isinstance(response, Response):
             response.headers["X-Request-Id"] = request_id(request)
         return response(environ, start_response)
@@ -142,7 +147,11 @@ class ApiEntrypoint(HttpRequestHandler):
             return error_response(ValidationFailed("Query parameters may not contain NUL characters."))
         # werkzeug refuses to read past this.
         request.max_content_length = self.body_limit
-        return super().handle_request(request)
+        started = time.perf_counter()
+        response = super().handle_request(request)
+        metrics.HTTP_REQUESTS.labels(self.url, self.method, str(response.status_code)).observe(
+            time.perf_counter() - started)
+        return response
 
     def response_from_exception(self, exc):
         return error_response(exc)

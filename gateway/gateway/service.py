@@ -2,6 +2,7 @@
 dependencies they call through. Where a route needs two services, the gateway asks both (services
 do not call each other in a cycle: README, "Calls")."""
 from portal_common.clock import Clock
+from portal_common.observability import Observer
 from portal_common.rpc import FOLLOW_UP_TIMEOUT_SECONDS, ServiceRpc
 
 from gateway import agents
@@ -23,6 +24,7 @@ __all__ = ["GatewayService", "BACKING_SERVICES"]
 class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRoutes, MonitoringRoutes,
                      NotificationsRoutes, AuditRoutes, WebRoutes):
     name = "gateway"
+    observer = Observer()
 
     identity = ServiceRpc("identity")
     accounts = ServiceRpc("accounts")

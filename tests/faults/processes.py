@@ -48,6 +48,7 @@ class Processes(StartedInWith):
             "GATEWAY_ADDRESS": f"127.0.0.1:{self.port}",
             "RPC_TIMEOUT_SECONDS": str(rpc_timeout),
             "LOG_LEVEL": "WARNING",
+            "METRICS_ADDRESS": "",  # never the ports of a `make run` beside
             "TOTP_KEYS": TEST_SEED_KEY,
             "SIGN_IN_PER_ADDRESS_PER_MINUTE": str(UNLIMITED_SIGN_INS),
             "SIGN_IN_PER_SECOND": str(UNLIMITED_SIGN_INS),

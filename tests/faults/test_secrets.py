@@ -8,14 +8,15 @@ up with LOG_LEVEL=DEBUG. Afterwards:
 - the databases hold none of them in clear: only hashes, and the TOTP secret sealed with
   identity's key (a challenge is its row's id).
 """
+import json
 import logging
-import logging.config
 import re
 import sqlite3
 
 import pytest
 import yaml
 
+from portal_common import logs
 from tests.faults.answers import report_body
 from tests.flows import (
     NEW_PASSWORD, challenge_for, create_employee, enable_two_factor, next_code, sign_in, sign_up, unique_email, verify,
@@ -28,9 +29,12 @@ CONFIGS = [ROOT / "gateway" / "config.yml"] + [ROOT / "services" / name / "confi
 
 
 class Collector(logging.Handler):
+    """Every line as production writes it: JSON, with the request's context stamped on."""
+
     def __init__(self):
         super().__init__(logging.DEBUG)
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.setFormatter(logs.json_formatter())
+        self.addFilter(logs.ContextFilter("test"))
         self.lines = []
 
     def emit(self, record):
@@ -38,15 +42,13 @@ class Collector(logging.Handler):
 
 
 def production_logging(level="DEBUG"):
-    """The loggers' levels every process's config.yml sets, with LOG_LEVEL=`level`."""
-    levels = {}
+    """The loggers' levels every process sets (each config.yml asks for `portal_common.logs`' JSON
+    lines), with LOG_LEVEL=`level`."""
     for path in CONFIGS:
-        text = re.sub(r"\$\{LOG_LEVEL:[^}]*\}", level, path.read_text())
-        config = yaml.safe_load(re.sub(r"\$\{[A-Z_]+:([^}]*)\}", r"\1", text))["LOGGING"]
-        levels[""] = config["root"]["level"]
-        for name, logger in config.get("loggers", {}).items():
-            assert levels.setdefault(name, logger["level"]) == logger["level"], (path, name)
-    return levels
+        config = yaml.safe_load(re.sub(r"\$\{[A-Z_]+:([^}]*)\}", r"\1", path.read_text()))
+        assert config[logs.FORMAT_CONFIG_KEY] == "json" and "LOGGING" not in config, path
+    config = logs.logging_config("test", level)
+    return {"": config["root"]["level"], **{name: logger["level"] for name, logger in config["loggers"].items()}}
 
 
 @pytest.fixture(scope="module")
@@ -183,10 +185,13 @@ def _occurs(secret, text):
 
 def test_no_secret_reaches_a_log_line(collected, secrets):
     text = "\n".join(collected.lines)
-    loggers = {line.split(":")[0] for line in collected.lines}
-    # The check proves something: the access log of every request, and the bus's own DEBUG lines.
+    lines = [json.loads(line) for line in collected.lines]
+    loggers = {f"{line['level']} {line['logger']}" for line in lines}
+    # The check proves something: the access log of every request, and the bus's own DEBUG lines,
+    # with the request's context (request id, employee, partner) stamped on the workers' lines.
     assert {"INFO nameko.web.server", "DEBUG amqp"} <= loggers, loggers
     assert len(collected.lines) > 50, "hardly anything was logged"
+    assert any({"request_id", "employee_id", "partner_id"} <= set(line) for line in lines)
     leaked = {kind: [s for s in values if _occurs(s, text)] for kind, values in secrets.items()}
     assert not any(leaked.values()), leaked
 

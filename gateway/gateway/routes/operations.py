@@ -2,6 +2,9 @@
 import eventlet
 from eventlet.greenpool import GreenPile
 
+from portal_common import metrics
+from portal_common.timer import every
+
 from gateway.http import api
 from gateway.openapi import openapi_document
 from gateway.responses import json_response
@@ -10,6 +13,10 @@ from gateway.schemas import Health, Livez
 # The services `/health` asks, each with a round trip over the bus.
 BACKING_SERVICES = ("identity", "accounts", "billing", "monitoring", "notifications", "audit")
 HEALTH_TIMEOUT_SECONDS = 3.0
+# How often each gateway asks every service by itself, so `portal_backing_service_up` (and the alert on
+# it) stays true where no one calls /health (probes ask /livez).
+HEALTH_PROBE_CONFIG_KEY = "HEALTH_PROBE_SECONDS"
+HEALTH_PROBE_SECONDS = 15
 
 
 class OperationsRoutes:
@@ -21,12 +28,22 @@ class OperationsRoutes:
     @api("GET", "/health", tag="operations", summary="Readiness: a round trip to each service.",
          responses={200: Health, 503: Health})
     def health(self, request):
+        services = self._ask_every_service()
+        healthy = all(state == "ok" for state in services.values())
+        return json_response(200 if healthy else 503, {"status": "ok" if healthy else "degraded", "services": services})
+
+    @every(HEALTH_PROBE_CONFIG_KEY, HEALTH_PROBE_SECONDS)
+    def probe_services(self):
+        self._ask_every_service()
+
+    def _ask_every_service(self):
         pile = GreenPile(len(BACKING_SERVICES))
         for service in BACKING_SERVICES:
             pile.spawn(self._ping, service)
-        services = dict(zip(BACKING_SERVICES, pile))
-        healthy = all(state == "ok" for state in services.values())
-        return json_response(200 if healthy else 503, {"status": "ok" if healthy else "degraded", "services": services})
+        services = dict(zip(BACKING_SERVICES, pile, strict=True))
+        for service, state in services.items():
+            metrics.SERVICE_UP.labels(service).set(1 if state == "ok" else 0)
+        return services
 
     def _ping(self, service):
         try:

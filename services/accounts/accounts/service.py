@@ -7,6 +7,7 @@ from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
 from portal_common.events import ACCOUNT_BACKUP_CHANGED, PARTNER_SIGNED_UP, SUBSCRIPTION_CHANGED
 from portal_common.health import HealthCheck
+from portal_common.observability import Observer
 from portal_common.rpc import ServiceRpc, rpc
 from portal_common.schemas import accounts as api
 from portal_common.schemas import dump, load
@@ -20,6 +21,7 @@ command = rpc(expected_exceptions=PortalError)
 
 class AccountsService(HealthCheck):
     name = "accounts"
+    observer = Observer()
 
     uow = UnitOfWorkProvider(Base)
     clock = Clock()

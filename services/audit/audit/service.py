@@ -21,6 +21,7 @@ from portal_common.events import (
     EMPLOYEE_UPDATED,
 )
 from portal_common.health import HealthCheck
+from portal_common.observability import Observer
 from portal_common.rpc import rpc
 from portal_common.schemas import audit as api
 from portal_common.schemas import dump, load
@@ -40,6 +41,7 @@ SWEEP_SECONDS = 3600
 
 class AuditService(HealthCheck):
     name = "audit"
+    observer = Observer()
 
     uow = UnitOfWorkProvider(Base)
     clock = Clock()

@@ -5,6 +5,7 @@ from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
 from portal_common.events import ACCOUNT_RELEASED
 from portal_common.health import HealthCheck
+from portal_common.observability import Observer
 from portal_common.rpc import rpc
 from portal_common.schemas import billing as api
 from portal_common.schemas import dump, load
@@ -23,6 +24,7 @@ RENEWAL_INTERVAL_SECONDS = 60
 
 class BillingService(HealthCheck):
     name = "billing"
+    observer = Observer()
 
     uow = UnitOfWorkProvider(Base)
     clock = Clock()

@@ -2,6 +2,7 @@
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.health import HealthCheck
+from portal_common.observability import Observer
 from portal_common.rpc import rpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import identity as api
@@ -22,6 +23,7 @@ def secret_rpc(*fields):
 
 class IdentityService(HealthCheck):
     name = "identity"
+    observer = Observer()
 
     uow = UnitOfWorkProvider(Base)
     clock = Clock()

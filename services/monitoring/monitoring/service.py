@@ -2,6 +2,7 @@
 keeps what it needs of accounts from accounts' events."""
 import logging
 
+from portal_common import metrics
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
@@ -13,6 +14,7 @@ from portal_common.events import (
     COMPUTER_REMOVED,
 )
 from portal_common.health import HealthCheck
+from portal_common.observability import Observer
 from portal_common.rpc import rpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import monitoring as api
@@ -33,6 +35,7 @@ SWEEP_INTERVAL_SECONDS = 60
 
 class MonitoringService(HealthCheck):
     name = "monitoring"
+    observer = Observer()
 
     uow = UnitOfWorkProvider(Base)
     clock = Clock()
@@ -48,6 +51,7 @@ class MonitoringService(HealthCheck):
         already stored are kept once, by their ids."""
         reports = reports_of(message)
         outcomes = self.report_batches.submit((self.uow, self.clock.now(), reports))
+        metrics.REPORTS_INGESTED.inc(sum(1 for outcome in outcomes if outcome is True))
         failures = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
         if failures:
             raise failures[0]

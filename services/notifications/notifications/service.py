@@ -3,6 +3,7 @@ it keeps each partner's company and accounts from accounts' events, makes alerts
 and billing's, and mails the links identity's events carry."""
 import functools
 
+from portal_common import metrics
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
@@ -20,6 +21,7 @@ from portal_common.events import (
     TRIAL_ENDING,
 )
 from portal_common.health import HealthCheck
+from portal_common.observability import Observer
 from portal_common.rpc import rpc
 from portal_common.schemas import dump, load
 from portal_common.schemas import notifications as api
@@ -44,6 +46,7 @@ WEBHOOK_POLL_SECONDS = 1  # how soon a webhook delivery due is sent
 
 class NotificationsService(HealthCheck):
     name = "notifications"
+    observer = Observer()
 
     uow = UnitOfWorkProvider(Base)
     clock = Clock()
@@ -111,7 +114,9 @@ class NotificationsService(HealthCheck):
     @staticmethod
     def _deliver(delivery, uow, clock, sender, portal_url):
         status, error = deliveries.send(webhook_http.post, clock, delivery, sender.allow_private)
-        deliveries.record(uow, clock.now(), delivery[0], status, error, sender.delays, portal_url)
+        outcome = deliveries.record(uow, clock.now(), delivery[0], status, error, sender.delays, portal_url)
+        if outcome is not None:
+            metrics.WEBHOOK_DELIVERIES.labels(outcome).inc()
 
     # --- other services' events --------------------------------------------------------------------
 

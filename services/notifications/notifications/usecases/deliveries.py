@@ -47,10 +47,12 @@ def send(post, clock, delivery, allow_private):
 
 
 def record(uow, now, delivery_id, status, error, delays, portal_url):
+    """Record a try; answers what became of the delivery: delivered, retry or failed (None when it
+    was removed with its endpoint meanwhile)."""
     with uow:
         delivery = uow.session.get(Delivery, delivery_id, with_for_update=True)
         if delivery is None or delivery.status != "pending":  # removed with its endpoint meanwhile
-            return
+            return None
         delivery.attempts += 1
         delivery.response_status, delivery.last_error = status, error
         uow.session.add(Attempt(id=new_id(), delivery_id=delivery.id, at=now, response_status=status, error=error))
@@ -65,6 +67,7 @@ def record(uow, now, delivery_id, status, error, delays, portal_url):
             else:
                 delivery.next_attempt_at = now + dt.timedelta(seconds=delay)
         uow.commit()
+        return "retry" if delivery.status == "pending" else delivery.status
 
 
 def _switch_off_if_all_failed(uow, now, webhook_id, portal_url):
