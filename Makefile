@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PACKAGES := common services/identity services/accounts services/billing services/monitoring services/notifications services/audit gateway
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-postgres test-faults simulate bench dead-letters replay-dead-letters setup broker postgres wrk \
+.PHONY: run test lint test-postgres test-faults simulate bench dead-letters replay-dead-letters setup broker postgres wrk \
 	browser clean
 
 # The broker is made sure of here (not by the `broker` target) so that Ctrl-C stops it too when
@@ -16,8 +16,15 @@ run: setup
 	BROKER_STARTED_FILE=data/.broker-started scripts/ensure-broker.sh
 	BROKER_STARTED_FILE=data/.broker-started $(BIN)/python scripts/run.py
 
-test: setup broker postgres wrk browser
+test: setup lint broker postgres wrk browser
 	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)
+
+# The code checks `make test` runs first: ruff's lint and its format check, one configuration (ruff.toml);
+# then mypy on portal_common and every service's domain and usecases packages (mypy.ini names them).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --config-file mypy.ini
 
 # The end-to-end tests again, on fresh PostgreSQL databases (what runs when services scale out).
 POSTGRES_URI ?= postgresql://postgres@127.0.0.1:5432

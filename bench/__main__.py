@@ -6,9 +6,10 @@ figures, each beside its anchor measured in the same run, into docs/BENCHMARKS.m
 Medians of `runs` runs per figure; ratios are taken against anchors of the same run, since these
 machines are shared and their absolute speed drifts.
 """
+
 import argparse
-import signal
 import pathlib
+import signal
 import tempfile
 
 from bench import report, sections
@@ -25,8 +26,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--out", type=pathlib.Path, default=ROOT / "docs" / "BENCHMARKS.md")
-    parser.add_argument("--only", nargs="*", choices=sections.NAMES,
-                        help="run only these sections (the table written then holds only their rows)")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=sections.NAMES,
+        help="run only these sections (the table written then holds only their rows)",
+    )
     args = parser.parse_args(argv)
     size = SIZES[args.size]
     names = list(args.only or sections.NAMES)

@@ -5,6 +5,7 @@ WSGI app on eventlet's server (the one nameko's gateway runs on): the token chec
 use case on identity's database, the list by accounts' use case on accounts' database (the page
 as that use case answers it, ready JSON). No bus, no second process: what is left is the cost of the bus.
 """
+
 import eventlet
 
 eventlet.monkey_patch()
@@ -41,8 +42,11 @@ def app_for(identity_uri, accounts_uri):
             page = accounts_usecases.list_accounts(UnitOfWork(accounts_sessions), caller, query)
             response = Response(page, status=200, mimetype="application/json")
         except PortalError as error:
-            response = Response(json.dumps({"code": error.code, "message": str(error)}), status=error.status,
-                                mimetype="application/json")
+            response = Response(
+                json.dumps({"code": error.code, "message": str(error)}),
+                status=error.status,
+                mimetype="application/json",
+            )
         return response(environ, start_response)
 
     return app

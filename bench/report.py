@@ -1,5 +1,6 @@
 """The figures as a Markdown table, written between two markers of docs/BENCHMARKS.md so the prose
 around them (analysis, before and after) stays as written."""
+
 import datetime as dt
 import importlib.metadata
 import os
@@ -32,10 +33,24 @@ def render(size, results):
     ]
     for row in results.rows:
         ratio = "" if row.ratio is None else f"{row.ratio:.2f}x {'' if row.ratio_of == 'req/s' else row.ratio_of}"
-        lines.append("| " + " | ".join([
-            row.section, row.name, _number(row.rps, "{:,.0f}"), _number(row.p50_ms, "{:.1f}"),
-            _number(row.p99_ms, "{:.1f}"), ratio.strip(), row.anchor, row.target, row.verdict(), row.note,
-        ]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    row.section,
+                    row.name,
+                    _number(row.rps, "{:,.0f}"),
+                    _number(row.p50_ms, "{:.1f}"),
+                    _number(row.p99_ms, "{:.1f}"),
+                    ratio.strip(),
+                    row.anchor,
+                    row.target,
+                    row.verdict(),
+                    row.note,
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -50,7 +65,8 @@ def machine():
             model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    return f"{os.cpu_count()} cores ({model}), {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores ({model}), {system}, Python {platform.python_version()}"
 
 
 def versions():

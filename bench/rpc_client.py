@@ -1,5 +1,6 @@
 """A raw nameko RPC round trip from a standalone client: `python -m bench.rpc_client AMQP_URI CALLS
 CONCURRENCY SECONDS` prints one JSON line. Its own process, since it needs eventlet's patching."""
+
 import eventlet
 
 eventlet.monkey_patch()

@@ -1,5 +1,6 @@
 """The benchmark's sections, in the order of issue 6. Each adds rows to `Results`; a row names its
 anchor, a figure of the same run, and the target it is held to."""
+
 import concurrent.futures
 import dataclasses
 import datetime as dt
@@ -33,9 +34,12 @@ SCALE_QUERIES = {
     "audit log, first page": "/v1/audit-events?limit=50",
     "audit log, one type": "/v1/audit-events?type=order.placed&limit=50",
     "audit log, one actor": f"/v1/audit-events?actor_id={seed.audit_actor(7)}&limit=50",
-    "audit log, one target, a year back": (f"/v1/audit-events?target_id={seed.audit_target(7)}"
-                                           "&until=" + (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365))
-                                           .strftime("%Y-%m-%dT%H:%M:%SZ") + "&limit=50"),
+    "audit log, one target, a year back": (
+        f"/v1/audit-events?target_id={seed.audit_target(7)}"
+        "&until="
+        + (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        + "&limit=50"
+    ),
 }
 
 
@@ -75,8 +79,16 @@ class Results:
 
 
 def run(name, size, data_dir, results):
-    {"floors": floors, "rpc": rpc_round_trip, "reads": authenticated_reads, "ingestion": ingestion,
-     "mixed": mixed_orders_and_reads, "monolith": monolith, "scale": scale_of_data, "scale-out": scale_out}[name](size, data_dir, results)
+    {
+        "floors": floors,
+        "rpc": rpc_round_trip,
+        "reads": authenticated_reads,
+        "ingestion": ingestion,
+        "mixed": mixed_orders_and_reads,
+        "monolith": monolith,
+        "scale": scale_of_data,
+        "scale-out": scale_out,
+    }[name](size, data_dir, results)
 
 
 def measure(size, url, connections, **load):
@@ -86,7 +98,8 @@ def measure(size, url, connections, **load):
     if failed:
         raise RuntimeError(f"{url}: {failed} connection errors or timeouts under load")
     return runs, Row(
-        section="", name="",
+        section="",
+        name="",
         rps=statistics.median(run.rps for run in runs),
         p50_ms=statistics.median(run.p50_ms for run in runs),
         p99_ms=statistics.median(run.p99_ms for run in runs),
@@ -110,12 +123,16 @@ def measure_in_turn(size, stack, anchor_path, path, connections, **load):
             raise RuntimeError(f"{path}: connection errors or timeouts under load")
         pairs.append((anchor, subject))
     runs = [subject for _, subject in pairs]
-    row = Row(section="", name="", rps=statistics.median(run.rps for run in runs),
-              p50_ms=statistics.median(run.p50_ms for run in runs),
-              p99_ms=statistics.median(run.p99_ms for run in runs),
-              ratio=statistics.median(subject.rps / anchor.rps for anchor, subject in pairs),
-              p99_ratio=statistics.median(subject.p99_ms / anchor.p99_ms for anchor, subject in pairs),
-              note=cpu_text(used, seconds))
+    row = Row(
+        section="",
+        name="",
+        rps=statistics.median(run.rps for run in runs),
+        p50_ms=statistics.median(run.p50_ms for run in runs),
+        p99_ms=statistics.median(run.p99_ms for run in runs),
+        ratio=statistics.median(subject.rps / anchor.rps for anchor, subject in pairs),
+        p99_ratio=statistics.median(subject.p99_ms / anchor.p99_ms for anchor, subject in pairs),
+        note=cpu_text(used, seconds),
+    )
     return runs, row
 
 
@@ -139,8 +156,10 @@ def shared_stack(size, data_dir, results):
 def floors(size, data_dir, results):
     stack, _ = shared_stack(size, data_dir, results)
     for connections in size.concurrency:
-        for key, path, name in (("a", "/livez", "(a) GET /livez, no RPC"),
-                                ("b", "/bench/rpc", "(b) GET /bench/rpc, one trivial RPC")):
+        for key, path, name in (
+            ("a", "/livez", "(a) GET /livez, no RPC"),
+            ("b", "/bench/rpc", "(b) GET /bench/rpc, one trivial RPC"),
+        ):
             cpu_before, started = stack.cpu_seconds(), time.monotonic()
             runs, row = measure(size, stack.base_url + path, connections)
             row.note = cpu_share(stack, cpu_before, time.monotonic() - started)
@@ -155,16 +174,37 @@ def floors(size, data_dir, results):
 
 def rpc_round_trip(size, data_dir, results):
     stack, _ = shared_stack(size, data_dir, results)
-    command = [sys.executable, "-m", "bench.rpc_client", stack.amqp_uri, str(size.rpc_calls),
-               str(max(size.concurrency)), str(size.seconds)]
-    answer = json.loads(subprocess.run(command, check=True, capture_output=True, text=True,
-                                       timeout=RPC_CLIENT_SECONDS).stdout)
-    results.rows.append(Row("rpc", "raw nameko RPC identity.ping(), sequential", p50_ms=answer["median_ms"],
-                            p99_ms=answer["p99_ms"], note="standalone ClusterRpcProxy on the same broker"))
+    command = [
+        sys.executable,
+        "-m",
+        "bench.rpc_client",
+        stack.amqp_uri,
+        str(size.rpc_calls),
+        str(max(size.concurrency)),
+        str(size.seconds),
+    ]
+    answer = json.loads(
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=RPC_CLIENT_SECONDS).stdout
+    )
+    results.rows.append(
+        Row(
+            "rpc",
+            "raw nameko RPC identity.ping(), sequential",
+            p50_ms=answer["median_ms"],
+            p99_ms=answer["p99_ms"],
+            note="standalone ClusterRpcProxy on the same broker",
+        )
+    )
     anchor = results.anchors.get(f"b{max(size.concurrency)}")
-    results.rows.append(Row(
-        "rpc", f"raw nameko RPC, {max(size.concurrency)} concurrent callers", rps=answer["concurrent_rps"],
-        anchor=anchor.name if anchor else "", ratio=answer["concurrent_rps"] / anchor.rps if anchor else None))
+    results.rows.append(
+        Row(
+            "rpc",
+            f"raw nameko RPC, {max(size.concurrency)} concurrent callers",
+            rps=answer["concurrent_rps"],
+            anchor=anchor.name if anchor else "",
+            ratio=answer["concurrent_rps"] / anchor.rps if anchor else None,
+        )
+    )
 
 
 def authenticated_reads(size, data_dir, results):
@@ -189,8 +229,17 @@ def ingestion(size, data_dir, results):
     body = population.report(dt.datetime.now(dt.timezone.utc))
     accepted = set()
     for connections in size.concurrency:
-        runs, row = measure_in_turn(size, stack, "/livez", "/v1/agent/reports", connections, method="POST",
-                                    body=body, auths=auths, ids_file=data_dir / "accepted-ids")
+        runs, row = measure_in_turn(
+            size,
+            stack,
+            "/livez",
+            "/v1/agent/reports",
+            connections,
+            method="POST",
+            body=body,
+            auths=auths,
+            ids_file=data_dir / "accepted-ids",
+        )
         all_answered(runs, 202)
         for run in runs:
             if len(run.ids) != run.count(202):
@@ -205,10 +254,16 @@ def ingestion(size, data_dir, results):
     # those were stored too, without an answer read, so the table may hold a few more).
     stored, waited = wait_for_reports(stack.db_uris["monitoring"], accepted)
     lost = len(accepted - stored)
-    results.rows.append(Row(
-        "ingestion", "reports answered 202 and stored by monitoring", note=f"{len(accepted):,} answered 202, "
-        f"{lost} of them not stored; the queue drained {waited:.1f} s after the load stopped",
-        met=lost == 0, target="none lost"))
+    results.rows.append(
+        Row(
+            "ingestion",
+            "reports answered 202 and stored by monitoring",
+            note=f"{len(accepted):,} answered 202, "
+            f"{lost} of them not stored; the queue drained {waited:.1f} s after the load stopped",
+            met=lost == 0,
+            target="none lost",
+        )
+    )
 
 
 def mixed_orders_and_reads(size, data_dir, results):
@@ -217,34 +272,54 @@ def mixed_orders_and_reads(size, data_dir, results):
     called each other to answer them, both worker pools filled with calls waiting on each other."""
     stack, partner = shared_stack(size, data_dir, results)
     read, *bought_for = partner.account_ids
-    orders = [{"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]}
-              for account in bought_for or [read]]
+    orders = [
+        {"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]}
+        for account in bought_for or [read]
+    ]
     connections = max(size.concurrency) // 4 or 1
     loads = {
-        "POST /v1/orders": dict(url=stack.base_url + "/v1/orders", method="POST", bodies=orders, auth=partner.auth,
-                                idempotency=uuid.uuid4().hex[:8], status=201),
+        "POST /v1/orders": dict(
+            url=stack.base_url + "/v1/orders",
+            method="POST",
+            bodies=orders,
+            auth=partner.auth,
+            idempotency=uuid.uuid4().hex[:8],
+            status=201,
+        ),
         "GET /v1/accounts/{id}": dict(url=stack.base_url + f"/v1/accounts/{read}", auth=partner.auth, status=200),
     }
     runs = {name: [] for name in loads}
     cpu_before, started = stack.cpu_seconds(), time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(len(loads)) as pool:
         for _ in range(size.runs):
-            futures = {name: pool.submit(wrk.run, load["url"], connections=connections, seconds=size.seconds,
-                                         **{key: value for key, value in load.items() if key not in ("url", "status")})
-                       for name, load in loads.items()}
+            futures = {
+                name: pool.submit(
+                    wrk.run,
+                    load["url"],
+                    connections=connections,
+                    seconds=size.seconds,
+                    **{key: value for key, value in load.items() if key not in ("url", "status")},
+                )
+                for name, load in loads.items()
+            }
             for name, future in futures.items():
                 runs[name].append(future.result())
     cpu = cpu_share(stack, cpu_before, time.monotonic() - started)
     for name, load in loads.items():
         taken = runs[name]
         bad = sum(run.errors + run.requests - run.count(load["status"]) for run in taken)
-        results.rows.append(Row(
-            "mixed", f"{name} beside the other, c={connections} each", rps=statistics.median(run.rps for run in taken),
-            p50_ms=statistics.median(run.p50_ms for run in taken),
-            p99_ms=statistics.median(run.p99_ms for run in taken),
-            target=f"every answer {load['status']}, p99 < 2 s",
-            met=bad == 0 and min(run.requests for run in taken) > 0 and max(run.p99_ms for run in taken) < 2000,
-            note=f"{bad} other answers or errors; {cpu}"))
+        results.rows.append(
+            Row(
+                "mixed",
+                f"{name} beside the other, c={connections} each",
+                rps=statistics.median(run.rps for run in taken),
+                p50_ms=statistics.median(run.p50_ms for run in taken),
+                p99_ms=statistics.median(run.p99_ms for run in taken),
+                target=f"every answer {load['status']}, p99 < 2 s",
+                met=bad == 0 and min(run.requests for run in taken) > 0 and max(run.p99_ms for run in taken) < 2000,
+                note=f"{bad} other answers or errors; {cpu}",
+            )
+        )
 
 
 def cpu_share(stack, before, seconds):
@@ -276,8 +351,10 @@ def wait_for_reports(uri, accepted):
 def monolith(size, data_dir, results):
     stack, partner = shared_stack(size, data_dir, results)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "bench.monolith", str(port), stack.db_uris["identity"],
-                               stack.db_uris["accounts"]], env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.monolith", str(port), stack.db_uris["identity"], stack.db_uris["accounts"]],
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/v1/accounts", partner.auth)
         for connections in size.concurrency:
@@ -323,7 +400,9 @@ def scale_of_data(size, data_dir, results):
     if not postgres_reachable():
         results.rows.append(Row("scale", "PostgreSQL", note=f"not measured: no PostgreSQL at {POSTGRES_URI}"))
         return
-    with postgres_databases(POSTGRES_URI, ["identity", "accounts", "billing", "monitoring", "notifications", "audit"]) as uris:
+    with postgres_databases(
+        POSTGRES_URI, ["identity", "accounts", "billing", "monitoring", "notifications", "audit"]
+    ) as uris:
         scale_on("PostgreSQL", size, data_dir / "scale-postgres", uris, results)
 
 
@@ -332,10 +411,17 @@ def scale_on(engine_name, size, folder, db_uris, results):
     with Stack(folder, db_uris) as stack:
         partner = population.sign_up(stack.base_url)
         started = time.monotonic()
-        seed.seed(stack.db_uris["accounts"], stack.db_uris["monitoring"], partner.partner_id,
-                  size.scale_accounts, size.scale_computers, size.scale_partner_computers)
-        seed.seed_audit(stack.db_uris["audit"], partner.partner_id, size.scale_audit_entries,
-                        size.scale_partner_audit_entries)
+        seed.seed(
+            stack.db_uris["accounts"],
+            stack.db_uris["monitoring"],
+            partner.partner_id,
+            size.scale_accounts,
+            size.scale_computers,
+            size.scale_partner_computers,
+        )
+        seed.seed_audit(
+            stack.db_uris["audit"], partner.partner_id, size.scale_audit_entries, size.scale_partner_audit_entries
+        )
         seeded = time.monotonic() - started
         _, anchor = measure(size, stack.base_url + "/bench/rpc", 1)
         anchor.section, anchor.name = "scale", f"(b) one trivial RPC, c=1, {engine_name}"
@@ -346,10 +432,12 @@ def scale_on(engine_name, size, folder, db_uris, results):
             row.section, row.name = "scale", f"{name}, {engine_name}, c=1"
             row.anchor, row.ratio, row.ratio_of = anchor.name, row.p50_ms / anchor.p50_ms, "p50"
             row.target, row.met = "p50 < 50 ms", row.p50_ms < 50
-            row.note = (f"{size.scale_partner_computers:,} of the partner's computers among "
-                        f"{size.scale_computers:,} in {size.scale_accounts:,} accounts, "
-                        f"{size.scale_partner_audit_entries:,} of {size.scale_audit_entries:,} audit entries "
-                        f"(seeded in {seeded:.0f} s)")
+            row.note = (
+                f"{size.scale_partner_computers:,} of the partner's computers among "
+                f"{size.scale_computers:,} in {size.scale_accounts:,} accounts, "
+                f"{size.scale_partner_audit_entries:,} of {size.scale_audit_entries:,} audit entries "
+                f"(seeded in {seeded:.0f} s)"
+            )
             results.rows.append(row)
 
 
@@ -358,7 +446,9 @@ def scale_out(size, data_dir, results):
     folder = data_dir / "scale-out"
     folder.mkdir()
     if postgres_reachable():
-        with postgres_databases(POSTGRES_URI, ["identity", "accounts", "billing", "monitoring", "notifications", "audit"]) as uris:
+        with postgres_databases(
+            POSTGRES_URI, ["identity", "accounts", "billing", "monitoring", "notifications", "audit"]
+        ) as uris:
             scale_out_on("PostgreSQL", size, folder, uris, results)
     else:
         scale_out_on("SQLite", size, folder, None, results)
@@ -372,16 +462,18 @@ def scale_out_on(engine_name, size, folder, db_uris, results):
         partner = population.sign_up(stack.base_url)
         population.add_employees(partner, size.employees)
         population.populate(partner, size.accounts, 0)
-        sign_in = dict(method="POST", bodies=[{"email": email, "password": population.PASSWORD}
-                                              for email in partner.emails])
+        sign_in = dict(
+            method="POST", bodies=[{"email": email, "password": population.PASSWORD} for email in partner.emails]
+        )
         accounts = dict(auth=partner.auth)
-        for service, path, load, status in (("identity", "/v1/sessions", sign_in, 201),
-                                            ("accounts", f"/v1/accounts?limit={size.accounts}", accounts, 200)):
+        for service, path, load, status in (
+            ("identity", "/v1/sessions", sign_in, 201),
+            ("accounts", f"/v1/accounts?limit={size.accounts}", accounts, 200),
+        ):
             results.rows.extend(one_then_two(stack, size, service, path, load, status, engine_name))
         cores = sorted(os.sched_getaffinity(0))[:2]
         if len(cores) == 2:
-            results.rows.extend(one_then_two(stack, size, "identity", "/v1/sessions", sign_in, 201, engine_name,
-                                             cores))
+            results.rows.extend(one_then_two(stack, size, "identity", "/v1/sessions", sign_in, 201, engine_name, cores))
 
 
 def one_then_two(stack, size, service, path, load, status, engine_name, cores=None):
@@ -401,14 +493,23 @@ def one_then_two(stack, size, service, path, load, status, engine_name, cores=No
             stack.start(service, cpus={cores[1]} if cores else None)
             time.sleep(3)  # the second instance declares its consumer on the service's queue
         cpu_before, started = stack.cpu_seconds(), time.monotonic()
-        runs = [wrk.run(stack.base_url + path, connections=connections, seconds=size.seconds * 2, **load)
-                for _ in range(size.runs)]
+        runs = [
+            wrk.run(stack.base_url + path, connections=connections, seconds=size.seconds * 2, **load)
+            for _ in range(size.runs)
+        ]
         cpu = cpu_share(stack, cpu_before, time.monotonic() - started)
         all_answered(runs, status)
-        rows.append(Row("scale-out", f"{load.get('method', 'GET')} {path}, {instances} {service} instance(s){held}, "
-                        f"c={connections}, {engine_name}", rps=statistics.median(run.rps for run in runs),
-                        p50_ms=statistics.median(run.p50_ms for run in runs),
-                        p99_ms=statistics.median(run.p99_ms for run in runs), note=cpu))
+        rows.append(
+            Row(
+                "scale-out",
+                f"{load.get('method', 'GET')} {path}, {instances} {service} instance(s){held}, "
+                f"c={connections}, {engine_name}",
+                rps=statistics.median(run.rps for run in runs),
+                p50_ms=statistics.median(run.p50_ms for run in runs),
+                p99_ms=statistics.median(run.p99_ms for run in runs),
+                note=cpu,
+            )
+        )
     rows[1].anchor, rows[1].ratio = rows[0].name, rows[1].rps / rows[0].rps
     rows[1].target, rows[1].met = "≥ 1.5x", rows[1].ratio >= 1.5
     return rows
@@ -418,4 +519,3 @@ def finish(results):
     if results.stack is not None:
         results.stack.__exit__(None, None, None)
         results.stack = None
-

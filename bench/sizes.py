@@ -1,4 +1,5 @@
 """How big a benchmark run is. `tiny` only proves `make bench` works (the suite runs it)."""
+
 import dataclasses
 
 
@@ -19,10 +20,32 @@ class Size:
 
 
 SIZES = {
-    "full": Size(runs=3, seconds=5, concurrency=(16, 64), accounts=50, computers_per_account=1, rpc_calls=1000,
-                 scale_accounts=10_000, scale_computers=1_000_000, scale_partner_computers=10_000,
-                 scale_audit_entries=2_000_000, scale_partner_audit_entries=200_000, employees=32),
-    "tiny": Size(runs=1, seconds=1, concurrency=(4,), accounts=2, computers_per_account=1, rpc_calls=20,
-                 scale_accounts=20, scale_computers=400, scale_partner_computers=100,
-                 scale_audit_entries=1_000, scale_partner_audit_entries=200, employees=2),
+    "full": Size(
+        runs=3,
+        seconds=5,
+        concurrency=(16, 64),
+        accounts=50,
+        computers_per_account=1,
+        rpc_calls=1000,
+        scale_accounts=10_000,
+        scale_computers=1_000_000,
+        scale_partner_computers=10_000,
+        scale_audit_entries=2_000_000,
+        scale_partner_audit_entries=200_000,
+        employees=32,
+    ),
+    "tiny": Size(
+        runs=1,
+        seconds=1,
+        concurrency=(4,),
+        accounts=2,
+        computers_per_account=1,
+        rpc_calls=20,
+        scale_accounts=20,
+        scale_computers=400,
+        scale_partner_computers=100,
+        scale_audit_entries=1_000,
+        scale_partner_audit_entries=200,
+        employees=2,
+    ),
 }

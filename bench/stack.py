@@ -1,5 +1,6 @@
 """The system as `make run` starts it (one process per service and the gateway), but on its own
 vhost, ports and databases, so a benchmark never touches a running system's data."""
+
 import os
 import pathlib
 import subprocess
@@ -8,8 +9,9 @@ import time
 
 import requests
 
-from scripts import run
 from tests.harness import TEST_SEED_KEY, UNLIMITED_SIGN_INS, Vhost, free_port
+
+from scripts import run
 
 BIN = pathlib.Path(sys.executable).parent
 STARTUP_SECONDS = 60
@@ -18,8 +20,11 @@ STARTUP_SECONDS = 60
 class Stack:
     def __init__(self, data_dir, db_uris=None, env=None):
         self.data_dir = pathlib.Path(data_dir)
-        self.db_uris = {name: (db_uris or {}).get(name) or f"sqlite:///{self.data_dir / (name + '.db')}"
-                        for name, (_, _, has_db) in run.PROCESSES.items() if has_db}
+        self.db_uris = {
+            name: (db_uris or {}).get(name) or f"sqlite:///{self.data_dir / (name + '.db')}"
+            for name, (_, _, has_db) in run.PROCESSES.items()
+            if has_db
+        }
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.extra_env = env or {}
@@ -47,8 +52,13 @@ class Stack:
         try:
             for name, (folder, _, has_db) in run.PROCESSES.items():
                 if has_db:
-                    subprocess.run([BIN / "python", "-m", "portal_common.migrate", folder, self.db_uris[name]],
-                                   cwd=run.ROOT, env=self.env, check=True, capture_output=True)
+                    subprocess.run(
+                        [BIN / "python", "-m", "portal_common.migrate", folder, self.db_uris[name]],
+                        cwd=run.ROOT,
+                        env=self.env,
+                        check=True,
+                        capture_output=True,
+                    )
             for name in run.PROCESSES:
                 self.start(name)
             self.wait_healthy()
@@ -62,8 +72,14 @@ class Stack:
         to those cores (util-linux's `taskset`, which every thread it starts inherits)."""
         log = open(self.data_dir / f"{name}-{len(self.processes)}.log", "w")
         held = ["taskset", "--cpu-list", ",".join(map(str, sorted(cpus)))] if cpus else []
-        process = subprocess.Popen(held + run.nameko_command(name), cwd=run.ROOT, env=self.env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            held + run.nameko_command(name),
+            cwd=run.ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         process.name = name
         self.processes.append(process)
         return process

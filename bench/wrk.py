@@ -1,5 +1,6 @@
 """Load from wrk (Debian's package): many keep-alive connections from a C client, so the figures
 measure the system, not the load generator."""
+
 import dataclasses
 import json
 import os
@@ -34,8 +35,20 @@ def available():
     return shutil.which("wrk") is not None
 
 
-def run(url, *, connections, seconds, method="GET", body=None, auth=None, auths=(), bodies=(), threads=2,
-        ids_file=None, idempotency=""):
+def run(
+    url,
+    *,
+    connections,
+    seconds,
+    method="GET",
+    body=None,
+    auth=None,
+    auths=(),
+    bodies=(),
+    threads=2,
+    ids_file=None,
+    idempotency="",
+):
     env = {
         **os.environ,
         "BENCH_METHOD": method,
@@ -46,11 +59,20 @@ def run(url, *, connections, seconds, method="GET", body=None, auth=None, auths=
         "BENCH_IDS_FILE": str(ids_file or ""),
         "BENCH_IDEMPOTENCY": idempotency,
     }
-    command = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(SCRIPT), url]
+    command = [
+        "wrk",
+        f"-t{min(threads, connections)}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(SCRIPT),
+        url,
+    ]
     output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    data = json.loads(line[len("BENCH "):])
+    data = json.loads(line[len("BENCH ") :])
     return Load(
         requests=data["requests"],
         seconds=data["duration_us"] / 1e6,

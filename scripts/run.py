@@ -4,6 +4,7 @@ logs, and stop them all on Ctrl-C (or when one of them dies).
 Each database is a SQLite file under DATA_DIR (default ./data) unless <SERVICE>_DB_URI points
 elsewhere, e.g. IDENTITY_DB_URI=postgresql://127.0.0.1/identity.
 """
+
 import os
 import pathlib
 import signal
@@ -104,8 +105,9 @@ def stop_broker_we_started():
     with open(marker) as file:
         how = file.read().strip()
     os.remove(marker)
-    command = {"rabbitmq-server": ["rabbitmqctl", "stop"],
-               "docker": ["docker", "stop", "partner-portal-rabbitmq"]}.get(how)
+    command = {"rabbitmq-server": ["rabbitmqctl", "stop"], "docker": ["docker", "stop", "partner-portal-rabbitmq"]}.get(
+        how
+    )
     if command:
         print(f"stopping the broker make run started ({how})", flush=True)
         subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -135,8 +137,12 @@ def seed_keys(env, data_dir):
 def main():
     data_dir = pathlib.Path(os.environ.get("DATA_DIR", ROOT / "data")).resolve()
     private_data(data_dir)
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "PYTHONUNBUFFERED": "1",
-           "PYTHONWARNINGS": "ignore::DeprecationWarning"}
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    }
     seed_keys(env, data_dir)
     env.setdefault("MAIL_DIR", str(data_dir / "mail"))
     env.setdefault("WEBHOOKS_ALLOW_PRIVATE", "true")  # a development stack: endpoints on this machine are fine
@@ -146,8 +152,13 @@ def main():
     children = {}
     for name in PROCESSES:
         children[name] = subprocess.Popen(
-            nameko_command(name), cwd=ROOT, env={**env, "METRICS_ADDRESS": metrics_address(name)}, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            nameko_command(name),
+            cwd=ROOT,
+            env={**env, "METRICS_ADDRESS": metrics_address(name)},
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         threading.Thread(target=relay, args=(name, children[name].stdout, width), daemon=True).start()
 

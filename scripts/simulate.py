@@ -5,6 +5,7 @@ backing up days ago.
 
     python scripts/simulate.py [--url http://127.0.0.1:8000] [--accounts 3] [--computers 4] [--once]
 """
+
 import argparse
 import datetime as dt
 import random
@@ -37,13 +38,17 @@ class Portal:
 
     def report(self, agent_key, finished, status, bytes_backed_up):
         body = {
-            "started_at": iso(finished - dt.timedelta(minutes=random.randint(5, 90))), "finished_at": iso(finished),
-            "status": status, "bytes_selected": bytes_backed_up + random.randint(0, 10**8),
-            "bytes_backed_up": bytes_backed_up if status != "failed" else 0, "files": random.randint(100, 50_000),
+            "started_at": iso(finished - dt.timedelta(minutes=random.randint(5, 90))),
+            "finished_at": iso(finished),
+            "status": status,
+            "bytes_selected": bytes_backed_up + random.randint(0, 10**8),
+            "bytes_backed_up": bytes_backed_up if status != "failed" else 0,
+            "files": random.randint(100, 50_000),
             "error": "Could not read C:\\pagefile.sys" if status == "failed" else None,
         }
-        response = requests.post(self.url + "/v1/agent/reports", json=body, timeout=30,
-                                 headers={"Authorization": f"Agent {agent_key}"})
+        response = requests.post(
+            self.url + "/v1/agent/reports", json=body, timeout=30, headers={"Authorization": f"Agent {agent_key}"}
+        )
         return response.status_code
 
 
@@ -53,19 +58,33 @@ def set_up(portal, args):
         print(f"signed in as {args.email}")
     else:
         email = f"partner-{uuid.uuid4().hex[:8]}@simulated.example"
-        portal.call("POST", "/v1/signup", 201, json={"company_name": "Simulated MSP", "name": "Sim Owner",
-                                                      "email": email, "password": PASSWORD})
+        portal.call(
+            "POST",
+            "/v1/signup",
+            201,
+            json={"company_name": "Simulated MSP", "name": "Sim Owner", "email": email, "password": PASSWORD},
+        )
         portal.sign_in(email, PASSWORD)
         print(f"signed up {email} / {PASSWORD}")
     computers = []
     for n in range(args.accounts):
-        account = portal.call("POST", "/v1/accounts", 201, json={"name": f"Customer {n + 1}",
-                                                                 "contact_email": f"it@customer{n + 1}.example"})
-        portal.call("POST", f"/v1/accounts/{account['id']}/trials", 201, json={"product": "safe-pro", "plan": "ultimate"})
+        account = portal.call(
+            "POST",
+            "/v1/accounts",
+            201,
+            json={"name": f"Customer {n + 1}", "contact_email": f"it@customer{n + 1}.example"},
+        )
+        portal.call(
+            "POST", f"/v1/accounts/{account['id']}/trials", 201, json={"product": "safe-pro", "plan": "ultimate"}
+        )
         for m in range(args.computers):
             kind = "server" if m == 0 else "workstation"
-            computer = portal.call("POST", f"/v1/accounts/{account['id']}/computers", 201,
-                                   json={"name": f"C{n + 1}-{'SRV' if kind == 'server' else 'PC'}{m + 1}", "kind": kind})
+            computer = portal.call(
+                "POST",
+                f"/v1/accounts/{account['id']}/computers",
+                201,
+                json={"name": f"C{n + 1}-{'SRV' if kind == 'server' else 'PC'}{m + 1}", "kind": kind},
+            )
             computers.append(computer)
     return computers
 

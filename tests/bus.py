@@ -1,5 +1,6 @@
 """Events as the services publish them, for tests that feed a service by hand: each payload is made
 and checked by the registry (`portal_common.events`), so a test cannot send what no producer would."""
+
 from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import entrypoint_waiter
 

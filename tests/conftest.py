@@ -9,7 +9,8 @@ from tests.harness import SERVICES, System, Vhost
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--postgres", default=os.environ.get("PORTAL_TEST_POSTGRES"),
+        "--postgres",
+        default=os.environ.get("PORTAL_TEST_POSTGRES"),
         help="run the system tests on fresh databases of this PostgreSQL server instead of SQLite",
     )
 

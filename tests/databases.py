@@ -1,6 +1,7 @@
 """Fresh databases for a test system: SQLite files by default, or PostgreSQL databases made (and
 dropped) on the server named by `--postgres` / `PORTAL_TEST_POSTGRES`, e.g.
 `postgresql://postgres@127.0.0.1:5432`."""
+
 import contextlib
 import random
 import string

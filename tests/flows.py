@@ -7,6 +7,7 @@ of their own with unique emails; they never share an employee.
 TOTP codes come from the system's fake clock. A step once accepted is never accepted again, so
 `next_code` moves the clock to the next 30-second step before it makes a code.
 """
+
 import dataclasses
 import datetime as dt
 import itertools
@@ -49,6 +50,7 @@ class Actor:
 
 # --- answers ----------------------------------------------------------------------------------------
 
+
 def assert_error(response, status, code):
     """`response` is the contract's error answer: exactly `{"error": {"code", "message", "details"}}`."""
     assert response.status_code == status, (response.status_code, response.text)
@@ -82,20 +84,29 @@ def next_code(clock, secret):
 
 # --- sign-up and sign-in ----------------------------------------------------------------------------
 
+
 def sign_up(system, *, email=None, password=PASSWORD, company_name=None, name="Olive Owner"):
     """A new partner; answers its owner, signed in (no second factor yet)."""
     email = email or unique_email("owner")
-    response = system.client().post("/v1/signup", json={
-        "company_name": company_name or f"Company {uuid.uuid4().hex[:8]}",
-        "name": name,
-        "email": email,
-        "password": password,
-    })
+    response = system.client().post(
+        "/v1/signup",
+        json={
+            "company_name": company_name or f"Company {uuid.uuid4().hex[:8]}",
+            "name": name,
+            "email": email,
+            "password": password,
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     owner = Actor(
-        system=system, id=body["employee"]["id"], partner_id=body["partner"]["id"], email=email,
-        password=password, role="owner", name=name,
+        system=system,
+        id=body["employee"]["id"],
+        partner_id=body["partner"]["id"],
+        email=email,
+        password=password,
+        role="owner",
+        name=name,
     )
     owner.token = sign_in_token(system, email, password)
     return owner
@@ -136,6 +147,7 @@ def sign_in_with_code(actor, clock, **extra):
 
 # --- two-step verification ----------------------------------------------------------------------------
 
+
 def enable_two_factor(actor, clock):
     """Set up and confirm TOTP for `actor` (signed in); answers (secret, recovery codes) and keeps them
     on the actor. The clock is left on the step the confirmation spent."""
@@ -152,18 +164,30 @@ def enable_two_factor(actor, clock):
 
 # --- employees ----------------------------------------------------------------------------------------
 
+
 def create_employee(owner, role, *, email=None, password=PASSWORD, name=None, sign_in_now=True):
     """A new employee of `owner`'s partner with `role`, signed in unless told otherwise."""
     email = email or unique_email(role)
     name = name or f"{role.title()} Person"
-    response = owner.client.post("/v1/employees", json={
-        "email": email, "name": name, "role": role, "password": password,
-    })
+    response = owner.client.post(
+        "/v1/employees",
+        json={
+            "email": email,
+            "name": name,
+            "role": role,
+            "password": password,
+        },
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     employee = Actor(
-        system=owner.system, id=body["id"], partner_id=owner.partner_id, email=email, password=password,
-        role=role, name=name,
+        system=owner.system,
+        id=body["id"],
+        partner_id=owner.partner_id,
+        email=email,
+        password=password,
+        role=role,
+        name=name,
     )
     if sign_in_now:
         employee.token = sign_in_token(owner.system, email, password)

@@ -8,6 +8,7 @@ production, and a clock the caller can move. `system.client()` is an HTTP client
 
 starts the same thing and prints the gateway's URL, for poking at by hand.
 """
+
 import argparse
 import contextlib
 import pathlib
@@ -138,15 +139,25 @@ class ApiClient(requests.Session):
 
 
 class System:
-    def __init__(self, amqp_uri, data_dir=None, db_uris=None, clock=None, rpc_timeout=10, services=None,
-                 renewal_interval=0.2, sweep_interval=0.2, event_retry_delays="0.2,0.5,1,2", **config):
+    def __init__(
+        self,
+        amqp_uri,
+        data_dir=None,
+        db_uris=None,
+        clock=None,
+        rpc_timeout=10,
+        services=None,
+        renewal_interval=0.2,
+        sweep_interval=0.2,
+        event_retry_delays="0.2,0.5,1,2",
+        **config,
+    ):
         self.amqp_uri = amqp_uri
         self.data_dir = pathlib.Path(data_dir or tempfile.mkdtemp(prefix="portal-"))
         self.clock = clock or FakeClock()
         self.services = services or list(SERVICES)
         self.db_uris = {
-            name: (db_uris or {}).get(name) or f"sqlite:///{self.data_dir / (name + '.db')}"
-            for name in self.services
+            name: (db_uris or {}).get(name) or f"sqlite:///{self.data_dir / (name + '.db')}" for name in self.services
         }
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -214,8 +225,9 @@ def main():
     parser.add_argument("--management-uri", default=DEFAULT_MANAGEMENT_URI)
     args = parser.parse_args()
     with Vhost(args.amqp_uri, args.management_uri) as vhost_uri, System(vhost_uri) as system:
-        print(f"Partner Portal test system at {system.base_url} (data in {system.data_dir}); Ctrl-C stops it",
-              flush=True)
+        print(
+            f"Partner Portal test system at {system.base_url} (data in {system.data_dir}); Ctrl-C stops it", flush=True
+        )
         try:
             import eventlet
 

@@ -1,4 +1,5 @@
 """The mail a test system sent: `.eml` files in its data folder (no SMTP_URL), as `make run` keeps them."""
+
 import email
 import email.policy
 import re
@@ -7,8 +8,14 @@ import time
 
 def mails_to(system, address):
     folder = system.data_dir / "mail"
-    found = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-             for path in sorted(folder.glob("*.eml"))] if folder.exists() else []
+    found = (
+        [
+            email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for path in sorted(folder.glob("*.eml"))
+        ]
+        if folder.exists()
+        else []
+    )
     return [mail for mail in found if address.lower() in mail["To"].lower()]
 
 

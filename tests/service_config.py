@@ -7,6 +7,7 @@ A service's `tests/service/conftest.py` says only what differs:
 
     clock, config, identity, rpc = service_fixtures("identity", IDENTITY_DIR, load_identity_service)
 """
+
 import contextlib
 import os
 
@@ -40,8 +41,14 @@ TEST_RETRY_DELAYS = "0.2,0.5"
 
 
 def service_config(name, uri, rabbit_config, clock, **extra):
-    return {**rabbit_config, "DB_URIS": {f"{name}:Base": uri}, "CLOCK": clock,
-            "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS, "TOTP_KEYS": TEST_SEED_KEY, **extra}
+    return {
+        **rabbit_config,
+        "DB_URIS": {f"{name}:Base": uri},
+        "CLOCK": clock,
+        "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS,
+        "TOTP_KEYS": TEST_SEED_KEY,
+        **extra,
+    }
 
 
 def service_fixtures(name, service_dir, load_service, **extra_config):

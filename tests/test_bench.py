@@ -1,5 +1,6 @@
 """`make bench` runs: the whole benchmark at its tiny size (figures are not judged here: benchmarks
 are not tests; that no acknowledged report is lost is)."""
+
 import os
 import subprocess
 import sys
@@ -10,15 +11,28 @@ from tests.harness import ROOT
 def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     out = tmp_path / "BENCHMARKS.md"
     out.write_text("# Benchmarks\n\nWritten by hand.\n\n<!-- bench:begin -->\nold\n<!-- bench:end -->\n\nAfter.\n")
-    subprocess.run([sys.executable, "-m", "bench", "--size", "tiny", "--out", str(out)], cwd=ROOT, check=True,
-                   timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "bench", "--size", "tiny", "--out", str(out)], cwd=ROOT, check=True, timeout=600
+    )
     text = out.read_text()
     assert text.startswith("# Benchmarks\n\nWritten by hand.") and text.endswith("\n\nAfter.\n")
     assert "\nold\n" not in text
-    for figure in ("(a) GET /livez", "(b) GET /bench/rpc", "raw nameko RPC", "GET /v1/me", "GET /v1/accounts",
-                   "GET /v1/monitoring/overview", "POST /v1/agent/reports", "in one process", "overview, SQLite",
-                   "not backing up, first page, SQLite", "accounts, first page, SQLite", "identity instance(s)",
-                   "POST /v1/orders beside the other", "GET /v1/accounts/{id} beside the other"):
+    for figure in (
+        "(a) GET /livez",
+        "(b) GET /bench/rpc",
+        "raw nameko RPC",
+        "GET /v1/me",
+        "GET /v1/accounts",
+        "GET /v1/monitoring/overview",
+        "POST /v1/agent/reports",
+        "in one process",
+        "overview, SQLite",
+        "not backing up, first page, SQLite",
+        "accounts, first page, SQLite",
+        "identity instance(s)",
+        "POST /v1/orders beside the other",
+        "GET /v1/accounts/{id} beside the other",
+    ):
         assert figure in text, figure
     if len(os.sched_getaffinity(0)) >= 2:
         assert "identity instance(s), one core each" in text

@@ -1,6 +1,7 @@
 """Calls go one way: the graph of who calls whom over RPC, read from the services' own dependencies,
 has no cycle (a cycle of synchronous calls deadlocks both worker pools under load). The README draws
 the same graph."""
+
 import pathlib
 import re
 
@@ -13,8 +14,12 @@ README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 
 def calls(service_class):
     """The services `service_class` calls over RPC (its own dependencies and its mixins')."""
-    return {value.target_service for klass in service_class.__mro__ for value in vars(klass).values()
-            if isinstance(value, RpcProxy)}
+    return {
+        value.target_service
+        for klass in service_class.__mro__
+        for value in vars(klass).values()
+        if isinstance(value, RpcProxy)
+    }
 
 
 def call_graph():
@@ -28,7 +33,7 @@ def cycle(graph):
 
     def visit(name):
         if name in visiting:
-            return visiting[visiting.index(name):] + [name]
+            return visiting[visiting.index(name) :] + [name]
         if name in done:
             return None
         visiting.append(name)

@@ -1,6 +1,7 @@
 """Accounts' revision 0002 makes computer names unique per account on a database that already has
 computers: removed ones free their name, and live ones that already shared a name are kept as they
 are (the oldest holds the name). On SQLite and on PostgreSQL."""
+
 import contextlib
 
 import pytest
@@ -15,11 +16,15 @@ from tests.harness import SERVICES
 from tests.service_config import DATABASES, POSTGRES
 
 ACCOUNTS = SERVICES["accounts"][0]
-ACCOUNT = ("INSERT INTO accounts (id, partner_id, name, contact_email, administered, created_at, version, computers, "
-           "servers, billing_version, status, backup_version, bytes_backed_up, computers_not_backing_up, listed) "
-           "VALUES (:id, 'p1', 'Contoso', 'it@c.test', true, '2026-11-01 10:00:00', 1, 0, 0, 0, 'none', 0, 0, 0, '{}')")
-COMPUTER = ("INSERT INTO computers (id, account_id, name, kind, agent_key_hash, created_at, removed_at) "
-            "VALUES (:id, :account_id, :name, 'workstation', :id, :created_at, :removed_at)")
+ACCOUNT = (
+    "INSERT INTO accounts (id, partner_id, name, contact_email, administered, created_at, version, computers, "
+    "servers, billing_version, status, backup_version, bytes_backed_up, computers_not_backing_up, listed) "
+    "VALUES (:id, 'p1', 'Contoso', 'it@c.test', true, '2026-11-01 10:00:00', 1, 0, 0, 0, 'none', 0, 0, 0, '{}')"
+)
+COMPUTER = (
+    "INSERT INTO computers (id, account_id, name, kind, agent_key_hash, created_at, removed_at) "
+    "VALUES (:id, :account_id, :name, 'workstation', :id, :created_at, :removed_at)"
+)
 
 
 @contextlib.contextmanager
@@ -50,8 +55,16 @@ def migrated_with_computers(uri):
             ("c4", "a1", "Server", "2026-11-01 10:00:04.000000", None),
             ("c5", "a2", "Front Desk", "2026-11-01 10:00:05.000000", None),
         ):
-            connection.execute(text(COMPUTER), {"id": computer_id, "account_id": account_id, "name": name,
-                                                "created_at": created_at, "removed_at": removed_at})
+            connection.execute(
+                text(COMPUTER),
+                {
+                    "id": computer_id,
+                    "account_id": account_id,
+                    "name": name,
+                    "created_at": created_at,
+                    "removed_at": removed_at,
+                },
+            )
     migrate.upgrade(ACCOUNTS, uri)
     yield engine
     engine.dispose()
@@ -65,6 +78,14 @@ def test_live_computers_get_their_names_key_the_oldest_of_a_shared_name_alone(en
 
 def test_the_database_refuses_a_second_live_name_in_an_account(engine):
     with pytest.raises(IntegrityError), engine.begin() as connection:
-        connection.execute(text(COMPUTER), {"id": "c6", "account_id": "a1", "name": "Server",
-                                            "created_at": "2026-11-03 10:00:00.000000", "removed_at": None})
+        connection.execute(
+            text(COMPUTER),
+            {
+                "id": "c6",
+                "account_id": "a1",
+                "name": "Server",
+                "created_at": "2026-11-03 10:00:00.000000",
+                "removed_at": None,
+            },
+        )
         connection.execute(text("UPDATE computers SET name_key = 'server' WHERE id = 'c6'"))

@@ -1,5 +1,6 @@
 """The event registry says who consumes each event, and it is true: read from the services' own
 handlers. An event nobody in this system consumes is marked as published for outside consumers."""
+
 from nameko.events import EventHandler
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 

@@ -1,4 +1,5 @@
 """Each service's migrations build exactly the tables its models describe (no `create_all` drift)."""
+
 import shutil
 
 import pytest
@@ -63,16 +64,21 @@ def test_an_upgrade_that_fails_on_sqlite_leaves_the_database_as_it_was(tmp_path)
     reference fails the upgrade (here one that rebuilds the accounts table), and nothing of it stays
     (not even its DDL)."""
     folder = tmp_path / "accounts"
-    shutil.copytree(SERVICES["accounts"][0] / "migrations", folder / "migrations",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        SERVICES["accounts"][0] / "migrations", folder / "migrations", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(SERVICES["accounts"][0] / "alembic.ini", folder)
     (folder / "migrations" / "versions" / "9999_note.py").write_text(ADD_A_COLUMN.format(head=head(folder)))
     uri = f"sqlite:///{tmp_path / 'db.sqlite'}"
     command.upgrade(migrate.alembic_config(folder, uri), "0001")
     engine = create_engine(uri)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO computers (id, account_id, name, kind, agent_key_hash, created_at) "
-                                "VALUES ('c1', 'no-such-account', 'PC', 'workstation', 'h', '2026-11-01 10:00:00')"))
+        connection.execute(
+            text(
+                "INSERT INTO computers (id, account_id, name, kind, agent_key_hash, created_at) "
+                "VALUES ('c1', 'no-such-account', 'PC', 'workstation', 'h', '2026-11-01 10:00:00')"
+            )
+        )
     with pytest.raises(RuntimeError, match="refer to missing"):
         migrate.upgrade(folder, uri)
     with engine.connect() as connection:

@@ -1,5 +1,6 @@
 """docs/operations: the Prometheus alert rules and the Grafana dashboard name only metrics the
 processes export (promtool is not available here: they are parsed, and their metrics looked up)."""
+
 import json
 import re
 
@@ -12,8 +13,12 @@ from tests.harness import ROOT
 OPERATIONS = ROOT / "docs" / "operations"
 METRIC = re.compile(r"\b(portal_[a-z_]+)\b")
 SAMPLE_SUFFIXES = {"histogram": ("_bucket", "_count", "_sum"), "counter": ("_total",), "gauge": ("",)}
-ALERTS_ASKED = {"server errors": "portal_http_request_seconds_count", "dead letters": "portal_events_dead_lettered_total",
-                "outbox age": "portal_outbox_oldest_seconds", "a service missing": "portal_backing_service_up"}
+ALERTS_ASKED = {
+    "server errors": "portal_http_request_seconds_count",
+    "dead letters": "portal_events_dead_lettered_total",
+    "outbox age": "portal_outbox_oldest_seconds",
+    "a service missing": "portal_backing_service_up",
+}
 
 
 def exported():
@@ -24,7 +29,9 @@ def exported():
 
 
 def alert_rules():
-    return [rule for group in yaml.safe_load((OPERATIONS / "alerts.yml").read_text())["groups"] for rule in group["rules"]]
+    return [
+        rule for group in yaml.safe_load((OPERATIONS / "alerts.yml").read_text())["groups"] for rule in group["rules"]
+    ]
 
 
 def dashboard_exprs():

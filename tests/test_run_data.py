@@ -1,4 +1,5 @@
 """`make run` keeps its data for its user only, and makes identity's seed key once."""
+
 import os
 import stat
 

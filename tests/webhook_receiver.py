@@ -1,5 +1,6 @@
 """A partner's webhook endpoint, in the test process: it keeps every request it gets and answers
 with the statuses it is told (then 200), after an optional pause."""
+
 import collections
 import contextlib
 import threading
@@ -20,8 +21,9 @@ class Receiver:
 
     def __call__(self, environ, start_response):
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items()
-                   if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
         headers["content-type"] = environ.get("CONTENT_TYPE", "")
         if self.pause:
             eventlet.sleep(self.pause)

@@ -3,13 +3,24 @@
 Each worker waits for its own item's outcome (or its deadline), so the work that costs per
 transaction or per round trip — a broker's confirm, a database commit — is paid once per batch.
 """
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import eventlet
 from eventlet.event import Event
 from eventlet.queue import Empty, LightQueue
 
 
 class Batches:
-    def __init__(self, handle, most, deadline, late, linger=0.0):
+    def __init__(
+        self,
+        handle: Callable[[list[Any]], Sequence[Any]],
+        most: int,
+        deadline: float,
+        late: Callable[[], BaseException],
+        linger: float = 0.0,
+    ) -> None:
         """`handle(items)` answers one outcome per item: a value, or an exception to raise in that
         item's worker (None when each `run` brings its own). `late()` is the exception for a worker
         whose deadline (seconds) passed. `linger` (seconds): how long a batch waits for company
@@ -18,7 +29,7 @@ class Batches:
         self.linger = linger
         self.waiting = LightQueue()
 
-    def submit(self, item):
+    def submit(self, item: Any) -> Any:
         done = Event()
         self.waiting.put((item, done))
         with eventlet.Timeout(self.deadline, False):
@@ -28,7 +39,7 @@ class Batches:
             return outcome
         raise self.late()
 
-    def run(self, handle=None):
+    def run(self, handle: Callable[[list[Any]], Sequence[Any]] | None = None) -> None:
         """A green thread that deals with the batches, for as long as the process runs. Several
         may run, each with its own `handle` (a connection of its own, say), taking turns."""
         handle = handle or self.handle
@@ -45,5 +56,5 @@ class Batches:
                 outcomes = handle([item for item, _ in batch])
             except Exception as exc:  # noqa: BLE001 - every item of the batch learns of it
                 outcomes = [exc] * len(batch)
-            for (_, done), outcome in zip(batch, outcomes):
+            for (_, done), outcome in zip(batch, outcomes, strict=True):
                 done.send(outcome)

@@ -13,8 +13,11 @@ gets wrong when RabbitMQ restarts under load:
   up to 30 seconds: after an outage of a minute, a service would come back half a minute after the
   broker. Here attempts are at most `RECONNECT_MAX_SECONDS` apart.
 """
+
 import contextlib
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from amqp.exceptions import AMQPError
 from kombu.exceptions import OperationalError
@@ -29,21 +32,26 @@ RECONNECT_MAX_SECONDS = 3
 
 
 def _unless_gone(settle):
-    def settle_unless_gone(self, message):
+    def settle_unless_gone(self: Any, message: Any) -> None:
         try:
             settle(self, message)
         except BROKER_GONE:
             log.warning("a message could not be settled: the broker connection is gone", exc_info=True)
 
-    settle_unless_gone.__wrapped__ = settle
+    settle_unless_gone.__wrapped__ = settle  # type: ignore[attr-defined]  # marks the patch as applied (below)
     return settle_unless_gone
 
 
 @contextlib.contextmanager
 def _establish_connection_promptly(self):
     with self.create_connection() as connection:
-        connection.ensure_connection(self.on_connection_error, self.connect_max_retries,
-                                     interval_start=1, interval_step=1, interval_max=RECONNECT_MAX_SECONDS)
+        connection.ensure_connection(
+            self.on_connection_error,
+            self.connect_max_retries,
+            interval_start=1,
+            interval_step=1,
+            interval_max=RECONNECT_MAX_SECONDS,
+        )
         yield connection
 
 
@@ -53,7 +61,7 @@ if not hasattr(QueueConsumer.ack_message, "__wrapped__"):
     QueueConsumer.establish_connection = _establish_connection_promptly
 
 
-def confirmed_publisher(config, **options):
+def confirmed_publisher(config: Mapping[str, Any], **options: Any) -> Any:
     """A publisher of this process's broker (`AMQP_URI`, `AMQP_SSL`) that waits for each message's
     confirm: a message published is then the broker's, or the publish raised."""
     return Publisher(config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY), use_confirms=True, **options)

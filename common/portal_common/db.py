@@ -4,11 +4,17 @@ Python side.
 SQLite (the default) gets WAL, a busy timeout and foreign keys; PostgreSQL gets psycogreen so a
 query waits cooperatively instead of stalling every greenthread of the process.
 """
-import datetime as dt
 
-from sqlalchemy import DateTime, create_engine, event
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:  # it imports this module
+    from portal_common.unit_of_work import UnitOfWork
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -19,14 +25,14 @@ class UtcDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database")
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=dt.timezone.utc)
@@ -47,7 +53,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
-def with_driver(uri):
+def with_driver(uri: str) -> str:
     """`postgresql://` means psycopg2 here (SQLAlchemy 2.1 would pick psycopg 3, which psycogreen
     does not make cooperative)."""
     if uri.startswith(("postgresql://", "postgres://")):
@@ -55,7 +61,7 @@ def with_driver(uri):
     return uri
 
 
-def make_engine(uri, **options):
+def make_engine(uri: str, **options: Any) -> Engine:
     uri = with_driver(uri)
     if uri.startswith("postgresql"):
         _green_postgres()
@@ -68,7 +74,7 @@ def make_engine(uri, **options):
     return engine
 
 
-def create_once(uow, make_row):
+def create_once(uow: "UnitOfWork", make_row: Callable[[], Any]) -> None:
     """Insert a row in a transaction of its own, unless another request just did: on PostgreSQL two
     requests can both see the row missing, and the primary key decides. Lock and update it after."""
     with uow:
@@ -79,7 +85,14 @@ def create_once(uow, make_row):
             pass
 
 
-def keep_newest(uow, model, key, version, make_row, apply):
+def keep_newest(
+    uow: "UnitOfWork",
+    model: type[Any],
+    key: Any,
+    version: int,
+    make_row: Callable[[], Any],
+    apply: Callable[[Any], object],
+) -> bool:
     """A row kept from another service's events: made once (by `make_row`, at version 0), then
     changed by `apply(row)` only when `version` is newer than the row's, so an event that arrives
     twice or late changes nothing. Answers whether it changed."""

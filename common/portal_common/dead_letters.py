@@ -7,8 +7,10 @@ replay them into their handler's queue once the cause is mended.
 (`make dead-letters`, `make replay-dead-letters`.) The queues are the ones the event registry names,
 so the tool needs no management plugin; a replayed message starts its tries afresh.
 """
+
 import argparse
 import os
+from typing import Any
 
 from amqp.exceptions import NotFound
 from kombu import Connection
@@ -19,12 +21,12 @@ from portal_common.events import REGISTRY
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-def all_handler_queues():
+def all_handler_queues() -> list[str]:
     """The queue of every reliable event handler of the system (the registry names them)."""
     return sorted(queue for event in REGISTRY.values() for queue in event.queues)
 
 
-def parked(connection, queue_name):
+def parked(connection: Any, queue_name: str) -> int:
     """How many messages wait in the handler's dead-letter queue."""
     try:
         with connection.channel() as channel:
@@ -33,9 +35,10 @@ def parked(connection, queue_name):
         return 0
 
 
-def peek(connection, queue_name, most=20):
+def peek(connection: Any, queue_name: str, most: int = 20) -> list[tuple[str | None, str | None, str | None]]:
     """Up to `most` parked messages as (event type, event id, error), left where they are."""
-    seen, messages = [], []
+    seen: list[tuple[str | None, str | None, str | None]] = []
+    messages: list[Any] = []  # kombu Messages
     with connection.channel() as channel:
         dead = dead_queue(queue_name)(channel)
         dead.declare()
@@ -45,14 +48,19 @@ def peek(connection, queue_name, most=20):
                 break
             messages.append(message)
             payload = message.payload if isinstance(message.payload, dict) else {}
-            seen.append((message.delivery_info.get("routing_key"), payload.get("event_id"),
-                         (message.headers or {}).get(ERROR_HEADER)))
+            seen.append(
+                (
+                    message.delivery_info.get("routing_key"),
+                    payload.get("event_id"),
+                    (message.headers or {}).get(ERROR_HEADER),
+                )
+            )
         for message in messages:
             message.requeue()
     return seen
 
 
-def replay(connection, queue_name):
+def replay(connection: Any, queue_name: str) -> int:
     """Move the messages parked for the handler back to its queue; answers how many. Only those
     parked when the replay began: one the handler parks again at once waits for the next replay."""
     moved, parked_now = 0, parked(connection, queue_name)
@@ -64,17 +72,26 @@ def replay(connection, queue_name):
             message = dead.get(no_ack=False)
             if message is None:
                 break
-            headers = {key: value for key, value in (message.headers or {}).items()
-                       if key not in (RETRIES_HEADER, ERROR_HEADER, "x-death")}
-            producer.publish(message.body, exchange="", routing_key=queue_name, headers=headers,
-                             content_type=message.content_type, content_encoding=message.content_encoding,
-                             delivery_mode=2)
+            headers = {
+                key: value
+                for key, value in (message.headers or {}).items()
+                if key not in (RETRIES_HEADER, ERROR_HEADER, "x-death")
+            }
+            producer.publish(
+                message.body,
+                exchange="",
+                routing_key=queue_name,
+                headers=headers,
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                delivery_mode=2,
+            )
             message.ack()
             moved += 1
     return moved
 
 
-def main():
+def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=("list", "replay"))
     parser.add_argument("--amqp-uri", default=os.environ.get("AMQP_URI", DEFAULT_AMQP_URI))

@@ -4,7 +4,9 @@ Every error a service raises for a client derives from `PortalError`, carries th
 `code` and HTTP `status`, and is registered with nameko so that the gateway receives an instance of
 the same class (not a `RemoteError`) and can answer from the class itself.
 """
+
 import json
+from typing import Any
 
 from nameko.exceptions import deserialize_to_instance
 
@@ -14,23 +16,23 @@ class PortalError(Exception):
     code = "internal_error"
     default_message = "Something went wrong on our side."
 
-    def __init__(self, message=None, details=None):
+    def __init__(self, message: str | None = None, details: Any = None) -> None:
         # `args` is what nameko serialises and what the gateway rebuilds the error from. nameko
         # turns every number in them into a string, so the details travel as one JSON text.
         if not isinstance(details, str):
             details = json.dumps(details or {})
         super().__init__(message or self.default_message, details)
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         deserialize_to_instance(cls)
 
     @property
-    def message(self):
+    def message(self) -> str:
         return self.args[0]
 
     @property
-    def details(self):
+    def details(self) -> Any:
         return json.loads(self.args[1])
 
 
@@ -113,11 +115,11 @@ class RateLimited(PortalError):
     default_message = "Too many attempts: try again later."
 
     @classmethod
-    def retry_after(cls, seconds, message=None):
+    def retry_after(cls, seconds: float, message: str | None = None) -> "RateLimited":
         return cls(message, {"retry_after_seconds": int(seconds)})
 
     @property
-    def retry_after_seconds(self):
+    def retry_after_seconds(self) -> int:
         return max(1, int(self.details.get("retry_after_seconds", 1)))
 
 

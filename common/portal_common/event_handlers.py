@@ -13,7 +13,10 @@ service, and nothing spins while a database is away. A delay queue per delay kee
 queueing behind a long one (a TTL only expires messages at the head of a queue). The count of tries
 travels in the `x-portal-retries` header.
 """
+
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 import eventlet
 from kombu import Queue
@@ -21,6 +24,7 @@ from nameko.events import EventHandler
 
 from portal_common import metrics
 from portal_common.broker import confirmed_publisher
+from portal_common.events import EventType
 
 log = logging.getLogger(__name__)
 RETRY_DELAYS_CONFIG_KEY = "EVENT_RETRY_DELAYS"
@@ -38,7 +42,9 @@ class Unprocessable(Exception):
     """A message no retry can help (malformed, or a bug's): parked at once."""
 
 
-def retry_delays(config, key=RETRY_DELAYS_CONFIG_KEY, default=DEFAULT_RETRY_DELAYS):
+def retry_delays(
+    config: Mapping[str, Any], key: str = RETRY_DELAYS_CONFIG_KEY, default: Any = DEFAULT_RETRY_DELAYS
+) -> tuple[float, ...]:
     """Seconds before each retry, from `config[key]` in any form YAML gives (a number, "1,5,30", a
     list; empty or none: no retry)."""
     value = config.get(key, default)
@@ -54,29 +60,33 @@ def retry_delays(config, key=RETRY_DELAYS_CONFIG_KEY, default=DEFAULT_RETRY_DELA
     return delays
 
 
-def retry_queue(queue_name, delay):
-    return Queue(f"{queue_name}.retry-{delay:g}s", durable=True, queue_arguments={
-        "x-message-ttl": int(delay * 1000),
-        "x-dead-letter-exchange": "",
-        "x-dead-letter-routing-key": queue_name,
-    })
+def retry_queue(queue_name: str, delay: float) -> Queue:
+    return Queue(
+        f"{queue_name}.retry-{delay:g}s",
+        durable=True,
+        queue_arguments={
+            "x-message-ttl": int(delay * 1000),
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": queue_name,
+        },
+    )
 
 
-def dead_queue(queue_name):
+def dead_queue(queue_name: str) -> Queue:
     return Queue(queue_name + DEAD_SUFFIX, durable=True)
 
 
 class ReliableEventHandler(EventHandler):
-    def __init__(self, event, **kwargs):
+    def __init__(self, event: EventType, **kwargs: Any) -> None:
         self.event = event  # the registry's EventType (nameko's `event_type` is its name)
         super().__init__(event.producer, event.name, **kwargs)
 
-    def setup(self):
+    def setup(self) -> None:
         super().setup()
         self.delays = retry_delays(self.container.config)
         self.publisher = confirmed_publisher(self.container.config)
 
-    def handle_message_processed(self, message, result=None, exc_info=None):
+    def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
         labels = (self.container.service_name, self.event.name)
         if exc_info is None:
             metrics.EVENTS_CONSUMED.labels(*labels).inc()
@@ -85,8 +95,7 @@ class ReliableEventHandler(EventHandler):
             try:
                 self._retry_later(message, exc_info[1])
             except Exception:  # noqa: BLE001 - the copy was not taken: the message goes back as it is
-                log.warning("a failed %s could not be set aside: it is handled again", self.event.name,
-                            exc_info=True)
+                log.warning("a failed %s could not be set aside: it is handled again", self.event.name, exc_info=True)
                 eventlet.sleep(HANDOFF_PAUSE_SECONDS)  # not a hot loop while the broker refuses
                 self.queue_consumer.requeue_message(message)
                 return
@@ -103,11 +112,24 @@ class ReliableEventHandler(EventHandler):
             target = dead_queue(self.queue.name)
             headers[ERROR_HEADER] = repr(error)[:ERROR_TEXT_MAX]
             metrics.EVENTS_DEAD_LETTERED.labels(self.container.service_name, self.event.name).inc()
-            log.error("event %s from %s (event_id %s) parked in %s after %d tries: %r", self.event.name,
-                      self.event.producer, _event_id(message), target.name, tries, error)
-        self.publisher.publish(message.body, exchange="", routing_key=target.name, headers=headers,
-                               declare=[target], content_type=message.content_type,
-                               content_encoding=message.content_encoding)
+            log.error(
+                "event %s from %s (event_id %s) parked in %s after %d tries: %r",
+                self.event.name,
+                self.event.producer,
+                _event_id(message),
+                target.name,
+                tries,
+                error,
+            )
+        self.publisher.publish(
+            message.body,
+            exchange="",
+            routing_key=target.name,
+            headers=headers,
+            declare=[target],
+            content_type=message.content_type,
+            content_encoding=message.content_encoding,
+        )
 
 
 def _event_id(message):

@@ -7,8 +7,11 @@ acting employee's id or null for the system, the request id or null) with the ev
 beside it, flat. Consumers keep only what is newer than what they have (`version`), so an event may
 arrive twice or late.
 """
+
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any, overload
 
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -20,12 +23,16 @@ OUTSIDE = "published for outside consumers"
 BROADCAST_CONSUMERS = ("gateway",)
 
 
-def iso(when):
+def iso(when: dt.datetime | None) -> str | None:
     """A time as events (and the contract) write it: `2026-11-26T04:23:31Z`."""
     return None if when is None else utc_text(when)
 
 
-def from_iso(text):
+@overload
+def from_iso(text: str) -> dt.datetime: ...
+@overload
+def from_iso(text: None) -> None: ...
+def from_iso(text: str | None) -> dt.datetime | None:
     """The time an event wrote with `iso` (None stays None)."""
     return None if text is None else dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
@@ -50,29 +57,45 @@ class EventType:
     consumers: tuple
     schema_version: int = 1
 
-    def envelope(self, entity_id, version, occurred_at, actor=None, request_id=None, **data):
+    def envelope(
+        self,
+        entity_id: str,
+        version: int,
+        occurred_at: dt.datetime,
+        actor: str | None = None,
+        request_id: str | None = None,
+        **data: Any,
+    ) -> dict[str, Any]:
         return {
-            "event_id": new_id(), "occurred_at": iso(occurred_at), "id": entity_id, "version": version,
-            "actor": actor, "request_id": request_id, **data,
+            "event_id": new_id(),
+            "occurred_at": iso(occurred_at),
+            "id": entity_id,
+            "version": version,
+            "actor": actor,
+            "request_id": request_id,
+            **data,
         }
 
     @property
-    def queues(self):
+    def queues(self) -> tuple[str, ...]:
         """The durable queue of each service of this system that handles the event, as nameko names
         a handler's queue: its handler is `on_<event name>`. The producer declares them too, so an
         event published before its consumer's first start waits for it."""
-        return tuple(f"evt-{self.producer}-{self.name}--{consumer}.on_{self.name}" for consumer in self.consumers
-                     if consumer not in (OUTSIDE, *BROADCAST_CONSUMERS))
+        return tuple(
+            f"evt-{self.producer}-{self.name}--{consumer}.on_{self.name}"
+            for consumer in self.consumers
+            if consumer not in (OUTSIDE, *BROADCAST_CONSUMERS)
+        )
 
-    def problems(self, payload):
+    def problems(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """What is wrong with `payload` for this event (marshmallow's messages); empty when nothing."""
         return _schema(self.schema).validate(payload)
 
 
-_schemas = {}
+_schemas: dict[type[Schema], Schema] = {}
 
 
-def _schema(schema_class):
+def _schema(schema_class: type[Schema]) -> Schema:
     if schema_class not in _schemas:
         _schemas[schema_class] = schema_class()
     return _schemas[schema_class]
@@ -83,6 +106,7 @@ class InvalidEvent(ValueError):
 
 
 # --- identity -------------------------------------------------------------------------------------
+
 
 class _Person(Schema):
     id = fields.String(required=True)
@@ -129,6 +153,7 @@ class AccessChanged(Envelope):
 
 # --- accounts -------------------------------------------------------------------------------------
 
+
 class AccountChanged(Envelope):
     partner_id = fields.String(required=True)
     name = fields.String(required=True)
@@ -156,6 +181,7 @@ class ComputerChanged(Envelope):
 
 
 # --- billing --------------------------------------------------------------------------------------
+
 
 class SubscriptionChanged(Envelope):
     """The entity is the account: what its subscriptions add up to now."""
@@ -195,6 +221,7 @@ class SubscriptionEnding(Envelope):
 
 # --- monitoring -----------------------------------------------------------------------------------
 
+
 class AccountBackupChanged(Envelope):
     partner_id = fields.String(required=True)
     bytes_backed_up = fields.Integer(required=True, strict=True)
@@ -230,13 +257,38 @@ class ComputerBackupFailed(_ComputerAlert):
 # --- every service: the audit log ---------------------------------------------------------------
 
 ACTIVITY_TYPES = (
-    "employee.invited", "employee.created", "employee.updated", "employee.removed", "session.created",
-    "session.refused", "session.ended", "password.changed", "password.reset", "two_factor.enabled",
-    "two_factor.disabled", "device.revoked", "company.updated", "company.logo_changed", "account.created",
-    "account.released", "account_user.added", "account_user.removed", "computer.added", "computer.removed",
-    "order.placed", "trial.started", "trial.upgraded", "subscription.upgraded", "subscription.addon_added",
-    "subscription.auto_renew_changed", "subscription.renewed", "subscription.expired",
-    "monitoring.settings_changed", "webhook.created", "webhook.updated", "webhook.deleted",
+    "employee.invited",
+    "employee.created",
+    "employee.updated",
+    "employee.removed",
+    "session.created",
+    "session.refused",
+    "session.ended",
+    "password.changed",
+    "password.reset",
+    "two_factor.enabled",
+    "two_factor.disabled",
+    "device.revoked",
+    "company.updated",
+    "company.logo_changed",
+    "account.created",
+    "account.released",
+    "account_user.added",
+    "account_user.removed",
+    "computer.added",
+    "computer.removed",
+    "order.placed",
+    "trial.started",
+    "trial.upgraded",
+    "subscription.upgraded",
+    "subscription.addon_added",
+    "subscription.auto_renew_changed",
+    "subscription.renewed",
+    "subscription.expired",
+    "monitoring.settings_changed",
+    "webhook.created",
+    "webhook.updated",
+    "webhook.deleted",
     "notifications.settings_changed",
 )
 
@@ -254,6 +306,7 @@ class ActivityRecorded(Envelope):
 
 # --- the gateway ----------------------------------------------------------------------------------
 
+
 class AgentReportsReceived(Envelope):
     """The entity is the batch. Each report was checked by the gateway against the contract and
     carries its id, computer, partner and time of arrival (`monitoring.adapters.report_messages`)."""
@@ -267,12 +320,10 @@ EMPLOYEE_UPDATED = EventType("employee_updated", "identity", EmployeeChanged, ("
 EMPLOYEE_DEACTIVATED = EventType("employee_deactivated", "identity", EmployeeChanged, ("audit",))
 EMPLOYEE_REMOVED = EventType("employee_removed", "identity", EmployeeChanged, ("audit",))
 EMPLOYEE_INVITED = EventType("employee_invited", "identity", EmployeeInvited, ("notifications",))
-PASSWORD_RESET_REQUESTED = EventType("password_reset_requested", "identity", PasswordResetRequested,
-                                     ("notifications",))
+PASSWORD_RESET_REQUESTED = EventType("password_reset_requested", "identity", PasswordResetRequested, ("notifications",))
 ACCESS_CHANGED = EventType("access_changed", "identity", AccessChanged, ("gateway",))
 ACCOUNT_CREATED = EventType("account_created", "accounts", AccountChanged, ("monitoring", "notifications"))
-ACCOUNT_RELEASED = EventType("account_released", "accounts", AccountChanged,
-                             ("monitoring", "billing", "notifications"))
+ACCOUNT_RELEASED = EventType("account_released", "accounts", AccountChanged, ("monitoring", "billing", "notifications"))
 COMPANY_CHANGED = EventType("company_changed", "accounts", CompanyChanged, ("notifications",))
 COMPUTER_ADDED = EventType("computer_added", "accounts", ComputerChanged, ("monitoring",))
 COMPUTER_REMOVED = EventType("computer_removed", "accounts", ComputerChanged, ("monitoring", "gateway"))
@@ -282,8 +333,7 @@ SUBSCRIPTION_RENEWED = EventType("subscription_renewed", "billing", Subscription
 SUBSCRIPTION_EXPIRING = EventType("subscription_expiring", "billing", SubscriptionEnding, ("notifications",))
 TRIAL_ENDING = EventType("trial_ending", "billing", SubscriptionEnding, ("notifications",))
 ACCOUNT_BACKUP_CHANGED = EventType("account_backup_changed", "monitoring", AccountBackupChanged, ("accounts",))
-COMPUTER_STATUS_CHANGED = EventType("computer_status_changed", "monitoring", ComputerStatusChanged,
-                                    ("notifications",))
+COMPUTER_STATUS_CHANGED = EventType("computer_status_changed", "monitoring", ComputerStatusChanged, ("notifications",))
 COMPUTER_BACKUP_FAILED = EventType("computer_backup_failed", "monitoring", ComputerBackupFailed, ("notifications",))
 # One per producer, as nameko's handlers subscribe by service: `<service>_activity`.
 ACTIVITY_PRODUCERS = ("identity", "accounts", "billing", "monitoring", "notifications")
@@ -296,16 +346,34 @@ AGENT_REPORTS_RECEIVED = EventType("agent_reports_received", "gateway", AgentRep
 REGISTRY = {
     (event.producer, event.name): event
     for event in (
-        PARTNER_SIGNED_UP, EMPLOYEE_CREATED, EMPLOYEE_UPDATED, EMPLOYEE_DEACTIVATED, EMPLOYEE_REMOVED,
-        EMPLOYEE_INVITED, PASSWORD_RESET_REQUESTED, ACCESS_CHANGED, ACCOUNT_CREATED, ACCOUNT_RELEASED,
-        COMPANY_CHANGED, COMPUTER_ADDED, COMPUTER_REMOVED, SUBSCRIPTION_CHANGED, ORDER_PLACED, SUBSCRIPTION_RENEWED,
-        SUBSCRIPTION_EXPIRING, TRIAL_ENDING, ACCOUNT_BACKUP_CHANGED, COMPUTER_STATUS_CHANGED, COMPUTER_BACKUP_FAILED,
-        AGENT_REPORTS_RECEIVED, *ACTIVITY_RECORDED.values(),
+        PARTNER_SIGNED_UP,
+        EMPLOYEE_CREATED,
+        EMPLOYEE_UPDATED,
+        EMPLOYEE_DEACTIVATED,
+        EMPLOYEE_REMOVED,
+        EMPLOYEE_INVITED,
+        PASSWORD_RESET_REQUESTED,
+        ACCESS_CHANGED,
+        ACCOUNT_CREATED,
+        ACCOUNT_RELEASED,
+        COMPANY_CHANGED,
+        COMPUTER_ADDED,
+        COMPUTER_REMOVED,
+        SUBSCRIPTION_CHANGED,
+        ORDER_PLACED,
+        SUBSCRIPTION_RENEWED,
+        SUBSCRIPTION_EXPIRING,
+        TRIAL_ENDING,
+        ACCOUNT_BACKUP_CHANGED,
+        COMPUTER_STATUS_CHANGED,
+        COMPUTER_BACKUP_FAILED,
+        AGENT_REPORTS_RECEIVED,
+        *ACTIVITY_RECORDED.values(),
     )
 }
 
 
-def checked(event_type, payload):
+def checked(event_type: EventType, payload: dict[str, Any]) -> dict[str, Any]:
     """`payload` if it is what the registry says `event_type` carries; else `InvalidEvent`."""
     problems = event_type.problems(payload)
     if problems:

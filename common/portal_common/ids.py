@@ -4,6 +4,7 @@ Sorting by id is then creation order, which is what keyset pagination and the ou
 millisecond, the process's next id is its last one plus one (ULID's monotonic mode), so the events
 one transaction writes are published in the order it wrote them.
 """
+
 import hashlib
 import secrets
 import time
@@ -15,7 +16,7 @@ _RANDOM_BITS = 80
 _last = [0]  # the process's last id, as a number
 
 
-def new_id():
+def new_id() -> str:
     value = (int(time.time() * 1000) << _RANDOM_BITS) | secrets.randbits(_RANDOM_BITS)
     if value >> _RANDOM_BITS <= _last[0] >> _RANDOM_BITS:
         value = _last[0] + 1  # the same millisecond (or a clock stepped back): after the last one
@@ -23,7 +24,7 @@ def new_id():
     return _encoded(value)
 
 
-def _encoded(value):
+def _encoded(value: int) -> str:
     chars = []
     for _ in range(26):
         value, index = divmod(value, 32)
@@ -31,7 +32,7 @@ def _encoded(value):
     return "".join(reversed(chars))
 
 
-def derived_id(*parts):
+def derived_id(*parts: str) -> str:
     """The id of something named by `parts` (a computer and the key its agent sent): the same parts
     give the same id, so a retry is stored once. Same alphabet and length, but no time order."""
     digest = hashlib.sha256("\x00".join(parts).encode()).digest()

@@ -6,8 +6,11 @@ finds the request in every service it touched.
 A process's config asks for it with `LOG_FORMAT: json` (every `config.yml`); test configurations
 leave it out, and keep pytest's own log capture.
 """
+
 import logging
 import logging.config
+from collections.abc import Mapping
+from typing import Any
 
 from eventlet.corolocal import local
 from pythonjsonlogger.json import JsonFormatter
@@ -20,17 +23,17 @@ CONTEXT_FIELDS = ("request_id", "employee_id", "partner_id", "event_id")
 QUIET_LOGGERS = {"nameko.containers": "ERROR", "nameko.rpc": "INFO", "nameko.standalone.rpc": "INFO"}
 
 _context = local()  # one per green thread: a worker's request
-_configured = []  # a process is one service: the first to configure names it
+_configured: list[str] = []  # a process is one service: the first to configure names it
 
 
-def set_context(**values):
+def set_context(**values: Any) -> None:
     """Add to what the current worker's lines carry (None values are left out)."""
     for key, value in values.items():
         if key in CONTEXT_FIELDS:
             setattr(_context, key, value)
 
 
-def clear_context():
+def clear_context() -> None:
     for key in CONTEXT_FIELDS:
         if hasattr(_context, key):
             delattr(_context, key)
@@ -39,11 +42,11 @@ def clear_context():
 class ContextFilter(logging.Filter):
     """Stamps each record with the service and what is known of the current request."""
 
-    def __init__(self, service):
+    def __init__(self, service: str) -> None:
         super().__init__()
         self.service = service
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         record.service = self.service
         for key in CONTEXT_FIELDS:
             value = getattr(_context, key, None)
@@ -52,13 +55,14 @@ class ContextFilter(logging.Filter):
         return True
 
 
-def json_formatter():
+def json_formatter() -> logging.Formatter:
     """One JSON object a line: time, level, logger, message, and what the context filter stamped."""
-    return JsonFormatter("%(levelname)s %(name)s %(message)s", timestamp="time",
-                         rename_fields={"levelname": "level", "name": "logger"})
+    return JsonFormatter(
+        "%(levelname)s %(name)s %(message)s", timestamp="time", rename_fields={"levelname": "level", "name": "logger"}
+    )
 
 
-def logging_config(service, level="INFO"):
+def logging_config(service: str, level: str = "INFO") -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -70,7 +74,7 @@ def logging_config(service, level="INFO"):
     }
 
 
-def configure(config, service):
+def configure(config: Mapping[str, Any], service: str) -> None:
     """JSON lines for the process, once, when its config asks for them."""
     if config.get(FORMAT_CONFIG_KEY) != "json" or _configured:
         return

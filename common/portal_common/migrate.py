@@ -9,29 +9,32 @@ upgrades that service's database to the newest revision. Each service's `migrati
 
 writes the next revision from the difference between the models and the migrations so far.
 """
+
 import pathlib
 import shutil
 import sys
 import tempfile
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from alembic.script import Script
+from sqlalchemy import MetaData, event
 
 from portal_common.db import make_engine
 
 
-def alembic_config(service_dir, db_uri):
+def alembic_config(service_dir: str | pathlib.Path, db_uri: str) -> Config:
     config = Config(str(pathlib.Path(service_dir) / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", db_uri.replace("%", "%%"))
     return config
 
 
-def upgrade(service_dir, db_uri):
+def upgrade(service_dir: str | pathlib.Path, db_uri: str) -> None:
     command.upgrade(alembic_config(service_dir, db_uri), "head")
 
 
-def new_revision(service_dir, message):
+def new_revision(service_dir: str | pathlib.Path, message: str) -> None:
     """Autogenerate the next revision, with the one template every service shares."""
     script = pathlib.Path(service_dir) / "migrations" / "script.py.mako"
     shutil.copy(pathlib.Path(__file__).parent / "templates" / "script.py.mako", script)
@@ -40,8 +43,11 @@ def new_revision(service_dir, message):
             uri = f"sqlite:///{scratch}/db.sqlite"
             upgrade(service_dir, uri)
             versions = list((pathlib.Path(service_dir) / "migrations" / "versions").glob("*.py"))
-            written = command.revision(alembic_config(service_dir, uri), message=message, autogenerate=True,
-                                       rev_id=f"{len(versions) + 1:04d}")
+            written = command.revision(
+                alembic_config(service_dir, uri), message=message, autogenerate=True, rev_id=f"{len(versions) + 1:04d}"
+            )
+        if not isinstance(written, Script):  # one revision asked for, so one comes back
+            raise RuntimeError(f"alembic wrote no single revision: {written!r}")
         path = pathlib.Path(written.path)
         lines = path.read_text().splitlines(keepends=True)
         path.write_text("".join(line for line in lines if "### " not in line))
@@ -49,7 +55,7 @@ def new_revision(service_dir, message):
         script.unlink()
 
 
-def run_migrations(context, metadata):
+def run_migrations(context: Any, metadata: MetaData) -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     engine = make_engine(url)
     sqlite = engine.dialect.name == "sqlite"
@@ -57,8 +63,13 @@ def run_migrations(context, metadata):
         event.listen(engine, "connect", _sqlite_for_migrations)
         event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=sqlite,
-                          transactional_ddl=True, compare_type=True)
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=sqlite,
+            transactional_ddl=True,
+            compare_type=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
             if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:

@@ -1,8 +1,10 @@
 """`Observer`, a dependency of every service and the gateway: the process's JSON logs and metrics
 endpoint (`portal_common.logs`, `portal_common.metrics`), and for each worker the request's context
 on its log lines and its entrypoint timed by outcome."""
+
 import logging
 import time
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
@@ -14,21 +16,23 @@ log = logging.getLogger("portal.entrypoints")
 
 
 class Observer(DependencyProvider):
-    def setup(self):
+    def setup(self) -> None:
         logs.configure(self.container.config, self.container.service_name)
         metrics.serve(self.container.config)
-        self._started = {}
+        self._started: dict[Any, float] = {}
 
-    def worker_setup(self, worker_ctx):
+    def worker_setup(self, worker_ctx: Any) -> None:
         data = worker_ctx.context_data
         event = worker_ctx.args[0] if worker_ctx.args and isinstance(worker_ctx.args[0], dict) else {}
-        logs.set_context(request_id=data.get(request_context.REQUEST_ID),
-                         employee_id=data.get(request_context.ACTOR_ID),
-                         partner_id=data.get(request_context.PARTNER_ID),
-                         event_id=event.get("event_id"))
+        logs.set_context(
+            request_id=data.get(request_context.REQUEST_ID),
+            employee_id=data.get(request_context.ACTOR_ID),
+            partner_id=data.get(request_context.PARTNER_ID),
+            event_id=event.get("event_id"),
+        )
         self._started[worker_ctx] = time.perf_counter()
 
-    def worker_result(self, worker_ctx, result=None, exc_info=None):
+    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
         started = self._started.pop(worker_ctx, None)
         if started is None:
             return
@@ -43,6 +47,6 @@ class Observer(DependencyProvider):
         level = logging.DEBUG if isinstance(worker_ctx.entrypoint, Timer) else logging.INFO
         log.log(level, "%s %s in %.1f ms", name, outcome, seconds * 1000)
 
-    def worker_teardown(self, worker_ctx):
+    def worker_teardown(self, worker_ctx: Any) -> None:
         self._started.pop(worker_ctx, None)
         logs.clear_context()

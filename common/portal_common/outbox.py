@@ -9,14 +9,18 @@ row at once; on SQLite (one instance) the relay is the process's only publisher.
 least once: a row published whose delete did not commit is published again, and consumers keep only
 what is newer.
 """
+
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import eventlet
 from eventlet.event import Event
 from kombu import Exchange, Queue
-from sqlalchemy import Column, String, Table, Text, delete, func, select
+from sqlalchemy import Column, MetaData, String, Table, Text, delete, func, select
+from sqlalchemy.orm import Session
 
 from portal_common import metrics, request_context
 from portal_common.broker import confirmed_publisher
@@ -27,14 +31,18 @@ log = logging.getLogger(__name__)
 OUTBOX_TABLE = "outbox"
 OUTBOX_BATCH = 100  # rows published per transaction
 OUTBOX_POLL_SECONDS = 1.0  # how soon rows left by a failure (broker away, crash) are tried again
-CONTEXT_FIELDS = ((request_context.REQUEST_ID, "request_id"), (request_context.ACTOR_ID, "actor"),
-                  (request_context.PARTNER_ID, "partner_id"))
+CONTEXT_FIELDS = (
+    (request_context.REQUEST_ID, "request_id"),
+    (request_context.ACTOR_ID, "actor"),
+    (request_context.PARTNER_ID, "partner_id"),
+)
 
 
-def outbox_table(metadata):
+def outbox_table(metadata: MetaData) -> Table:
     """The outbox of the service whose tables are in `metadata` (each service has its own)."""
     return Table(
-        OUTBOX_TABLE, metadata,
+        OUTBOX_TABLE,
+        metadata,
         Column("id", String(26), primary_key=True),  # the event's id: sorts by creation time
         Column("event_type", String(64), nullable=False),
         Column("payload", Text, nullable=False),
@@ -42,27 +50,33 @@ def outbox_table(metadata):
     )
 
 
-def event_exchange(service_name):
+def event_exchange(service_name: str) -> Exchange:
     """nameko's `<service>.events` topic exchange, declared as its event handlers declare it."""
     return Exchange(f"{service_name}.events", type="topic", durable=True, auto_delete=False)
 
 
 class OutboxRelay:
-    def __init__(self, session_factory, table, config, service_name):
+    def __init__(
+        self, session_factory: Callable[[], Session], table: Table, config: Mapping[str, Any], service_name: str
+    ) -> None:
         self.session_factory = session_factory
         self.table = table
         self.service_name = service_name
         self.exchange = event_exchange(service_name)
-        consumers_queues = [Queue(queue, exchange=self.exchange, routing_key=event.name, durable=True)
-                            for event in REGISTRY.values() if event.producer == service_name for queue in event.queues]
+        consumers_queues = [
+            Queue(queue, exchange=self.exchange, routing_key=event.name, durable=True)
+            for event in REGISTRY.values()
+            if event.producer == service_name
+            for queue in event.queues
+        ]
         self.publisher = confirmed_publisher(config, declare=[self.exchange, *consumers_queues])
         self._wake = Event()
 
-    def wake(self):
+    def wake(self) -> None:
         if not self._wake.ready():
             self._wake.send()
 
-    def run(self):
+    def run(self) -> None:
         """Publish what is in the outbox, whenever woken and every `OUTBOX_POLL_SECONDS`, for as
         long as the process runs."""
         while True:
@@ -76,13 +90,15 @@ class OutboxRelay:
                 log.warning("the outbox could not be published now; it is tried again", exc_info=True)
             self.measure_backlog()
 
-    def publish_batch(self):
+    def publish_batch(self) -> int:
         """Publish (confirmed) and delete up to `OUTBOX_BATCH` of the oldest rows; answers how many."""
         columns = self.table.c
         with self.session_factory() as session, session.begin():
             rows = session.execute(
-                select(columns.id, columns.event_type, columns.payload).order_by(columns.id)
-                .limit(OUTBOX_BATCH).with_for_update(skip_locked=True)
+                select(columns.id, columns.event_type, columns.payload)
+                .order_by(columns.id)
+                .limit(OUTBOX_BATCH)
+                .with_for_update(skip_locked=True)
             ).all()
             for row in rows:
                 self._publish(row.event_type, row.payload)
@@ -90,7 +106,7 @@ class OutboxRelay:
                 session.execute(delete(self.table).where(columns.id.in_([row.id for row in rows])))
         return len(rows)
 
-    def measure_backlog(self):
+    def measure_backlog(self) -> None:
         """The outbox's rows and its oldest one's age, for the metrics (an alert when it grows old)."""
         try:
             with self.session_factory() as session:
@@ -101,15 +117,21 @@ class OutboxRelay:
         age = 0 if oldest is None else max(0.0, (dt.datetime.now(dt.timezone.utc) - oldest).total_seconds())
         metrics.OUTBOX_OLDEST_SECONDS.labels(self.service_name).set(age)
 
-    def _publish(self, event_type, payload):
+    def _publish(self, event_type: str, payload: str) -> None:
         envelope = json.loads(payload)
         # nameko's context headers: the handlers of the event, and what they publish, carry them on.
         headers = {f"nameko.{key}": envelope[field] for key, field in CONTEXT_FIELDS if envelope.get(field)}
-        self.publisher.publish(payload, exchange=self.exchange, routing_key=event_type, headers=headers,
-                               content_type="application/json", content_encoding="utf-8")
+        self.publisher.publish(
+            payload,
+            exchange=self.exchange,
+            routing_key=event_type,
+            headers=headers,
+            content_type="application/json",
+            content_encoding="utf-8",
+        )
         metrics.EVENTS_PUBLISHED.labels(self.service_name, event_type).inc()
 
-    def publish_what_is_left(self, seconds):
+    def publish_what_is_left(self, seconds: float) -> None:
         """At a graceful stop: what the last commits wrote, for at most `seconds`."""
         with eventlet.Timeout(seconds, False):
             while self.publish_batch() == OUTBOX_BATCH:

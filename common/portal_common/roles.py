@@ -26,5 +26,5 @@ PERMISSIONS = {
 }
 
 
-def allows(role, permission):
+def allows(role: str, permission: str) -> bool:
     return role in PERMISSIONS[permission]

@@ -5,11 +5,14 @@ and answered 503 when it runs out; the request message expires with it, so a ser
 does not work through calls nobody waits for any more (a call that already started may still
 finish: the services' idempotency makes that safe).
 """
+
 import functools
 import logging
 import sys
 import time
 import zlib
+from collections.abc import Callable
+from typing import Any
 
 import eventlet
 from kombu import compression
@@ -31,20 +34,24 @@ COMPRESSED_REPLY_BYTES = 4096  # smaller replies cost more to compress than they
 REPLY_COMPRESSION = "zlib"
 # kombu's zlib at its fastest level in these processes: a 16 KB page of a list shrinks about as much
 # (to 640 bytes, against 600) in two thirds of the time. Whoever reads it needs nothing: it is zlib.
-compression.register(functools.partial(zlib.compress, level=1), zlib.decompress, "application/x-gzip",
-                     aliases=["gzip", REPLY_COMPRESSION])
+compression.register(
+    functools.partial(zlib.compress, level=1),
+    zlib.decompress,
+    "application/x-gzip",
+    aliases=["gzip", REPLY_COMPRESSION],
+)
 DEFAULT_RPC_TIMEOUT_SECONDS = 10.0
 
 
 class TimedProxy:
-    def __init__(self, proxy, timeout):
+    def __init__(self, proxy: Any, timeout: float) -> None:
         self._proxy = proxy
         self._timeout = timeout
 
-    def __getattr__(self, method_name):
+    def __getattr__(self, method_name: str) -> Callable[..., Any]:
         method = getattr(self._proxy, method_name)
 
-        def call(*args, **kwargs):
+        def call(*args: Any, **kwargs: Any) -> Any:
             started, outcome = time.perf_counter(), "error"
             try:
                 with eventlet.Timeout(self._timeout):
@@ -59,7 +66,8 @@ class TimedProxy:
                 ) from None
             finally:
                 metrics.RPC_CALLS.labels(self._proxy.service_name, method_name, outcome).observe(
-                    time.perf_counter() - started)
+                    time.perf_counter() - started
+                )
 
         return call
 
@@ -70,17 +78,17 @@ FOLLOW_UP_TIMEOUT_SECONDS = 2.0
 
 
 class ServiceRpc(RpcProxy):
-    def __init__(self, target_service, timeout=None, **options):
+    def __init__(self, target_service: str, timeout: float | None = None, **options: Any) -> None:
         self.fixed_timeout = timeout
         super().__init__(target_service, **options)
 
-    def setup(self):
+    def setup(self) -> None:
         configured = float(self.container.config.get(RPC_TIMEOUT_CONFIG_KEY, DEFAULT_RPC_TIMEOUT_SECONDS))
         self.timeout = min(configured, self.fixed_timeout) if self.fixed_timeout else configured
         self.options["expiration"] = self.timeout
         super().setup()
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> TimedProxy:
         return TimedProxy(super().get_dependency(worker_ctx), self.timeout)
 
 
@@ -96,7 +104,7 @@ class ServiceRpcEntrypoint(Rpc):
     the broker may deliver it again, until it expires with the caller's timeout; the services'
     idempotency makes that safe.)"""
 
-    def handle_result(self, message, worker_ctx, result, exc_info):
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         try:
             result, exc_info = self._reply(message, result, exc_info)
         except BROKER_GONE:
@@ -114,9 +122,13 @@ class ServiceRpcEntrypoint(Rpc):
             body = json.dumps({"result": None, "error": serialize(UnserializableValueError(result))})
             result = None
         confirmed_publisher(config).publish(
-            body, exchange=get_rpc_exchange(config), routing_key=message.properties["reply_to"],
-            correlation_id=message.properties.get("correlation_id"), content_type="application/json",
-            content_encoding="utf-8", compression=REPLY_COMPRESSION if len(body) >= COMPRESSED_REPLY_BYTES else None,
+            body,
+            exchange=get_rpc_exchange(config),
+            routing_key=message.properties["reply_to"],
+            correlation_id=message.properties.get("correlation_id"),
+            content_type="application/json",
+            content_encoding="utf-8",
+            compression=REPLY_COMPRESSION if len(body) >= COMPRESSED_REPLY_BYTES else None,
         )
         return result, exc_info
 

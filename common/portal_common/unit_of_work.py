@@ -4,15 +4,19 @@ Use cases `emit()` events of the registry (`portal_common.events`); `commit()` w
 service's outbox table in the same transaction as the change, then wakes the relay
 (`portal_common.outbox`) that publishes them.
 """
+
+import datetime as dt
 import json
+from collections.abc import Callable
+from typing import Any
 
 from nameko_sqlalchemy import Database
-from sqlalchemy import insert
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session, sessionmaker
 
 from portal_common import request_context
 from portal_common.db import make_engine
-from portal_common.events import checked
+from portal_common.events import EventType, checked
 from portal_common.outbox import OUTBOX_TABLE, OutboxRelay
 
 OUTBOX_STOP_SECONDS = 5  # a graceful stop publishes what is left, for at most this long
@@ -22,50 +26,76 @@ class UnitOfWork:
     """`with uow:` opens a session; `commit()` is explicit, and leaving the block without it rolls
     back. Events are stamped with the request's actor and id."""
 
-    def __init__(self, session_factory, outbox=None, on_commit=None, actor=None, request_id=None, producer=None):
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        outbox: Table | None = None,
+        on_commit: Callable[[], None] | None = None,
+        actor: str | None = None,
+        request_id: str | None = None,
+        producer: str | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self.producer = producer  # the service whose outbox this is
         self._outbox = outbox
         self._on_commit = on_commit
         self.actor, self.request_id = actor, request_id
-        self._pending = []
-        self.session = None
+        self._pending: list[tuple[Any, dict[str, Any], Any]] = []
+        self.session: Any = None  # an sqlalchemy Session inside `with uow:`
 
-    def __enter__(self):
+    def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
         self._pending = []
         return self
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, *exc_info: object) -> None:
         # close() rolls back what was not committed and detaches the objects with their loaded
         # state intact (a rollback() would expire them), so use cases can still read them.
         self.session.close()
         self._pending = []
 
-    def another(self):
+    def another(self) -> "UnitOfWork":
         """A unit of work of its own, for work that runs beside this one (a green thread)."""
-        return UnitOfWork(self._session_factory, self._outbox, self._on_commit, self.actor, self.request_id,
-                          self.producer)
+        return UnitOfWork(
+            self._session_factory, self._outbox, self._on_commit, self.actor, self.request_id, self.producer
+        )
 
-    def as_system(self):
+    def as_system(self) -> "UnitOfWork":
         """A unit of work of its own for what the system does by itself, whichever request's worker
         started it: its events (and audit entries) carry no actor and no request id."""
         return UnitOfWork(self._session_factory, self._outbox, self._on_commit, producer=self.producer)
 
-    def emit(self, event_type, entity_id, version, now, as_actor=None, **data):
+    def emit(
+        self,
+        event_type: EventType,
+        entity_id: str,
+        version: int,
+        now: dt.datetime,
+        as_actor: str | None = None,
+        **data: Any,
+    ) -> None:
         """Stage an event of the registry about the entity at `version`; written at commit. Its actor
         is the request's, or `as_actor` where no one is signed in yet (a sign-in)."""
         payload = event_type.envelope(entity_id, version, now, as_actor or self.actor, self.request_id, **data)
         self._pending.append((event_type, checked(event_type, payload), now))
 
-    def commit(self):
+    def commit(self) -> None:
         pending, self._pending = self._pending, []
         if pending:
-            self.session.execute(insert(self._outbox), [
-                {"id": payload["event_id"], "event_type": event_type.name, "payload": json.dumps(payload),
-                 "created_at": now}
-                for event_type, payload, now in pending
-            ])
+            if self._outbox is None:
+                raise RuntimeError("events emitted in a unit of work that has no outbox")
+            self.session.execute(
+                insert(self._outbox),
+                [
+                    {
+                        "id": payload["event_id"],
+                        "event_type": event_type.name,
+                        "payload": json.dumps(payload),
+                        "created_at": now,
+                    }
+                    for event_type, payload, now in pending
+                ],
+            )
         self.session.commit()
         if pending and self._on_commit is not None:
             self._on_commit()
@@ -75,7 +105,7 @@ class UnitOfWorkProvider(Database):
     """nameko-sqlalchemy's `Database` (same `DB_URIS` key, `<service>:<Base>`), handing each worker
     a `UnitOfWork`, and running the service's outbox relay."""
 
-    def setup(self):
+    def setup(self) -> None:
         service_name = self.container.service_name
         key = f"{service_name}:{self.declarative_base.__name__}"
         self.db_uri = self.container.config["DB_URIS"][key]
@@ -84,16 +114,15 @@ class UnitOfWorkProvider(Database):
         self.outbox = self.declarative_base.metadata.tables[OUTBOX_TABLE]
         self.relay = OutboxRelay(self.Session, self.outbox, self.container.config, service_name)
 
-    def start(self):
+    def start(self) -> None:
         self.container.spawn_managed_thread(self.relay.run)
 
-    def stop(self):
+    def stop(self) -> None:
         self.relay.publish_what_is_left(OUTBOX_STOP_SECONDS)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> UnitOfWork:
         actor, request_id = request_context.of_worker(worker_ctx)
-        return UnitOfWork(self.Session, self.outbox, self.relay.wake, actor, request_id,
-                          self.container.service_name)
+        return UnitOfWork(self.Session, self.outbox, self.relay.wake, actor, request_id, self.container.service_name)
 
-    def worker_teardown(self, worker_ctx):
+    def worker_teardown(self, worker_ctx: Any) -> None:
         pass

@@ -5,6 +5,7 @@ An agent key is checked with accounts, which owns the keys, once, then remembere
 is published as a durable message for monitoring (`gateway.report_publisher`) and answered 202 once
 the broker has confirmed it: if monitoring is restarting, the report waits in its queue.
 """
+
 from cachetools import TTLCache
 from nameko.extensions import DependencyProvider
 
@@ -63,4 +64,3 @@ def identify(known, accounts, request):
             raise UnknownAgent("Unknown or removed agent key.")
         known.remember(key_hash, identity)
     return identity
-

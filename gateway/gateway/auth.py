@@ -7,6 +7,7 @@ that carried the change forgets at once before it answers, an answer is never ke
 session's end, and never longer than `SESSION_CACHE_SECONDS` (in case a broadcast was missed while
 the gateway was cut off from the broker).
 """
+
 import contextlib
 import hashlib
 import time

@@ -9,6 +9,7 @@
 - Every answer the server writes itself (a URI too long, a bad `Content-Length`, its own 500) is the
   contract's JSON error with the security headers; two different `Content-Length`s are a 400.
 """
+
 import io
 import json
 import logging
@@ -54,8 +55,14 @@ def error_answer(status_code, code, message, extra_headers=b""):
     return (
         b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n"
         b"X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nContent-Security-Policy: %s\r\n%s\r\n%s"
-        % (status_code, status.phrase.encode("latin-1"), len(body), API_CONTENT_SECURITY_POLICY.encode(),
-           extra_headers, body)
+        % (
+            status_code,
+            status.phrase.encode("latin-1"),
+            len(body),
+            API_CONTENT_SECURITY_POLICY.encode(),
+            extra_headers,
+            body,
+        )
     )
 
 
@@ -82,8 +89,13 @@ class SecurityHeadersOut:
                 data = unparsed(int(head[9:12]))
             elif separator and b"x-content-type-options" not in lowered:
                 status, _, headers = head.partition(b"\r\n")
-                data = status + b"\r\nX-Content-Type-Options: nosniff" + (b"\r\n" + headers if headers else b"") \
-                    + separator + rest
+                data = (
+                    status
+                    + b"\r\nX-Content-Type-Options: nosniff"
+                    + (b"\r\n" + headers if headers else b"")
+                    + separator
+                    + rest
+                )
         return self._wfile.write(data)
 
     def writelines(self, lines):
@@ -104,8 +116,11 @@ class SafeHttpProtocol(HttpOnlyProtocol):
 
     @classmethod
     def configured(cls, headers_seconds, body_seconds, largest_body):
-        return type(cls.__name__, (cls,), {"headers_seconds": headers_seconds, "body_seconds": body_seconds,
-                                           "largest_body": largest_body})
+        return type(
+            cls.__name__,
+            (cls,),
+            {"headers_seconds": headers_seconds, "body_seconds": body_seconds, "largest_body": largest_body},
+        )
 
     def setup(self):
         super().setup()
@@ -198,8 +213,11 @@ class ConnectionCount:
 def _refuse(sock):
     try:
         with eventlet.Timeout(1, False):
-            sock.sendall(error_answer(503, "service_unavailable", "Too many connections: try again shortly.",
-                                      b"Retry-After: 1\r\n"))
+            sock.sendall(
+                error_answer(
+                    503, "service_unavailable", "Too many connections: try again shortly.", b"Retry-After: 1\r\n"
+                )
+            )
     except OSError:
         pass
     finally:

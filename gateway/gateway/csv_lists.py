@@ -10,6 +10,7 @@ permission or a service that does not answer is the usual JSON error. A later pa
 logged and the body ends there without its last chunk: the client sees a cut connection, not a
 shorter file that looks whole.
 """
+
 import csv
 import io
 import json
@@ -151,6 +152,11 @@ def _csv_chunks(list_name, found_columns, page, fetch_page, for_request):
         try:
             page = fetch_page(page["next_cursor"])
         except Exception:
-            log.error("the CSV of %s for request %s is cut short after %d rows: a page could not be fetched",
-                      list_name, for_request, rows, exc_info=True)
+            log.error(
+                "the CSV of %s for request %s is cut short after %d rows: a page could not be fetched",
+                list_name,
+                for_request,
+                rows,
+                exc_info=True,
+            )
             raise

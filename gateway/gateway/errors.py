@@ -4,6 +4,7 @@ Service errors arrive as instances of `portal_common.errors` classes (registered
 their status and code come from the class. Anything else is a bug or an outage: it is logged here
 and answered without a word of its text.
 """
+
 import logging
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound, RequestEntityTooLarge

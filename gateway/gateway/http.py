@@ -3,6 +3,7 @@
 `@api(method, url, ...)` also records what `/openapi.json` says of the route: its permission, the
 schemas of its body, query and answers, and the errors it may give.
 """
+
 import functools
 import json
 import logging
@@ -71,10 +72,14 @@ class JsonWebServer(WebServer):
         body_seconds = float(config.get(connections.BODY_CONFIG_KEY, connections.BODY_SECONDS))
         largest_body = max(getattr(provider, "body_limit", 0) for provider in self._providers)
         self.connections = connections.ConnectionCount(
-            int(config.get(connections.CONNECTIONS_CONFIG_KEY, connections.MAX_CONNECTIONS)))
+            int(config.get(connections.CONNECTIONS_CONFIG_KEY, connections.MAX_CONNECTIONS))
+        )
         server = super().get_wsgi_server(
-            sock, wsgi_app, debug=debug,
-            protocol=connections.SafeHttpProtocol.configured(headers_seconds, body_seconds, largest_body))
+            sock,
+            wsgi_app,
+            debug=debug,
+            protocol=connections.SafeHttpProtocol.configured(headers_seconds, body_seconds, largest_body),
+        )
         server.socket_timeout = headers_seconds + body_seconds  # a client that stops reading our answer
         return server
 
@@ -101,9 +106,25 @@ class ApiEntrypoint(HttpRequestHandler):
     server = JsonWebServer()
 
     def __init__(
-        self, method, url, *, permission=None, summary="", body=None, query=None,
-        responses=None, errors=(), body_limit=JSON_BODY_LIMIT, tag=None, idempotent=False, agent=False,
-        raw_body=(), raw_response=(), csv=False, enabled_by=None, **kwargs
+        self,
+        method,
+        url,
+        *,
+        permission=None,
+        summary="",
+        body=None,
+        query=None,
+        responses=None,
+        errors=(),
+        body_limit=JSON_BODY_LIMIT,
+        tag=None,
+        idempotent=False,
+        agent=False,
+        raw_body=(),
+        raw_response=(),
+        csv=False,
+        enabled_by=None,
+        **kwargs,
     ):
         self.permission = permission
         self.summary = summary
@@ -150,7 +171,8 @@ class ApiEntrypoint(HttpRequestHandler):
         started = time.perf_counter()
         response = super().handle_request(request)
         metrics.HTTP_REQUESTS.labels(self.url, self.method, str(response.status_code)).observe(
-            time.perf_counter() - started)
+            time.perf_counter() - started
+        )
         return response
 
     def response_from_exception(self, exc):

@@ -6,6 +6,7 @@ identity hashes anything. The client's address is the connection's, unless the c
 from a proxy named in `TRUSTED_PROXIES`: then the nearest address in `X-Forwarded-For` that is not
 a trusted proxy (anything a client writes there itself is further left, and never counts).
 """
+
 import ipaddress
 import math
 import time
@@ -84,7 +85,8 @@ class SignInLimiter(DependencyProvider):
         self.limits = SignInLimits(
             int(config.get(PER_ADDRESS_CONFIG_KEY, PER_ADDRESS_PER_MINUTE)),
             int(config.get(PER_SECOND_CONFIG_KEY, PER_SECOND)),
-            proxies.split(",") if isinstance(proxies, str) else list(proxies))
+            proxies.split(",") if isinstance(proxies, str) else list(proxies),
+        )
 
     def get_dependency(self, worker_ctx):
         return self.limits

@@ -1,4 +1,5 @@
 """`/openapi.json`, generated from the routes and the very schemas that validate their bodies."""
+
 import functools
 import re
 
@@ -64,12 +65,17 @@ def _operation(name, entrypoint):
         for param in re.findall(r"{([^}]+)}", openapi_path(entrypoint.url))
     ]
     if entrypoint.idempotent:
-        parameters.append({
-            "in": "header", "name": "Idempotency-Key", "required": entrypoint.idempotent is True,
-            "description": "1–255 printable characters; the same key and body replay the first answer"
-                           + ("" if entrypoint.idempotent is True else f" (required {entrypoint.idempotent})") + ".",
-            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-        })
+        parameters.append(
+            {
+                "in": "header",
+                "name": "Idempotency-Key",
+                "required": entrypoint.idempotent is True,
+                "description": "1–255 printable characters; the same key and body replay the first answer"
+                + ("" if entrypoint.idempotent is True else f" (required {entrypoint.idempotent})")
+                + ".",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            }
+        )
     if entrypoint.query is not None:
         parameters.append({"in": "query", "schema": entrypoint.query})
     if parameters:
@@ -80,7 +86,10 @@ def _operation(name, entrypoint):
             "content": {"application/json": {"schema": entrypoint.body}},
         }
     if entrypoint.raw_body:
-        operation["requestBody"] = {"required": True, "content": {kind: {"schema": BINARY} for kind in entrypoint.raw_body}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {kind: {"schema": BINARY} for kind in entrypoint.raw_body},
+        }
     for status, schema in entrypoint.responses.items():
         answer = {"description": "OK" if status < 300 else ERROR_TEXT.get(status, "")}
         if schema is not None:
@@ -96,13 +105,17 @@ def _operation(name, entrypoint):
     if entrypoint.tag != "operations":  # every call that crosses the bus may time out
         errors.add(503)
     for status in sorted(errors):
-        operation["responses"].setdefault(str(status), {
-            "description": ERROR_TEXT[status],
-            "content": {"application/json": {"schema": "ErrorResponse"}},
-        })
+        operation["responses"].setdefault(
+            str(status),
+            {
+                "description": ERROR_TEXT[status],
+                "content": {"application/json": {"schema": "ErrorResponse"}},
+            },
+        )
     if "429" in operation["responses"]:
         operation["responses"]["429"]["headers"] = {
-            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+        }
     return operation
 
 
@@ -136,10 +149,15 @@ def openapi_document():
 
     spec = APISpec(title=TITLE, version=VERSION, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    spec.components.security_scheme("agent", {
-        "type": "apiKey", "in": "header", "name": "Authorization",
-        "description": "Agent <agent_key>",
-    })
+    spec.components.security_scheme(
+        "agent",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Agent <agent_key>",
+        },
+    )
     spec.components.schema("ErrorResponse", schema=ErrorResponse)
     paths = {}
     for name, entrypoint in routes(GatewayService):

@@ -14,6 +14,7 @@ each request gives up with a 503 at its deadline (`timeout`), writes to the brok
 failed connection is dropped without the closing handshake (which waits for a broker that may
 never answer).
 """
+
 import json
 import logging
 
@@ -41,8 +42,12 @@ class BatchPublisher:
     waits for its confirm (the broker confirms a persistent message once it is on disk)."""
 
     def __init__(self, amqp_uri, exchange, routing_key, timeout, lanes=LANES):
-        self.batches = Batches(None, BATCH_MAX, timeout, lambda: _unavailable(
-            "The message broker did not confirm the report in time.", "broker"))
+        self.batches = Batches(
+            None,
+            BATCH_MAX,
+            timeout,
+            lambda: _unavailable("The message broker did not confirm the report in time.", "broker"),
+        )
         self.lanes = [Lane(amqp_uri, exchange, routing_key, timeout) for _ in range(lanes)]
 
     def publish(self, report):
@@ -91,8 +96,9 @@ class Lane:
         channel.events["basic_return"] = {lambda *returned: heard.setdefault("returned", True)}
         batch_id = new_id()
         payload = AGENT_REPORTS_RECEIVED.envelope(batch_id, 1, utc_now(), reports=reports)
-        message = Message(json.dumps(payload), content_type="application/json",
-                          content_encoding="utf-8", delivery_mode=PERSISTENT)
+        message = Message(
+            json.dumps(payload), content_type="application/json", content_encoding="utf-8", delivery_mode=PERSISTENT
+        )
         channel.basic_publish(message, exchange=self.exchange, routing_key=self.routing_key, mandatory=True)
         while "confirmed" not in heard:
             self._connection.drain_events(timeout=self.timeout)
@@ -104,8 +110,12 @@ class Lane:
 
     def _open(self):
         if self._channel is None:
-            self._connection = Connection(self.amqp_uri, heartbeat=0, connect_timeout=self.timeout,
-                                          transport_options={"write_timeout": self.timeout})
+            self._connection = Connection(
+                self.amqp_uri,
+                heartbeat=0,
+                connect_timeout=self.timeout,
+                transport_options={"write_timeout": self.timeout},
+            )
             self._connection.connect()
             self._channel = self._connection.channel()
             self._channel.exchange_declare(self.exchange, "topic", durable=True, auto_delete=False)
@@ -133,8 +143,9 @@ class ReportPublisher(DependencyProvider):
     def setup(self):
         config = self.container.config
         timeout = float(config.get(RPC_TIMEOUT_CONFIG_KEY, DEFAULT_RPC_TIMEOUT_SECONDS))
-        self.publisher = BatchPublisher(config[AMQP_URI_CONFIG_KEY], f"{self.container.service_name}.events",
-                                        AGENT_REPORTS_RECEIVED.name, timeout)
+        self.publisher = BatchPublisher(
+            config[AMQP_URI_CONFIG_KEY], f"{self.container.service_name}.events", AGENT_REPORTS_RECEIVED.name, timeout
+        )
 
     def start(self):
         self.container.spawn_managed_thread(self.publisher.run)

@@ -5,8 +5,11 @@ from werkzeug.wrappers import Response
 # An API answer is data, never a page: nothing in it may load or run, no page may frame it, and no
 # cache keeps it (it carries a caller's data).
 API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'"
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
-                    "Content-Security-Policy": API_CONTENT_SECURITY_POLICY}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": API_CONTENT_SECURITY_POLICY,
+}
 
 
 def json_response(status, body, headers=None):

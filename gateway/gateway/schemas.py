@@ -1,4 +1,5 @@
 """The gateway's own answers (the services' are in portal_common.schemas)."""
+
 from marshmallow import Schema, fields
 
 

@@ -1,6 +1,7 @@
 """The gateway: the contract's routes (in `gateway.routes`), each mapped to service calls, and the
 dependencies they call through. Where a route needs two services, the gateway asks both (services
 do not call each other in a cycle: README, "Calls")."""
+
 from portal_common.clock import Clock
 from portal_common.observability import Observer
 from portal_common.rpc import FOLLOW_UP_TIMEOUT_SECONDS, ServiceRpc
@@ -21,8 +22,16 @@ from gateway.routes.web import WebRoutes
 __all__ = ["GatewayService", "BACKING_SERVICES"]
 
 
-class GatewayService(OperationsRoutes, IdentityRoutes, AccountsRoutes, BillingRoutes, MonitoringRoutes,
-                     NotificationsRoutes, AuditRoutes, WebRoutes):
+class GatewayService(
+    OperationsRoutes,
+    IdentityRoutes,
+    AccountsRoutes,
+    BillingRoutes,
+    MonitoringRoutes,
+    NotificationsRoutes,
+    AuditRoutes,
+    WebRoutes,
+):
     name = "gateway"
     observer = Observer()
 

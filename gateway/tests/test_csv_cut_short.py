@@ -1,5 +1,6 @@
 """A CSV whose later page does not come: the client sees the connection cut, never a shorter file
 that looks whole; the rows before it did arrive."""
+
 import time
 
 import eventlet
@@ -7,9 +8,10 @@ import pytest
 import requests
 from nameko.rpc import rpc
 
+from tests.harness import free_port
+
 from gateway.csv_lists import CSV_PAGE_SIZE
 from gateway.service import GatewayService
-from tests.harness import free_port
 
 TIMEOUT = 1.0
 PAGES_ANSWERED = 2
@@ -20,8 +22,15 @@ class OwnerIdentity:
 
     @rpc
     def authenticate(self, token):
-        return {"id": "e1", "partner_id": "p1", "role": "owner", "session_id": "s1", "email": "o@example.com",
-                "name": "Olive", "session_expires_at": time.time() + 3600}
+        return {
+            "id": "e1",
+            "partner_id": "p1",
+            "role": "owner",
+            "session_id": "s1",
+            "email": "o@example.com",
+            "name": "Olive",
+            "session_expires_at": time.time() + 3600,
+        }
 
 
 class MonitoringThatStalls:
@@ -34,9 +43,21 @@ class MonitoringThatStalls:
         number = int(query["cursor"] or 0)
         if number >= PAGES_ANSWERED:
             eventlet.sleep(TIMEOUT * 5)
-        items = [{"id": f"c{number}-{n}", "name": f"PC {n}", "kind": "workstation", "account_id": "a1",
-                  "account_name": "Contoso", "status": "ok", "last_backup_at": None, "last_status": None,
-                  "last_success_at": None, "bytes_backed_up": 0} for n in range(query["limit"])]
+        items = [
+            {
+                "id": f"c{number}-{n}",
+                "name": f"PC {n}",
+                "kind": "workstation",
+                "account_id": "a1",
+                "account_name": "Contoso",
+                "status": "ok",
+                "last_backup_at": None,
+                "last_status": None,
+                "last_success_at": None,
+                "bytes_backed_up": 0,
+            }
+            for n in range(query["limit"])
+        ]
         return {"items": items, "next_cursor": str(number + 1)}
 
 
@@ -51,8 +72,12 @@ def gateway_url(container_factory, rabbit_config):
 
 
 def test_a_page_that_does_not_come_cuts_the_connection(gateway_url):
-    response = requests.get(gateway_url + "/v1/monitoring/computers", stream=True, timeout=10,
-                            headers={"Authorization": "Bearer t", "Accept": "text/csv"})
+    response = requests.get(
+        gateway_url + "/v1/monitoring/computers",
+        stream=True,
+        timeout=10,
+        headers={"Authorization": "Bearer t", "Accept": "text/csv"},
+    )
     assert response.status_code == 200 and response.headers["Content-Type"] == "text/csv; charset=utf-8"
     received = b""
     with pytest.raises(requests.exceptions.ChunkedEncodingError):

@@ -1,4 +1,5 @@
 """The one table from exceptions to the contract's answers."""
+
 import json
 
 import eventlet
@@ -7,6 +8,7 @@ from nameko.exceptions import RemoteError, UnknownService, deserialize, serializ
 from werkzeug.exceptions import MethodNotAllowed, NotFound, RequestEntityTooLarge
 
 from portal_common import errors
+
 from gateway.errors import error_response
 
 CONTRACT_CODES = {
@@ -15,8 +17,15 @@ CONTRACT_CODES = {
     403: {"forbidden", "not_administrator", "two_factor_required"},
     404: {"not_found"},
     405: {"method_not_allowed"},
-    409: {"conflict", "email_taken", "idempotency_key_reused", "no_free_seat", "already_subscribed", "not_available",
-          "trial_used"},
+    409: {
+        "conflict",
+        "email_taken",
+        "idempotency_key_reused",
+        "no_free_seat",
+        "already_subscribed",
+        "not_available",
+        "trial_used",
+    },
     413: {"payload_too_large"},
     415: {"unsupported_media_type"},
     429: {"rate_limited"},
@@ -51,8 +60,9 @@ def test_every_service_error_crosses_the_bus_as_itself(error_class):
     assert received.message == "a message" and received.details == {"field": ["a problem"]}
     response = error_response(received)
     assert response.status_code == error_class.status
-    assert body(response) == {"error": {"code": error_class.code, "message": "a message",
-                                        "details": {"field": ["a problem"]}}}
+    assert body(response) == {
+        "error": {"code": error_class.code, "message": "a message", "details": {"field": ["a problem"]}}
+    }
 
 
 def test_rate_limited_says_when_to_come_back():
@@ -67,11 +77,14 @@ def test_a_silent_or_missing_service_is_503(exc):
     assert response.status_code == 503 and body(response)["error"]["code"] == "service_unavailable"
 
 
-@pytest.mark.parametrize("exc, status, code", [
-    (NotFound(), 404, "not_found"),
-    (MethodNotAllowed(), 405, "method_not_allowed"),
-    (RequestEntityTooLarge(), 413, "payload_too_large"),
-])
+@pytest.mark.parametrize(
+    "exc, status, code",
+    [
+        (NotFound(), 404, "not_found"),
+        (MethodNotAllowed(), 405, "method_not_allowed"),
+        (RequestEntityTooLarge(), 413, "payload_too_large"),
+    ],
+)
 def test_routing_failures_are_answered_in_the_contract_format(exc, status, code):
     response = error_response(exc)
     assert response.status_code == status and body(response)["error"]["code"] == code

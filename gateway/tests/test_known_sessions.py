@@ -1,4 +1,5 @@
 """What the gateway remembers of identity's answers, and when it stops."""
+
 import datetime as dt
 
 from gateway.auth import KnownSessions

@@ -1,5 +1,6 @@
 """Sign-ins a gateway takes: per client address (behind trusted proxies only, the forwarded one),
 and in all."""
+
 import pytest
 
 from portal_common.errors import RateLimited

@@ -29,7 +29,9 @@ def test_protected_routes_name_their_security_and_errors():
 
 def test_path_parameters_are_declared():
     operation = openapi_document()["paths"]["/v1/employees/{employee_id}"]["patch"]
-    assert {"in": "path", "name": "employee_id", "required": True, "schema": {"type": "string"}} in operation["parameters"]
+    assert {"in": "path", "name": "employee_id", "required": True, "schema": {"type": "string"}} in operation[
+        "parameters"
+    ]
 
 
 def test_it_is_openapi_3():

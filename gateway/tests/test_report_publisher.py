@@ -1,5 +1,6 @@
 """Reports are confirmed by the broker in batches (one message each), with the guarantees of one-by-one
 publishing."""
+
 import json
 import socket
 import time
@@ -82,8 +83,9 @@ class FreezingProxy:
         self.broker = (parts.hostname, parts.port or 5672)
         self.frozen = False
         self.listener = eventlet.listen(("127.0.0.1", 0))
-        self.uri = parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:"
-                                         f"{self.listener.getsockname()[1]}").geturl()
+        self.uri = parts._replace(
+            netloc=f"{parts.username}:{parts.password}@127.0.0.1:{self.listener.getsockname()[1]}"
+        ).geturl()
         self.server = eventlet.spawn(self._serve)
 
     def _serve(self):

@@ -1,9 +1,11 @@
 """A route's method is checked against its URL once, when the gateway starts (not on every request)."""
+
 import pytest
 import requests
 from nameko.exceptions import IncorrectSignature
 
 from tests.harness import free_port
+
 from gateway.http import api
 from gateway.responses import json_response
 
@@ -35,7 +37,8 @@ def test_a_route_whose_method_takes_its_url_parts_starts_and_answers(container_f
     assert answer.json() == {"thing": "t1", "part": 3}
 
 
-def test_a_route_whose_method_does_not_take_its_url_parts_keeps_the_gateway_from_starting(container_factory,
-                                                                                          rabbit_config):
+def test_a_route_whose_method_does_not_take_its_url_parts_keeps_the_gateway_from_starting(
+    container_factory, rabbit_config
+):
     with pytest.raises(IncorrectSignature):
         container_factory(MisnamedRoutes, config_for(rabbit_config)).start()

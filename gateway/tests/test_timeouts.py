@@ -1,4 +1,5 @@
 """The gateway never hangs: a service that is missing or does not answer in time is 503."""
+
 import time
 
 import eventlet
@@ -6,6 +7,7 @@ import requests
 from nameko.rpc import rpc
 
 from tests.harness import free_port
+
 from gateway.service import BACKING_SERVICES, GatewayService
 
 TIMEOUT = 1.0
@@ -48,9 +50,13 @@ def test_a_service_that_does_not_answer_is_503_within_the_timeout(container_fact
     answer = requests.get(base + "/v1/me", headers={"Authorization": "Bearer x"}, timeout=10)
     elapsed = time.monotonic() - started
     assert answer.status_code == 503
-    assert answer.json() == {"error": {"code": "service_unavailable",
-                                       "message": "The identity service did not answer in time.",
-                                       "details": {"service": "identity"}}}
+    assert answer.json() == {
+        "error": {
+            "code": "service_unavailable",
+            "message": "The identity service did not answer in time.",
+            "details": {"service": "identity"},
+        }
+    }
     assert TIMEOUT <= elapsed < TIMEOUT + 1
 
 

@@ -1,5 +1,6 @@
 """The web portal's static files: served from `gateway/web/` with the right type and headers, never
 a file outside it, and not part of the JSON API's OpenAPI document."""
+
 import http.client
 import pathlib
 import re
@@ -8,10 +9,11 @@ import urllib.parse
 import pytest
 import requests
 
+from tests.harness import free_port
+
 from gateway.openapi import openapi_document, routes
 from gateway.routes.web import ASSETS, INDEX, WebRoutes, load_assets
 from gateway.service import GatewayService
-from tests.harness import free_port
 
 WEB = INDEX.parent
 
@@ -50,11 +52,14 @@ def test_the_page_is_served_with_a_policy_that_allows_no_outside_host(gateway):
     assert '<script type="module" src="/assets/app.js">' in answer.text
 
 
-@pytest.mark.parametrize("name, content_type", [
-    ("app.js", "text/javascript; charset=utf-8"),
-    ("portal.css", "text/css; charset=utf-8"),
-    ("favicon.svg", "image/svg+xml"),
-])
+@pytest.mark.parametrize(
+    "name, content_type",
+    [
+        ("app.js", "text/javascript; charset=utf-8"),
+        ("portal.css", "text/css; charset=utf-8"),
+        ("favicon.svg", "image/svg+xml"),
+    ],
+)
 def test_assets_have_their_type_and_are_revalidated_cheaply(gateway, name, content_type):
     answer = requests.get(f"http://{gateway}/assets/{name}", timeout=10)
     assert answer.status_code == 200
@@ -68,23 +73,26 @@ def test_assets_have_their_type_and_are_revalidated_cheaply(gateway, name, conte
     assert again.headers["ETag"] == etag
 
 
-@pytest.mark.parametrize("path", [
-    "/assets/../service.py",
-    "/assets/%2e%2e/service.py",
-    "/assets/%2E%2E/routes/web.py",
-    "/assets/..%2fservice.py",
-    "/assets/%2e%2e%2f%2e%2e%2fpyproject.toml",
-    "/assets/..%5cservice.py",
-    "/assets/....//service.py",
-    "/assets/%252e%252e/service.py",
-    "/assets//etc/passwd",
-    "/assets/%2fetc%2fpasswd",
-    "/assets/../../../../etc/passwd",
-    "/assets/./app.js",
-    "/assets/nothing.js",
-    "/assets/",
-    "/index.html/../../service.py",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets/../service.py",
+        "/assets/%2e%2e/service.py",
+        "/assets/%2E%2E/routes/web.py",
+        "/assets/..%2fservice.py",
+        "/assets/%2e%2e%2f%2e%2e%2fpyproject.toml",
+        "/assets/..%5cservice.py",
+        "/assets/....//service.py",
+        "/assets/%252e%252e/service.py",
+        "/assets//etc/passwd",
+        "/assets/%2fetc%2fpasswd",
+        "/assets/../../../../etc/passwd",
+        "/assets/./app.js",
+        "/assets/nothing.js",
+        "/assets/",
+        "/index.html/../../service.py",
+    ],
+)
 def test_nothing_outside_the_assets_folder_is_served(gateway, path):
     response, body = raw_get(gateway, path)
     if response.status == 308:  # werkzeug merges a double slash with a redirect: it must lead to a 404 too

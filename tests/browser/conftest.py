@@ -1,5 +1,6 @@
 """A real headless Chromium (Debian's `chromium` and `chromium-driver`, installed by `make browser`)
 driven by Selenium, one per test module, on the `system` of `tests.conftest`."""
+
 import os
 import pathlib
 import shutil
@@ -13,9 +14,18 @@ CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("PORTAL_CHROMEDRIVER", "/usr/bin/chromedriver")
 # Without these Chromium reaches for outside hosts (and fails here) or wants a sandbox it cannot have.
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--disable-extensions", "--disable-default-apps", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--hide-scrollbars",
     "--lang=en-US",
 )
 LAPTOP = (1280, 900)

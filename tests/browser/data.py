@@ -1,5 +1,6 @@
 """What the browser tests make over HTTP before a person looks at it in the portal: accounts, trials,
 subscriptions, computers and their agents' reports (the pages alone are what the tests judge)."""
+
 import datetime as dt
 import itertools
 import uuid
@@ -27,10 +28,19 @@ def start_trial(owner, account, product, plan):
 def order(owner, *lines, account=None):
     """An order of (product, plan, quantity) lines of a year each, for `account` or the inventory;
     answers the order."""
-    items = [{"product": product, "plan": plan, "term_years": 1, "quantity": quantity,
-              **({"account_id": account["id"]} if account else {})} for product, plan, quantity in lines]
-    answer = owner.client.post("/v1/orders", json={"items": items},
-                               headers={"Idempotency-Key": f"browser-{next(_keys)}-{uuid.uuid4().hex}"})
+    items = [
+        {
+            "product": product,
+            "plan": plan,
+            "term_years": 1,
+            "quantity": quantity,
+            **({"account_id": account["id"]} if account else {}),
+        }
+        for product, plan, quantity in lines
+    ]
+    answer = owner.client.post(
+        "/v1/orders", json={"items": items}, headers={"Idempotency-Key": f"browser-{next(_keys)}-{uuid.uuid4().hex}"}
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()
 
@@ -48,10 +58,17 @@ def add_computer(owner, account, name, kind="workstation"):
 
 def send_report(system, computer, finished, status="success", backed_up=0, selected=None, error=None, minutes=20):
     """What a backup agent sends after a backup: over HTTP with its key, no browser involved."""
-    body = {"started_at": iso(finished - dt.timedelta(minutes=minutes)), "finished_at": iso(finished), "status": status,
-            "bytes_selected": selected if selected is not None else max(backed_up, 1) * 2,
-            "bytes_backed_up": backed_up, "files": 1200 if backed_up else 0}
+    body = {
+        "started_at": iso(finished - dt.timedelta(minutes=minutes)),
+        "finished_at": iso(finished),
+        "status": status,
+        "bytes_selected": selected if selected is not None else max(backed_up, 1) * 2,
+        "bytes_backed_up": backed_up,
+        "files": 1200 if backed_up else 0,
+    }
     if error:
         body["error"] = error
-    answer = system.client().post("/v1/agent/reports", json=body, headers={"Authorization": f"Agent {computer['agent_key']}"})
+    answer = system.client().post(
+        "/v1/agent/reports", json=body, headers={"Authorization": f"Agent {computer['agent_key']}"}
+    )
     assert answer.status_code == 202, answer.text

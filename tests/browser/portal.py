@@ -1,5 +1,6 @@
 """What a person does in the web portal, as steps a test reads like a story: go to a page, fill a
 form found by its accessible name, press its button, wait for what the page shows."""
+
 import time
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -30,8 +31,10 @@ class Portal:
 
     def page(self, name):
         """Wait until page `name` is drawn; answers `main`."""
-        return self.wait(lambda d: self.one(f'main[data-page="{name}"]:not([aria-busy])')
-                         if not self.all("main .loading") else None, f"page {name}")
+        return self.wait(
+            lambda d: self.one(f'main[data-page="{name}"]:not([aria-busy])') if not self.all("main .loading") else None,
+            f"page {name}",
+        )
 
     def wait(self, condition, what, seconds=WAIT_SECONDS):
         def check(driver):
@@ -39,8 +42,10 @@ class Portal:
                 return condition(driver)
             except (StaleElementReferenceException, WebDriverException):
                 return None
+
         return WebDriverWait(self.driver, seconds, poll_frequency=0.05).until(
-            check, message=f"waited {seconds}s for {what}")
+            check, message=f"waited {seconds}s for {what}"
+        )
 
     def one(self, css, within=None):
         found = (within or self.driver).find_elements(By.CSS_SELECTOR, css)
@@ -51,11 +56,13 @@ class Portal:
 
     def shown(self, css, text=None, within=None):
         """Wait for a visible element (holding `text`, if given); answers it."""
+
         def check(driver):
             for element in self.all(css, within):
                 if element.is_displayed() and (text is None or text in element.text):
                     return element
             return None
+
         return self.wait(check, f"{css} showing {text!r}")
 
     def gone(self, css):
@@ -70,7 +77,8 @@ class Portal:
         """Type into the form's fields by name; a select is chosen by value, a checkbox set to a bool."""
         form = self.form(label)
         for name, value in values.items():
-            control = self.wait(lambda d: self.one(f'[name="{name}"]:not([disabled])', form), f"field {name}")
+            selector = f'[name="{name}"]:not([disabled])'
+            control = self.wait(lambda d, selector=selector: self.one(selector, form), f"field {name}")
             if control.tag_name == "select":
                 Select(control).select_by_value(str(value))
             elif control.get_attribute("type") == "checkbox":
@@ -90,11 +98,13 @@ class Portal:
 
     def press(self, text, within=None):
         """Click the visible button (or link, or summary) whose text starts with `text`."""
+
         def check(driver):
             for element in self.all("button, a, summary", within):
                 if element.is_displayed() and element.is_enabled() and element.text.strip().startswith(text):
                     return element
             return None
+
         element = self.wait(check, f"a button {text!r}")
         element.click()
         return element
@@ -102,8 +112,9 @@ class Portal:
     def error_for(self, form_label, field):
         """The message the form shows next to `field` (waits for one)."""
         form = self.form(form_label)
-        return self.wait(lambda d: self.one(f'[data-error-for="{field}"]', form).text.strip() or None,
-                         f"an error next to {field}")
+        return self.wait(
+            lambda d: self.one(f'[data-error-for="{field}"]', form).text.strip() or None, f"an error next to {field}"
+        )
 
     def eventually(self, check, what, seconds=WAIT_SECONDS, every=None):
         """Poll `check` until truthy; `every` (a callable) runs between tries (e.g. a refresh)."""
@@ -135,9 +146,14 @@ class Portal:
     def console_problems(self):
         """What the page logged that a person would call a bug: script errors, policy violations."""
         entries = self.driver.get_log("browser")
-        return [e["message"] for e in entries
-                if e["level"] == "SEVERE" and ("Content Security Policy" in e["message"]
-                                               or "Uncaught" in e["message"] or "SyntaxError" in e["message"])]
+        return [
+            e["message"]
+            for e in entries
+            if e["level"] == "SEVERE"
+            and (
+                "Content Security Policy" in e["message"] or "Uncaught" in e["message"] or "SyntaxError" in e["message"]
+            )
+        ]
 
     def unlabelled(self):
         """The form controls on the page that no label names (hidden ones aside)."""
@@ -150,7 +166,8 @@ class Portal:
     def overflows(self):
         """How many pixels the page is wider than the window (0 when it fits)."""
         return self.driver.execute_script(
-            "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+            "return Math.max(0, document.documentElement.scrollWidth - window.innerWidth)"
+        )
 
     def downloads_to(self, folder):
         """Save what the page downloads into `folder` (Chromium asks no question headless)."""
@@ -160,9 +177,11 @@ class Portal:
 
     def downloaded(self, folder, pattern):
         """Wait for a whole file matching `pattern` in `folder`; answers (its name, its text)."""
+
         def done():
             found = [p for p in folder.glob(pattern) if not p.name.endswith(".crdownload")]
             return found and not list(folder.glob("*.crdownload")) and found[0]
+
         path = self.eventually(done, f"a file {pattern} downloaded")
         return path.name, path.read_text(encoding="utf-8")
 

@@ -3,6 +3,7 @@ that stopped backing up, through the pages only (the backup agent alone speaks H
 
 With PORTAL_SCREENSHOTS=1 the run also saves the main pages to docs/screenshots/.
 """
+
 import datetime as dt
 import io
 import uuid
@@ -22,8 +23,14 @@ def iso(when):
 
 def report(system, agent_key, finished, backed_up):
     """What a backup agent sends after a backup: over HTTP with its key, no browser involved."""
-    body = {"started_at": iso(finished - dt.timedelta(minutes=20)), "finished_at": iso(finished), "status": "success",
-            "bytes_selected": backed_up * 2, "bytes_backed_up": backed_up, "files": 1200}
+    body = {
+        "started_at": iso(finished - dt.timedelta(minutes=20)),
+        "finished_at": iso(finished),
+        "status": "success",
+        "bytes_selected": backed_up * 2,
+        "bytes_backed_up": backed_up,
+        "files": 1200,
+    }
     return system.client().post("/v1/agent/reports", json=body, headers={"Authorization": f"Agent {agent_key}"})
 
 
@@ -55,8 +62,10 @@ def test_a_partner_from_sign_up_to_a_computer_not_backing_up(system, clock, port
     portal.press("Set up two-step verification")
     qr = portal.shown("img[data-qr]")
     assert qr.get_attribute("src").startswith("data:image/svg+xml")
-    portal.wait(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr),
-                "the QR code to render")
+    portal.wait(
+        lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr),
+        "the QR code to render",
+    )
     secret = portal.shown("[data-secret] [data-copy-value]").text.strip()
     portal.screenshot("security")
     portal.submit("Confirm two-step verification", code=next_code(clock, secret))
@@ -122,8 +131,9 @@ def test_a_partner_from_sign_up_to_a_computer_not_backing_up(system, clock, port
 
     # Upgrade the plan: the pro-rated quote first, the same amount the API quotes, then confirm.
     api = system.client(portal.token())
-    subscription = next(s for s in api.get(f"/v1/accounts/{account_id}").json()["subscriptions"]
-                        if s["status"] == "active")
+    subscription = next(
+        s for s in api.get(f"/v1/accounts/{account_id}").json()["subscriptions"] if s["status"] == "active"
+    )
     expected = api.get(f"/v1/subscriptions/{subscription['id']}/upgrade-quote", params={"plan": "power"}).json()
     portal.press("Upgrade Safe Pro Core")
     portal.submit("Upgrade the plan", plan="power")
@@ -139,10 +149,18 @@ def test_a_partner_from_sign_up_to_a_computer_not_backing_up(system, clock, port
 
     # Two more customers (over HTTP, to keep the run short): one resold, one on a trial whose server
     # keeps backing up.
-    assert api.post("/v1/accounts", json={"name": "Fabrikam Legal", "contact_email": "office@fabrikam.example",
-                                          "administered": False}).status_code == 201
+    assert (
+        api.post(
+            "/v1/accounts",
+            json={"name": "Fabrikam Legal", "contact_email": "office@fabrikam.example", "administered": False},
+        ).status_code
+        == 201
+    )
     adatum = api.post("/v1/accounts", json={"name": "Adatum Clinic", "contact_email": "admin@adatum.example"}).json()
-    assert api.post(f"/v1/accounts/{adatum['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"}).status_code == 201
+    assert (
+        api.post(f"/v1/accounts/{adatum['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"}).status_code
+        == 201
+    )
     server = api.post(f"/v1/accounts/{adatum['id']}/computers", json={"name": "ADATUM-SRV", "kind": "server"}).json()
     assert report(system, server["agent_key"], clock.now(), backed_up=2_150_000_000).status_code == 202
 
@@ -159,7 +177,10 @@ def test_a_partner_from_sign_up_to_a_computer_not_backing_up(system, clock, port
         shown = portal.one("[data-not-backing-up-list]").text
         overview = portal.one("[data-overview] .stat-value").text
         return "RECEPTION-PC" in shown and "ADATUM-SRV" not in shown and overview == "1"
-    portal.eventually(only_reception_pc, "the computer alone in the not-backing-up list", every=lambda: portal.press("Refresh"))
+
+    portal.eventually(
+        only_reception_pc, "the computer alone in the not-backing-up list", every=lambda: portal.press("Refresh")
+    )
     row = portal.one("[data-not-backing-up-list] tr[data-computer]")
     assert "Contoso Dental" in row.text and "Not backing up" in row.text
     bar = portal.one(".bars .bar-row[data-value='7340032000']")
@@ -172,6 +193,7 @@ def test_a_partner_from_sign_up_to_a_computer_not_backing_up(system, clock, port
         portal.go("/accounts")
         portal.page("accounts")
         return portal.one(f'tr[data-account="{account_id}"] [data-not-backing-up]')
+
     portal.eventually(listed, "the accounts list to count the computer not backing up", seconds=10)
     row = portal.one(f'tr[data-account="{account_id}"]').text
     for shown in ("Contoso Dental", "Administrator", "Active", "Safe Pro Power", "7.3 GB", "1 of 1"):
@@ -203,11 +225,19 @@ def test_a_partner_from_sign_up_to_a_computer_not_backing_up(system, clock, port
     portal.go("/company")
     portal.page("company")
     portal.one('form[aria-label="Company logo"] input[type="file"]').send_keys(str(logo_png(tmp_path / "logo.png")))
-    portal.wait(lambda d: d.execute_script(
-        "const i = document.querySelector('[data-logo-preview]'); return !i.hidden && i.naturalWidth === 160"), "the preview")
+    portal.wait(
+        lambda d: d.execute_script(
+            "const i = document.querySelector('[data-logo-preview]'); return !i.hidden && i.naturalWidth === 160"
+        ),
+        "the preview",
+    )
     portal.press("Upload logo")
-    portal.wait(lambda d: d.execute_script(
-        "const i = document.getElementById('brand-logo'); return !i.hidden && i.naturalWidth === 160"), "the header logo")
+    portal.wait(
+        lambda d: d.execute_script(
+            "const i = document.getElementById('brand-logo'); return !i.hidden && i.naturalWidth === 160"
+        ),
+        "the header logo",
+    )
     portal.screenshot("company")
 
     # Times in the company's time zone: Berlin is an hour ahead of UTC in November.
@@ -255,7 +285,10 @@ def test_errors_show_next_to_the_field_the_contract_names(system, portal):
     portal.press("New account")
     portal.submit("New customer account", name="Fabrikam", contact_email="not-an-email")
     assert portal.error_for("New customer account", "contact_email")
-    assert portal.one('form[aria-label="New customer account"] [name="contact_email"]').get_attribute("aria-invalid") == "true"
+    assert (
+        portal.one('form[aria-label="New customer account"] [name="contact_email"]').get_attribute("aria-invalid")
+        == "true"
+    )
     assert not portal.one('[data-error-for="name"]').text
 
     # A bad country code in the company's address: under `address.country`.
@@ -266,11 +299,21 @@ def test_errors_show_next_to_the_field_the_contract_names(system, portal):
     assert portal.console_problems() == []
 
 
-@pytest.mark.parametrize("path, page", [("/accounts", "accounts"), ("/accounts/{account}", "account"),
-                                        ("/accounts/{account}/computers/{computer}", "computer"),
-                                        ("/subscriptions", "subscriptions"), ("/renewals", "renewals"),
-                                        ("/monitoring", "monitoring"), ("/activity", "activity"), ("/purchase", "purchase"),
-                                        ("/company", "company"), ("/security", "security")])
+@pytest.mark.parametrize(
+    "path, page",
+    [
+        ("/accounts", "accounts"),
+        ("/accounts/{account}", "account"),
+        ("/accounts/{account}/computers/{computer}", "computer"),
+        ("/subscriptions", "subscriptions"),
+        ("/renewals", "renewals"),
+        ("/monitoring", "monitoring"),
+        ("/activity", "activity"),
+        ("/purchase", "purchase"),
+        ("/company", "company"),
+        ("/security", "security"),
+    ],
+)
 def test_pages_fit_a_phone_and_label_every_field(system, portal, path, page):
     owner, account, computer = phone_owner(system)
     portal.driver.set_window_size(390, 844)
@@ -292,24 +335,42 @@ def phone_owner(system):
     """One partner with an account for every phone-width page (signed up once)."""
     if "owner" not in _phone_owner:
         owner = sign_up(system)
-        account = owner.client.post("/v1/accounts", json={"name": "A customer with a rather long name, Inc.",
-                                                          "contact_email": "someone.with.a.long.address@example.com"}).json()
-        assert owner.client.post(f"/v1/accounts/{account['id']}/trials",
-                                 json={"product": "safe-pro", "plan": "core"}).status_code == 201
-        computer = owner.client.post(f"/v1/accounts/{account['id']}/computers",
-                                     json={"name": "WORKSTATION-WITH-A-LONG-NAME-01", "kind": "workstation"})
+        account = owner.client.post(
+            "/v1/accounts",
+            json={
+                "name": "A customer with a rather long name, Inc.",
+                "contact_email": "someone.with.a.long.address@example.com",
+            },
+        ).json()
+        assert (
+            owner.client.post(
+                f"/v1/accounts/{account['id']}/trials", json={"product": "safe-pro", "plan": "core"}
+            ).status_code
+            == 201
+        )
+        computer = owner.client.post(
+            f"/v1/accounts/{account['id']}/computers",
+            json={"name": "WORKSTATION-WITH-A-LONG-NAME-01", "kind": "workstation"},
+        )
         assert computer.status_code == 201, computer.text
         now = dt.datetime.now(UTC)
         send_report(system, computer.json(), now - dt.timedelta(hours=30), backed_up=4_000_000)
-        send_report(system, computer.json(), now - dt.timedelta(hours=6), status="failed",
-                    error="The disk C: could not be read: a rather long error text from the agent")
+        send_report(
+            system,
+            computer.json(),
+            now - dt.timedelta(hours=6),
+            status="failed",
+            error="The disk C: could not be read: a rather long error text from the agent",
+        )
         _phone_owner["owner"] = (owner, account, computer.json())
     return _phone_owner["owner"]
 
 
 def test_releasing_an_account_asks_first_and_says_the_customer_keeps_its_data(system, portal):
     owner = sign_up(system)
-    account = owner.client.post("/v1/accounts", json={"name": "Tailspin Toys", "contact_email": "it@tailspin.example"}).json()
+    account = owner.client.post(
+        "/v1/accounts", json={"name": "Tailspin Toys", "contact_email": "it@tailspin.example"}
+    ).json()
     portal.sign_in_as(owner.token)
     portal.open(f"/accounts/{account['id']}")
     portal.page("account")
@@ -371,8 +432,13 @@ def test_the_notifications_page_chooses_alerts_and_adds_a_webhook_whose_secret_i
     portal.shown('input[name="email.recipients"]')
     # Alerts: two recipients, and no mail when a computer backs up again (the third type).
     portal.submit("Alert settings", **{"email.recipients": "noc@alerted.test, ops@alerted.test", "alert-2": False})
-    portal.eventually(lambda: owner.client.get("/v1/notifications/settings").json()["email"]["recipients"]
-                      == ["noc@alerted.test", "ops@alerted.test"], "the settings saved")
+    portal.eventually(
+        lambda: (
+            owner.client.get("/v1/notifications/settings").json()["email"]["recipients"]
+            == ["noc@alerted.test", "ops@alerted.test"]
+        ),
+        "the settings saved",
+    )
     assert "computer.backing_up_again" not in owner.client.get("/v1/notifications/settings").json()["events"]
     # A webhook: added, its secret shown once, listed.
     portal.submit("Add a webhook", url="https://8.8.8.8/hooks/psa", description="PSA", **{"webhook-1": True})
@@ -381,7 +447,10 @@ def test_the_notifications_page_chooses_alerts_and_adds_a_webhook_whose_secret_i
     assert secret.startswith("whsec_")
     [webhook] = owner.client.get("/v1/webhooks").json()["items"]
     assert (webhook["url"], webhook["events"], webhook["description"]) == (
-        "https://8.8.8.8/hooks/psa", ["computer.backup_failed"], "PSA")
+        "https://8.8.8.8/hooks/psa",
+        ["computer.backup_failed"],
+        "PSA",
+    )
     portal.screenshot("notifications")
     portal.go("/accounts")
     portal.page("accounts")

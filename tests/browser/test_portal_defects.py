@@ -2,6 +2,7 @@
 a trial upgraded from the inventory, errors that name no field, seats without a subscription, a
 trial turned into a paid one, the browser among its trusted devices, the primary contact, the tabs
 on a phone and the focus ring."""
+
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -24,8 +25,10 @@ def test_a_trial_upgraded_from_the_inventory_applies_the_chosen_subscription_and
     form = portal.form("Upgrade the trial")
     picker = Select(portal.one('select[name="subscription_id"]', form))
     labels = {option.get_attribute("value"): option.text for option in picker.options}
-    assert labels == {ids["power"]: "Safe Pro Power · 1 year · 10 computers",
-                      ids["core"]: "Safe Pro Core · 1 year · 5 computers"}, labels
+    assert labels == {
+        ids["power"]: "Safe Pro Power · 1 year · 10 computers",
+        ids["core"]: "Safe Pro Core · 1 year · 5 computers",
+    }, labels
     assert picker.first_selected_option.get_attribute("value") == ids["power"]
     assert not portal.one("[data-plan-warning]", form).is_displayed()
     # Choosing another plan says so before anything happens.
@@ -56,7 +59,9 @@ def test_an_error_shows_once_where_it_belongs_and_a_field_error_raises_no_banner
     owner = sign_up(system)
     account = new_account(owner, "Full House")
     start_trial(owner, account, "safe", "basic")  # one seat
-    taken = owner.client.post(f"/v1/accounts/{account['id']}/computers", json={"name": "FIRST-PC", "kind": "workstation"})
+    taken = owner.client.post(
+        f"/v1/accounts/{account['id']}/computers", json={"name": "FIRST-PC", "kind": "workstation"}
+    )
     assert taken.status_code == 201, taken.text
     portal.sign_in_as(owner.token)
     portal.open(f"/accounts/{account['id']}")
@@ -105,8 +110,12 @@ def test_the_same_computer_name_twice_in_one_account_is_refused_at_the_name(syst
     owner = sign_up(system)
     account = new_account(owner, "Twins Ltd")
     start_trial(owner, account, "safe-pro", "core")
-    assert owner.client.post(f"/v1/accounts/{account['id']}/computers",
-                             json={"name": "RECEPTION-PC", "kind": "workstation"}).status_code == 201
+    assert (
+        owner.client.post(
+            f"/v1/accounts/{account['id']}/computers", json={"name": "RECEPTION-PC", "kind": "workstation"}
+        ).status_code
+        == 201
+    )
     portal.sign_in_as(owner.token)
     portal.open(f"/accounts/{account['id']}")
     portal.page("account")
@@ -134,7 +143,9 @@ def test_this_browser_is_marked_among_trusted_devices_and_revoking_one_asks_firs
     portal.go("/security")
     portal.page("security")
 
-    rows = portal.wait(lambda d: len(portal.all("tr[data-device]")) == 2 and portal.all("tr[data-device]"), "two devices")
+    rows = portal.wait(
+        lambda d: len(portal.all("tr[data-device]")) == 2 and portal.all("tr[data-device]"), "two devices"
+    )
     mine = [row for row in rows if row.get_attribute("data-this-browser") == "true"]
     assert len(mine) == 1 and "This browser" in mine[0].text
     other = next(row for row in rows if row.get_attribute("data-this-browser") != "true")
@@ -181,8 +192,16 @@ def test_every_tab_is_in_sight_on_a_phone(system, portal):
         portal.open("/accounts")
         portal.page("accounts")
         tabs = [tab for tab in portal.all("nav.tabs a") if tab.is_displayed()]
-        assert [tab.text for tab in tabs] == ["Accounts", "Subscriptions", "Purchase", "Monitoring", "Activity",
-                                              "Company", "Notifications", "My security"]
+        assert [tab.text for tab in tabs] == [
+            "Accounts",
+            "Subscriptions",
+            "Purchase",
+            "Monitoring",
+            "Activity",
+            "Company",
+            "Notifications",
+            "My security",
+        ]
         cut = portal.driver.execute_script("""
             return [...document.querySelectorAll('nav.tabs a')].filter((a) => !a.hidden).filter((a) => {
               const r = a.getBoundingClientRect();
@@ -197,6 +216,7 @@ def luminance(rgb):
     def channel(c):
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(c) for c in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -207,8 +227,8 @@ def contrast(a, b):
 
 
 def rgba(text):
-    """"rgb(30, 58, 138)" or "rgba(29, 78, 216, 0.35)" -> its numbers."""
-    return [float(x) for x in text[text.index("(") + 1:-1].split(",")]
+    """ "rgb(30, 58, 138)" or "rgba(29, 78, 216, 0.35)" -> its numbers."""
+    return [float(x) for x in text[text.index("(") + 1 : -1].split(",")]
 
 
 def ring(portal):
@@ -222,7 +242,7 @@ def ring(portal):
         return [s.outlineWidth, s.outlineStyle, s.outlineColor, bg];""")
     color, behind = rgba(color), rgba(behind)
     alpha = color[3] if len(color) == 4 else 1
-    seen = [alpha * c + (1 - alpha) * b for c, b in zip(color[:3], behind[:3])]
+    seen = [alpha * c + (1 - alpha) * b for c, b in zip(color[:3], behind[:3], strict=True)]
     return float(width.replace("px", "")), style, contrast(seen, behind[:3])
 
 

@@ -1,6 +1,7 @@
 """The partner's everyday tools of issue 17 in Chromium: the Activity page (the audit log), lists
 downloaded as CSV, the renewals view, and the company's policy that every employee signs in with a
 second factor, with the set-up it walks an employee through."""
+
 import csv
 import datetime as dt
 import io
@@ -33,12 +34,17 @@ def test_the_activity_page_lists_what_happened_filters_it_and_downloads_it(syste
 
     def listed(kind):
         return [row for row in portal.all("tr[data-event]") if row.get_attribute("data-type") == kind]
+
     def again():  # the page drawn anew (an entry shows within 2 seconds)
         again.n = getattr(again, "n", 0) + 1
         portal.go(f"/activity?again={again.n}")
         portal.page("activity")
-    portal.eventually(lambda: len(listed("account.created")) == 2 and listed("monitoring.settings_changed"),
-                      "the changes in the log", every=again)
+
+    portal.eventually(
+        lambda: len(listed("account.created")) == 2 and listed("monitoring.settings_changed"),
+        "the changes in the log",
+        every=again,
+    )
     # Newest first, each with who, what and to what.
     kinds = [row.get_attribute("data-type") for row in portal.all("tr[data-event]")]
     assert kinds.index("monitoring.settings_changed") < kinds.index("account.created")
@@ -49,8 +55,10 @@ def test_the_activity_page_lists_what_happened_filters_it_and_downloads_it(syste
 
     # Filtered by what and by whom.
     portal.fill("Filter activity", type="account.created")
-    portal.wait(lambda d: {r.get_attribute("data-type") for r in portal.all("tr[data-event]")} == {"account.created"},
-                "account.created alone")
+    portal.wait(
+        lambda d: {r.get_attribute("data-type") for r in portal.all("tr[data-event]")} == {"account.created"},
+        "account.created alone",
+    )
     assert len(portal.all("tr[data-event]")) == 2
     portal.fill("Filter activity", actor_id=colleague.id)
     portal.wait(lambda d: len(portal.all("tr[data-event]")) == 1, "Ada's account alone")
@@ -116,7 +124,10 @@ def test_lists_download_as_csv_with_the_filters_on_screen(system, portal, tmp_pa
     portal.press("Download CSV")
     name, text = portal.downloaded(folder, "*.csv")
     assert re.fullmatch(f"subscriptions-{DATED}.csv", name), name
-    assert sorted((row["plan"], row["status"]) for row in rows_of(text)) == [("basic", "available"), ("plus", "available")]
+    assert sorted((row["plan"], row["status"]) for row in rows_of(text)) == [
+        ("basic", "available"),
+        ("plus", "available"),
+    ]
     assert portal.console_problems() == []
 
 
@@ -135,8 +146,10 @@ def test_renewals_show_what_expires_soonest_first_and_switch_auto_renew_for_one_
     names = ["Alpine Ski House", "Blue Yonder", "Coho Winery", "Datum Corp"]
     accounts = {name: new_account(owner, name) for name in names}
     # Expiring in about 10, 45, 80 and 200 days.
-    subs = {name: bought_days_ago(clock, owner, accounts[name], days)
-            for name, days in zip(names, (355, 320, 285, 165))}
+    subs = {
+        name: bought_days_ago(clock, owner, accounts[name], days)
+        for name, days in zip(names, (355, 320, 285, 165), strict=True)
+    }
 
     def renews(name):
         return owner.client.get(f"/v1/subscriptions/{subs[name]}").json()["auto_renew"]
@@ -149,6 +162,7 @@ def test_renewals_show_what_expires_soonest_first_and_switch_auto_renew_for_one_
 
     def shown():
         return [row.find_element("css selector", "td:nth-child(2)").text for row in portal.all("tr[data-subscription]")]
+
     assert shown() == ["Alpine Ski House"]
     portal.fill("Filter renewals", days=60)
     portal.wait(lambda d: shown() == ["Alpine Ski House", "Blue Yonder"], "60 days")
@@ -169,8 +183,10 @@ def test_renewals_show_what_expires_soonest_first_and_switch_auto_renew_for_one_
     assert portal.one("[data-selected-count]").text == "3 selected"
     portal.press("Turn auto-renew off for selected")
     portal.shown(".toast", "Auto-renew off for 2 subscriptions")
-    portal.wait(lambda d: all(r.get_attribute("data-auto-renew-state") == "off" for r in portal.all("tr[data-subscription]")),
-                "the list drawn again")
+    portal.wait(
+        lambda d: all(r.get_attribute("data-auto-renew-state") == "off" for r in portal.all("tr[data-subscription]")),
+        "the list drawn again",
+    )
     assert [renews(name) for name in names] == [False, False, False, True]
     # Two chosen by hand: on again.
     for name in ("Alpine Ski House", "Coho Winery"):
@@ -197,7 +213,10 @@ def test_a_company_that_requires_two_step_verification_walks_an_employee_through
     portal.page("company")
     policy = portal.shown("[data-security-policy]")
     switch = portal.one("[data-require-two-factor]", policy)
-    assert not switch.is_selected() and portal.one("[data-policy-state]", policy).get_attribute("data-policy-state") == "off"
+    assert (
+        not switch.is_selected()
+        and portal.one("[data-policy-state]", policy).get_attribute("data-policy-state") == "off"
+    )
 
     # Switched on, after a question naming who has no second factor yet; Cancel changes nothing.
     switch.click()

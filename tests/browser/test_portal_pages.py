@@ -1,6 +1,7 @@
 """Pages issue 17 adds that need nothing new of the API: a computer's backup history (reached from
 every computer row), the order's review before money is spent, and lists that sort by a click on a
 column and load more where the API pages."""
+
 import datetime as dt
 
 from tests.browser.data import add_computer, new_account, order, send_report, start_trial
@@ -20,16 +21,23 @@ def sort_by(portal, label, within=None):
 
 def names_in(portal, css):
     """The name each row of `css` begins with (its first cell's link or bold text), in one look."""
-    return portal.driver.execute_script("""
+    return portal.driver.execute_script(
+        """
         return [...document.querySelectorAll(arguments[0])]
-          .map((row) => row.querySelector('td:first-child :is(a, strong)').textContent.trim());""", css)
+          .map((row) => row.querySelector('td:first-child :is(a, strong)').textContent.trim());""",
+        css,
+    )
 
 
 def load_more(portal, rows, expected, within=None):
     """Press the list's "Load more" and wait for `expected` rows of `rows`; no more to load then."""
     portal.wait(lambda d: portal.one('[data-action="load-more"]', within), "Load more").click()
-    portal.wait(lambda d: portal.driver.execute_script(
-        "return document.querySelectorAll(arguments[0]).length", rows) == expected, f"{expected} {rows}")
+    portal.wait(
+        lambda d: (
+            portal.driver.execute_script("return document.querySelectorAll(arguments[0]).length", rows) == expected
+        ),
+        f"{expected} {rows}",
+    )
     assert not portal.all('[data-action="load-more"]', within)
 
 
@@ -45,13 +53,25 @@ def test_a_computer_page_shows_its_backups_and_says_plainly_when_none_ever_succe
     server = add_computer(owner, account, "ADATUM-SRV", kind="server")
     now = clock.now()
     for hours in (30, 20, 10):
-        send_report(system, failing, now - dt.timedelta(hours=hours), status="failed",
-                    error="VSS snapshot failed: the shadow copy storage is full")
+        send_report(
+            system,
+            failing,
+            now - dt.timedelta(hours=hours),
+            status="failed",
+            error="VSS snapshot failed: the shadow copy storage is full",
+        )
     sizes = [41.2, 41.9, 42.4, 43.0, 43.1, 43.8, 44.5]
     for day, size in enumerate(sizes):
         send_report(system, server, now - dt.timedelta(days=len(sizes) - day, hours=-2), backed_up=int(size * GB))
-    send_report(system, server, now - dt.timedelta(hours=2), status="partial", backed_up=int(12.5 * GB), selected=int(45 * GB),
-                error="3 files were locked by another process")
+    send_report(
+        system,
+        server,
+        now - dt.timedelta(hours=2),
+        status="partial",
+        backed_up=int(12.5 * GB),
+        selected=int(45 * GB),
+        error="3 files were locked by another process",
+    )
 
     # On the account page, the computer whose every backup failed is not a quiet "New".
     portal.sign_in_as(owner.token)
@@ -90,7 +110,7 @@ def test_a_computer_page_shows_its_backups_and_says_plainly_when_none_ever_succe
     assert "12.5 GB" in rows[0].text and "of 45 GB" in rows[0].text
     points = portal.all(".time-chart [data-point]")
     assert [p.get_attribute("data-point") for p in points] == ["ok"] * len(sizes) + ["warn"]
-    heights = [float(portal.one("rect", p).get_attribute("height")) for p in points[:len(sizes)]]
+    heights = [float(portal.one("rect", p).get_attribute("height")) for p in points[: len(sizes)]]
     assert heights == sorted(heights) and heights[0] < heights[-1]  # the sizes grow, and so do the columns
     portal.screenshot("computer")
     # Sorted by the data each backed up, the partial one comes first.
@@ -106,8 +126,9 @@ def test_the_order_is_reviewed_before_it_is_placed(system, portal):
     portal.sign_in_as(owner.token)
     portal.open("/purchase")
     portal.page("purchase")
-    portal.submit("Add a line to the order", product="safe-pro", plan="power", term_years=2, quantity=3,
-                  account_id=account["id"])
+    portal.submit(
+        "Add a line to the order", product="safe-pro", plan="power", term_years=2, quantity=3, account_id=account["id"]
+    )
     portal.submit("Add a line to the order", product="safe", plan="basic", term_years=1, quantity=1, account_id="")
     assert not portal.all('[data-action="place-order"]'), "no placing before the review"
 
@@ -154,8 +175,10 @@ def test_lists_sort_by_a_column_and_load_more_where_the_api_pages(system, portal
     for n in range(3):
         create_employee(owner, "viewer", name=f"Viewer {n}", sign_in_now=False)
     for n in range(48):  # invited (no password to hash): 52 employees in all
-        answer = owner.client.post("/v1/employees", json={"email": f"invitee.{n}.{owner.id}@example.com",
-                                                          "name": f"Invitee {n:02d}", "role": "viewer"})
+        answer = owner.client.post(
+            "/v1/employees",
+            json={"email": f"invitee.{n}.{owner.id}@example.com", "name": f"Invitee {n:02d}", "role": "viewer"},
+        )
         assert answer.status_code == 201, answer.text
 
     portal.sign_in_as(owner.token)

@@ -1,5 +1,6 @@
 """Group commit: what concurrent workers hand in together is dealt with together, and each worker
 gets its own outcome, or gives up at its deadline."""
+
 import eventlet
 import pytest
 

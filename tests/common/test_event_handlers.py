@@ -1,4 +1,5 @@
 """The retry schedule an operator configures, and the queues the dead-letter tool looks in."""
+
 import pytest
 
 from portal_common.dead_letters import all_handler_queues
@@ -19,8 +20,10 @@ def test_a_delay_queue_sends_its_messages_back_to_the_handler_after_the_delay():
     queue = retry_queue("evt-accounts-account_created--monitoring.on_account_created", 1.5)
     assert queue.name == "evt-accounts-account_created--monitoring.on_account_created.retry-1.5s"
     assert queue.queue_arguments == {
-        "x-message-ttl": 1500, "x-dead-letter-exchange": "",
-        "x-dead-letter-routing-key": "evt-accounts-account_created--monitoring.on_account_created"}
+        "x-message-ttl": 1500,
+        "x-dead-letter-exchange": "",
+        "x-dead-letter-routing-key": "evt-accounts-account_created--monitoring.on_account_created",
+    }
 
 
 def test_the_dead_letter_tool_knows_every_handler_queue_as_nameko_names_it():

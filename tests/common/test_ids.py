@@ -1,4 +1,5 @@
 """Ids sort in the order they were made, even many in one millisecond; derived ids are stable."""
+
 from portal_common.ids import derived_id, new_id
 
 

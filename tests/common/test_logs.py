@@ -1,5 +1,6 @@
 """The one logging set-up: JSON lines stamped with the service and what the current green thread's
 request is (request id, employee, partner, event), and nothing of another green thread's."""
+
 import io
 import json
 import logging

@@ -1,6 +1,7 @@
 """The outbox: an event is written with the change it reports or not at all, checked against the
 registry, published with confirms and deleted, kept while the broker is away, and published once
 however many relays share a PostgreSQL database."""
+
 import contextlib
 import json
 import os
@@ -67,8 +68,17 @@ def spy(rabbit_config):
 def create(uow, thing_id, commit=True):
     with uow:
         uow.session.execute(insert(things).values(id=thing_id))
-        uow.emit(ACCOUNT_CREATED, thing_id, 1, utc_now(), partner_id="p1", name="Thing", administered=True,
-                 released=False, item={"id": thing_id, "name": "Thing"})
+        uow.emit(
+            ACCOUNT_CREATED,
+            thing_id,
+            1,
+            utc_now(),
+            partner_id="p1",
+            name="Thing",
+            administered=True,
+            released=False,
+            item={"id": thing_id, "name": "Thing"},
+        )
         if commit:
             uow.commit()
 
@@ -107,7 +117,10 @@ def test_the_relay_publishes_in_order_and_deletes_what_the_broker_confirmed(sess
     relay = OutboxRelay(sessions, outbox, rabbit_config, "accounts")
     assert relay.publish_batch() == 3
     assert [(event_type, payload["id"]) for event_type, payload in spy()] == [
-        ("account_created", "t0"), ("account_created", "t1"), ("account_created", "t2")]
+        ("account_created", "t0"),
+        ("account_created", "t1"),
+        ("account_created", "t2"),
+    ]
     assert count(sessions, outbox) == 0
 
 

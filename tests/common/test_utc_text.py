@@ -1,4 +1,5 @@
 """Times as the contract and the events write them, read back by the same plain reader."""
+
 import datetime as dt
 
 from hypothesis import given

@@ -1,6 +1,7 @@
 """The audit log over HTTP (API.md 1.1, "Audit log"): every change made through the API and every
 sign-in and sign-out, with actor, target, summary and request id, newest first, filtered, for owners
 and admins; an entry shows within 2 seconds and outlives the employee it names."""
+
 import datetime as dt
 import time
 
@@ -41,8 +42,11 @@ def entry_of(actor, activity_type, target_id=None, seconds=WITHIN_SECONDS, **que
     """The newest entry of the type (about the target), waited for at most `seconds`."""
     deadline = time.monotonic() + seconds
     while True:
-        found = [entry for entry in entries(actor, type=activity_type, **query)
-                 if target_id is None or entry["target"]["id"] == target_id]
+        found = [
+            entry
+            for entry in entries(actor, type=activity_type, **query)
+            if target_id is None or entry["target"]["id"] == target_id
+        ]
         if found or time.monotonic() > deadline:
             assert found, f"no {activity_type} entry within {seconds}s"
             return found[0]
@@ -63,8 +67,11 @@ def seen(actor, activity_type, words, seconds=WITHIN_SECONDS):
 def test_each_entry_has_the_contract_shape_with_the_request_id_and_the_actor(system):
     owner = sign_up(system)
     hire_email = unique_email("hire")
-    response = owner.client.post("/v1/employees", headers={"X-Request-Id": "audit-trace-1"}, json={
-        "email": hire_email, "name": "New Hire", "role": "sales", "password": PASSWORD})
+    response = owner.client.post(
+        "/v1/employees",
+        headers={"X-Request-Id": "audit-trace-1"},
+        json={"email": hire_email, "name": "New Hire", "role": "sales", "password": PASSWORD},
+    )
     assert response.status_code == 201
     hire = response.json()
     entry = entry_of(owner, "employee.created", hire["id"])
@@ -92,7 +99,9 @@ def test_sign_ins_accepted_and_refused_and_sign_outs_are_recorded(system, clock)
     # A sign-in with a second factor: a wrong code is refused, the right one accepted.
     enable_two_factor(owner, clock)
     challenge = sign_in(system, owner.email, owner.password).json()["challenge"]
-    assert system.client().post("/v1/sessions/verify", json={"challenge": challenge, "code": "000000"}).status_code == 401
+    assert (
+        system.client().post("/v1/sessions/verify", json={"challenge": challenge, "code": "000000"}).status_code == 401
+    )
     assert seen(owner, "session.refused", "wrong second-factor code")
     owner.token = sign_in_with_code(owner, clock)["token"]
     assert seen(owner, "session.created", "with a second factor")
@@ -122,20 +131,27 @@ def test_employee_changes_and_removal_name_the_employee_after_they_are_gone(syst
     assert removed["target"] == {"kind": "employee", "id": admin.id, "name": "Ada Admin"}
     # The admin is gone; what they did still says who they were.
     by_admin = entries(owner, actor_id=admin.id)
-    assert by_admin and all(entry["actor"] == {"id": admin.id, "name": "Ada Admin", "email": admin.email}
-                            for entry in by_admin)
+    assert by_admin and all(
+        entry["actor"] == {"id": admin.id, "name": "Ada Admin", "email": admin.email} for entry in by_admin
+    )
 
 
 def test_invitations_password_changes_and_devices_are_recorded(system, clock):
     owner = sign_up(system)
-    invited = owner.client.post("/v1/employees", json={"email": unique_email("invitee"), "name": "Ivy", "role": "viewer"})
+    invited = owner.client.post(
+        "/v1/employees", json={"email": unique_email("invitee"), "name": "Ivy", "role": "viewer"}
+    )
     assert invited.status_code == 201
     entry_of(owner, "employee.invited", invited.json()["id"])
     assert owner.client.post(f"/v1/employees/{invited.json()['id']}/invitation").status_code == 202
     assert seen(owner, "employee.invited", "again")
     new_password = "an-entirely-new-secret-42"
-    assert owner.client.post("/v1/me/password", json={"current_password": owner.password,
-                                                       "new_password": new_password}).status_code == 204
+    assert (
+        owner.client.post(
+            "/v1/me/password", json={"current_password": owner.password, "new_password": new_password}
+        ).status_code
+        == 204
+    )
     entry_of(owner, "password.changed", owner.id)
     assert new_password not in str(entries(owner))
     owner.password = new_password
@@ -146,8 +162,9 @@ def test_invitations_password_changes_and_devices_are_recorded(system, clock):
     assert owner.client.delete(f"/v1/me/devices/{device['id']}").status_code == 204
     entry_of(owner, "device.revoked", owner.id)
     assert answer["device_token"] not in str(entries(owner))
-    disabled = owner.client.request("DELETE", "/v1/me/2fa", json={"password": owner.password,
-                                                                   "code": owner.recovery_codes[0]})
+    disabled = owner.client.request(
+        "DELETE", "/v1/me/2fa", json={"password": owner.password, "code": owner.recovery_codes[0]}
+    )
     assert disabled.status_code == 204, disabled.text
     entry_of(owner, "two_factor.disabled", owner.id)
 
@@ -162,11 +179,17 @@ def test_company_settings_and_webhook_changes_are_recorded_without_secrets(syste
     assert seen(owner, "company.updated", "Two-step verification required")
     assert owner.client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": 48}).status_code == 200
     assert "48 hours" in entry_of(owner, "monitoring.settings_changed")["summary"]
-    assert owner.client.put("/v1/notifications/settings", json={
-        "email": {"enabled": False, "recipients": []}, "events": ["trial.ending"]}).status_code == 200
+    assert (
+        owner.client.put(
+            "/v1/notifications/settings",
+            json={"email": {"enabled": False, "recipients": []}, "events": ["trial.ending"]},
+        ).status_code
+        == 200
+    )
     entry_of(owner, "notifications.settings_changed")
-    hook = owner.client.post("/v1/webhooks", json={"url": "https://8.8.8.8/hook?token=sekret-in-url",
-                                                   "events": ["order.placed"]}).json()
+    hook = owner.client.post(
+        "/v1/webhooks", json={"url": "https://8.8.8.8/hook?token=sekret-in-url", "events": ["order.placed"]}
+    ).json()
     created = entry_of(owner, "webhook.created", hook["id"])
     assert created["target"]["name"] == "8.8.8.8"
     assert owner.client.patch(f"/v1/webhooks/{hook['id']}", json={"active": False}).status_code == 200
@@ -191,7 +214,9 @@ def test_newest_first_paged_and_filtered(system):
     assert times == sorted(times, reverse=True)
     seen, cursor = [], None
     while True:
-        page = owner.client.get("/v1/audit-events", params={"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        page = owner.client.get(
+            "/v1/audit-events", params={"limit": 2, **({"cursor": cursor} if cursor else {})}
+        ).json()
         seen += page["items"]
         cursor = page["next_cursor"]
         if cursor is None:
@@ -208,8 +233,13 @@ def test_newest_first_paged_and_filtered(system):
 
 def test_bad_filters_are_refused(system):
     owner = sign_up(system)
-    for query in ({"type": "no.such.type"}, {"since": "yesterday"}, {"limit": 0}, {"cursor": "bogus"},
-                  {"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"}):
+    for query in (
+        {"type": "no.such.type"},
+        {"since": "yesterday"},
+        {"limit": 0},
+        {"cursor": "bogus"},
+        {"since": "2026-01-02T00:00:00Z", "until": "2026-01-01T00:00:00Z"},
+    ):
         error = assert_error(owner.client.get("/v1/audit-events", params=query), 400, "validation_error")
         assert error["details"], query
 
@@ -239,11 +269,13 @@ def test_accounts_and_billing_changes_are_recorded_and_a_replayed_order_once(sys
     assert "AUDIT-PC" in entry_of(owner, "computer.added", computer.json()["id"])["summary"]
     assert "agent_key" not in str(entries(owner)) and computer.json()["agent_key"] not in str(entries(owner))
     key = new_key()
-    order = owner.client.post("/v1/orders", headers={"Idempotency-Key": key},
-                              json={"items": [item("safe-pro", "core", 2, 3, account["id"])]})
+    order = owner.client.post(
+        "/v1/orders", headers={"Idempotency-Key": key}, json={"items": [item("safe-pro", "core", 2, 3, account["id"])]}
+    )
     assert order.status_code == 201
-    again = owner.client.post("/v1/orders", headers={"Idempotency-Key": key},
-                              json={"items": [item("safe-pro", "core", 2, 3, account["id"])]})
+    again = owner.client.post(
+        "/v1/orders", headers={"Idempotency-Key": key}, json={"items": [item("safe-pro", "core", 2, 3, account["id"])]}
+    )
     assert again.json()["id"] == order.json()["id"]
     placed = entry_of(owner, "order.placed", order.json()["id"])
     assert "3 × safe-pro core, 2 years" in placed["summary"] and order.json()["currency"] in placed["summary"]
@@ -252,12 +284,16 @@ def test_accounts_and_billing_changes_are_recorded_and_a_replayed_order_once(sys
     sub_id = order.json()["lines"][0]["subscription_id"]
     assert owner.client.patch(f"/v1/subscriptions/{sub_id}", json={"auto_renew": False}).status_code == 200
     assert "off" in entry_of(owner, "subscription.auto_renew_changed", sub_id)["summary"]
-    upgraded = owner.client.post(f"/v1/subscriptions/{sub_id}/upgrade", json={"plan": "power"},
-                                 headers={"Idempotency-Key": new_key()})
+    upgraded = owner.client.post(
+        f"/v1/subscriptions/{sub_id}/upgrade", json={"plan": "power"}, headers={"Idempotency-Key": new_key()}
+    )
     assert upgraded.status_code in (200, 201), upgraded.text
     assert "core to power" in entry_of(owner, "subscription.upgraded", sub_id)["summary"]
-    addon = owner.client.post(f"/v1/subscriptions/{sub_id}/addons", json={"addon": "extra-computer", "quantity": 2},
-                              headers={"Idempotency-Key": new_key()})
+    addon = owner.client.post(
+        f"/v1/subscriptions/{sub_id}/addons",
+        json={"addon": "extra-computer", "quantity": 2},
+        headers={"Idempotency-Key": new_key()},
+    )
     assert addon.status_code == 201, addon.text
     entry_of(owner, "subscription.addon_added", sub_id)
     assert owner.client.delete(f"/v1/accounts/{account['id']}/computers/{computer.json()['id']}").status_code == 204
@@ -288,20 +324,30 @@ def test_the_log_as_csv_is_the_whole_filtered_list_with_the_actor_flattened(syst
     import csv
     import io
 
-    owner = sign_up(system, company_name="=HYPERLINK(\"http://evil.test\")")
+    owner = sign_up(system, company_name='=HYPERLINK("http://evil.test")')
     for number in range(3):
         create_employee(owner, "viewer", name=f"@Viewer {number}")
     deadline = time.monotonic() + WITHIN_SECONDS
     while len(entries(owner, type="employee.created")) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
-    response = owner.client.get("/v1/audit-events", params={"type": "employee.created"},
-                                headers={"Accept": "text/csv"})
+    response = owner.client.get("/v1/audit-events", params={"type": "employee.created"}, headers={"Accept": "text/csv"})
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="audit-events-')
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-    assert list(rows[0]) == ["id", "occurred_at", "type", "actor.id", "actor.name", "actor.email", "target.kind",
-                             "target.id", "target.name", "summary", "request_id"]
+    assert list(rows[0]) == [
+        "id",
+        "occurred_at",
+        "type",
+        "actor.id",
+        "actor.name",
+        "actor.email",
+        "target.kind",
+        "target.id",
+        "target.name",
+        "summary",
+        "request_id",
+    ]
     listed = entries(owner, type="employee.created")
     assert [row["id"] for row in rows] == [entry["id"] for entry in listed] and len(rows) == 4
     assert {row["target.name"] for row in rows} >= {"'@Viewer 0", "'@Viewer 1", "'@Viewer 2"}

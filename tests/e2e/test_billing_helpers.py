@@ -7,6 +7,7 @@ mistake in it cannot make a product bug look right.
 
 The other `test_billing_*` modules import from here; this module boots no system of its own.
 """
+
 import datetime as dt
 import time
 import uuid
@@ -18,17 +19,37 @@ from tests.flows import assert_iso_utc, sign_in_token
 
 DAY = dt.timedelta(days=1)
 SECONDS_PER_DAY = 24 * 60 * 60
-POLL_SECONDS = 2.0      # the contract: GET /v1/accounts shows billing's changes within 2 seconds
-RENEWAL_SECONDS = 6.0   # the renewal timer runs every 0.2 s in tests; leave room for a slow machine
+POLL_SECONDS = 2.0  # the contract: GET /v1/accounts shows billing's changes within 2 seconds
+RENEWAL_SECONDS = 6.0  # the renewal timer runs every 0.2 s in tests; leave room for a slow machine
 ORDER_KEYS = {"id", "created_at", "currency", "total_cents", "lines"}
-LINE_KEYS = {"product", "plan", "term_years", "quantity", "unit_price_cents", "amount_cents", "account_id",
-             "subscription_id"}
-SUBSCRIPTION_KEYS = {"id", "product", "plan", "term_years", "quantity", "status", "account_id", "starts_at",
-                     "expires_at", "auto_renew", "addons"}
+LINE_KEYS = {
+    "product",
+    "plan",
+    "term_years",
+    "quantity",
+    "unit_price_cents",
+    "amount_cents",
+    "account_id",
+    "subscription_id",
+}
+SUBSCRIPTION_KEYS = {
+    "id",
+    "product",
+    "plan",
+    "term_years",
+    "quantity",
+    "status",
+    "account_id",
+    "starts_at",
+    "expires_at",
+    "auto_renew",
+    "addons",
+}
 QUOTE_KEYS = {"from_plan", "to_plan", "remaining_days", "term_days", "amount_cents"}
 
 
 # --- the oracle: the contract's formulas, integers only -------------------------------------------------------
+
 
 def round_half_up(numerator, denominator):
     """numerator / denominator rounded half up (both non-negative integers), by long division."""
@@ -89,6 +110,7 @@ def prorated(full_cents, starts_at, expires_at, now):
 
 # --- time -------------------------------------------------------------------------------------------------------
 
+
 def start_clock(clock, when=None):
     """Put the fake clock on a whole second (the contract's times have no fractions) and answer it.
     Never on 29 February, whose 'same day a year later' the contract leaves open."""
@@ -123,6 +145,7 @@ def refresh(actor):
 
 # --- HTTP steps -------------------------------------------------------------------------------------------------
 
+
 def new_key():
     return f"key-{uuid.uuid4()}"
 
@@ -135,9 +158,14 @@ def get_catalog(actor):
 
 def open_account(actor, name=None, trial=None, **extra):
     """A new customer account of `actor`'s partner; with `trial=(product, plan)` a trial on it."""
-    response = actor.client.post("/v1/accounts", json={
-        "name": name or f"Customer {uuid.uuid4().hex[:6]}", "contact_email": "it@customer.test", **extra,
-    })
+    response = actor.client.post(
+        "/v1/accounts",
+        json={
+            "name": name or f"Customer {uuid.uuid4().hex[:6]}",
+            "contact_email": "it@customer.test",
+            **extra,
+        },
+    )
     assert response.status_code == 201, response.text
     account = response.json()
     if trial:
@@ -199,6 +227,7 @@ def account_item(actor, account_id):
 
 def wait_for_account(actor, account_id, timeout=POLL_SECONDS, **expected):
     """Poll `GET /v1/accounts` until the account's columns are `expected`; answers the item."""
+
     def probe():
         found = account_item(actor, account_id)
         return found if found and all(found[key] == value for key, value in expected.items()) else None
@@ -210,8 +239,10 @@ def wait_for_account(actor, account_id, timeout=POLL_SECONDS, **expected):
 
 
 def add_computer(actor, account_id, kind="workstation", name=None):
-    return actor.client.post(f"/v1/accounts/{account_id}/computers",
-                             json={"name": name or f"{kind.upper()}-{uuid.uuid4().hex[:4]}", "kind": kind})
+    return actor.client.post(
+        f"/v1/accounts/{account_id}/computers",
+        json={"name": name or f"{kind.upper()}-{uuid.uuid4().hex[:4]}", "kind": kind},
+    )
 
 
 def assert_status_error(response, status):
@@ -248,17 +279,31 @@ def assert_order_shape(body):
 
 # --- the oracle, pinned to numbers worked by hand -----------------------------------------------------------------
 
-@pytest.mark.parametrize("numerator, denominator, expected", [
-    (50, 100, 1), (49, 100, 0), (150, 100, 2), (250, 100, 3), (2250, 100, 23), (1295820, 100, 12958),
-    (7292745, 100, 72927), (0, 7, 0), (7, 7, 1), (38241 * 548, 1096, 19121),
-])
+
+@pytest.mark.parametrize(
+    "numerator, denominator, expected",
+    [
+        (50, 100, 1),
+        (49, 100, 0),
+        (150, 100, 2),
+        (250, 100, 3),
+        (2250, 100, 23),
+        (1295820, 100, 12958),
+        (7292745, 100, 72927),
+        (0, 7, 0),
+        (7, 7, 1),
+        (38241 * 548, 1096, 19121),
+    ],
+)
 def test_the_oracle_rounds_half_up(numerator, denominator, expected):
     assert round_half_up(numerator, denominator) == expected
 
 
 def test_the_oracle_prices_terms_and_days_as_worked_by_hand():
-    catalog = {"terms": [{"years": 1, "discount_percent": 0}, {"years": 3, "discount_percent": 15}],
-               "products": [{"id": "p", "plans": [{"id": "x", "annual_price_cents": 28599}]}]}
+    catalog = {
+        "terms": [{"years": 1, "discount_percent": 0}, {"years": 3, "discount_percent": 15}],
+        "products": [{"id": "p", "plans": [{"id": "x", "annual_price_cents": 28599}]}],
+    }
     assert plan_price(catalog, "p", "x", 1) == 28599
     assert plan_price(catalog, "p", "x", 3) == 72927  # 28599 × 3 × 0.85 = 72927.45
     start = dt.datetime(2028, 3, 1, 10, 0, tzinfo=dt.timezone.utc)

@@ -3,6 +3,7 @@
 Every expected amount is computed here from `GET /v1/catalog` with the contract's formula in
 integers (see `test_billing_helpers`), never taken from the product.
 """
+
 import json
 import types
 
@@ -10,8 +11,23 @@ import eventlet
 import pytest
 
 from tests.e2e.test_billing_helpers import (
-    account_item, add_years, all_orders, assert_order_shape, assert_subscription_shape, at, buy, get_catalog, item,
-    new_key, open_account, plan_price, post_order, start_clock, subscription, subscriptions, wait_for_account,
+    account_item,
+    add_years,
+    all_orders,
+    assert_order_shape,
+    assert_subscription_shape,
+    at,
+    buy,
+    get_catalog,
+    item,
+    new_key,
+    open_account,
+    plan_price,
+    post_order,
+    start_clock,
+    subscription,
+    subscriptions,
+    wait_for_account,
 )
 from tests.flows import assert_error, sign_up, walk
 from tests.harness import System, Vhost
@@ -42,6 +58,7 @@ def nothing_charged(actor, orders_before, subscriptions_before):
 
 # --- the catalog --------------------------------------------------------------------------------------------------
 
+
 def test_the_catalog_has_the_products_plans_terms_and_addons_of_the_contract(shop):
     catalog = get_catalog(shop.owner)
 
@@ -62,7 +79,9 @@ def test_the_catalog_has_the_products_plans_terms_and_addons_of_the_contract(sho
     pro = {plan["id"]: plan for plan in products["safe-pro"]["plans"]}
     assert set(pro) == {"core", "power", "ultimate"}
     assert [plan_id for plan_id, plan in pro.items() if plan["servers_included"] > 0] == ["ultimate"]
-    assert pro["core"]["annual_price_cents"] < pro["power"]["annual_price_cents"] < pro["ultimate"]["annual_price_cents"]
+    assert (
+        pro["core"]["annual_price_cents"] < pro["power"]["annual_price_cents"] < pro["ultimate"]["annual_price_cents"]
+    )
     assert any(plan["servers_included"] > 0 for plan in products["safe-server"]["plans"])
     assert any(addon["computers_included"] > 0 for addon in catalog["addons"]), "no add-on gives a seat"
 
@@ -74,6 +93,7 @@ def test_the_catalog_is_the_same_for_every_partner(shop, system):
 
 
 # --- orders -------------------------------------------------------------------------------------------------------
+
 
 def test_an_order_prices_every_line_from_the_catalog_and_starts_or_stocks_subscriptions(owner, clock):
     now = clock.now()
@@ -94,17 +114,25 @@ def test_an_order_prices_every_line_from_the_catalog_and_starts_or_stocks_subscr
     assert at(order["created_at"]) == now
     assert len(order["lines"]) == len(items)
     expected_total = 0
-    for wanted, line in zip(items, order["lines"]):
+    for wanted, line in zip(items, order["lines"], strict=True):
         unit = plan_price(catalog, wanted["product"], wanted["plan"], wanted["term_years"])
         amount = unit * wanted["quantity"]
         expected_total += amount
         assert (line["product"], line["plan"], line["term_years"], line["quantity"]) == (
-            wanted["product"], wanted["plan"], wanted["term_years"], wanted["quantity"])
+            wanted["product"],
+            wanted["plan"],
+            wanted["term_years"],
+            wanted["quantity"],
+        )
         assert (line["unit_price_cents"], line["amount_cents"]) == (unit, amount), line
         assert line["account_id"] == wanted.get("account_id")
         bought = assert_subscription_shape(subscription(owner, line["subscription_id"]))
         assert (bought["product"], bought["plan"], bought["term_years"], bought["quantity"]) == (
-            wanted["product"], wanted["plan"], wanted["term_years"], wanted["quantity"])
+            wanted["product"],
+            wanted["plan"],
+            wanted["term_years"],
+            wanted["quantity"],
+        )
         assert bought["addons"] == []
         if "account_id" in wanted:
             assert (bought["status"], bought["account_id"]) == ("active", account["id"])
@@ -123,7 +151,9 @@ def test_an_order_prices_every_line_from_the_catalog_and_starts_or_stocks_subscr
 def test_an_order_reads_back_as_it_was_answered_with_its_lines_in_the_order_bought(owner):
     items = [item("safe", plan, years, 1) for plan in ("basic", "plus", "prime") for years in (1, 3)]
     order = buy(owner, *items)
-    assert [(line["plan"], line["term_years"]) for line in order["lines"]] == [(i["plan"], i["term_years"]) for i in items]
+    assert [(line["plan"], line["term_years"]) for line in order["lines"]] == [
+        (i["plan"], i["term_years"]) for i in items
+    ]
 
     assert owner.client.get(f"/v1/orders/{order['id']}").json() == order
     assert all_orders(owner) == [order]
@@ -131,8 +161,13 @@ def test_an_order_reads_back_as_it_was_answered_with_its_lines_in_the_order_boug
 
 def test_inventory_and_account_subscriptions_are_listed_by_status_and_account(owner):
     first, second = open_account(owner, name="First"), open_account(owner, name="Second")
-    order = buy(owner, item("safe-pro", "power", 1, 1, first["id"]), item("safe", "plus", 1, 4),
-                item("safe", "prime", 2, 1, second["id"]), item("safe-pro", "core", 2, 2))
+    order = buy(
+        owner,
+        item("safe-pro", "power", 1, 1, first["id"]),
+        item("safe", "plus", 1, 4),
+        item("safe", "prime", 2, 1, second["id"]),
+        item("safe-pro", "core", 2, 2),
+    )
     ids = [line["subscription_id"] for line in order["lines"]]
     trial = open_account(owner, name="Third", trial=("safe-pro", "core"))
 
@@ -190,9 +225,11 @@ def test_an_order_for_another_partners_account_is_404_and_charges_nothing(owner,
     theirs = open_account(other, name="Theirs")
     before_orders, before_subs = all_orders(owner), subscriptions(owner)
 
-    for items in ([item(account_id=theirs["id"])],
-                  [item(account_id=mine["id"]), item(account_id=theirs["id"])],
-                  [item(account_id="no-such-account")]):
+    for items in (
+        [item(account_id=theirs["id"])],
+        [item(account_id=mine["id"]), item(account_id=theirs["id"])],
+        [item(account_id="no-such-account")],
+    ):
         assert_error(post_order(owner, items), 404, "not_found")
 
     nothing_charged(owner, before_orders, before_subs)
@@ -208,30 +245,33 @@ def test_an_order_for_a_released_account_is_404(owner):
     assert all_orders(owner) == []
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"items": []}, "items"),
-    ({}, "items"),
-    ({"items": "safe"}, "items"),
-    ({"items": [None]}, "items"),
-    ({"items": [item(product="nope")]}, "items"),
-    ({"items": [item(plan="gold")]}, "items"),
-    ({"items": [item("safe", "core")]}, "items"),
-    ({"items": [item(term_years=4)]}, "items"),
-    ({"items": [item(term_years=0)]}, "items"),
-    ({"items": [item(term_years="1")]}, "items"),
-    ({"items": [item(term_years=1.5)]}, "items"),
-    ({"items": [item(quantity=0)]}, "items"),
-    ({"items": [item(quantity=-1)]}, "items"),
-    ({"items": [item(quantity=1.5)]}, "items"),
-    ({"items": [item(quantity="2")]}, "items"),
-    ({"items": [item(quantity=True)]}, "items"),
-    ({"items": [item(quantity=None)]}, "items"),
-    ({"items": [{"product": "safe", "plan": "basic", "term_years": 1}]}, "items"),
-    ({"items": [{**item(), "discount_percent": 50}]}, "items"),
-    ({"items": [item()], "coupon": "FREE"}, "coupon"),
-    ({"items": [{**item(), "account_id": 5}]}, "items"),
-    ({"items": [item(), item(quantity=0)]}, "items"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"items": []}, "items"),
+        ({}, "items"),
+        ({"items": "safe"}, "items"),
+        ({"items": [None]}, "items"),
+        ({"items": [item(product="nope")]}, "items"),
+        ({"items": [item(plan="gold")]}, "items"),
+        ({"items": [item("safe", "core")]}, "items"),
+        ({"items": [item(term_years=4)]}, "items"),
+        ({"items": [item(term_years=0)]}, "items"),
+        ({"items": [item(term_years="1")]}, "items"),
+        ({"items": [item(term_years=1.5)]}, "items"),
+        ({"items": [item(quantity=0)]}, "items"),
+        ({"items": [item(quantity=-1)]}, "items"),
+        ({"items": [item(quantity=1.5)]}, "items"),
+        ({"items": [item(quantity="2")]}, "items"),
+        ({"items": [item(quantity=True)]}, "items"),
+        ({"items": [item(quantity=None)]}, "items"),
+        ({"items": [{"product": "safe", "plan": "basic", "term_years": 1}]}, "items"),
+        ({"items": [{**item(), "discount_percent": 50}]}, "items"),
+        ({"items": [item()], "coupon": "FREE"}, "coupon"),
+        ({"items": [{**item(), "account_id": 5}]}, "items"),
+        ({"items": [item(), item(quantity=0)]}, "items"),
+    ],
+)
 def test_a_malformed_order_is_400_and_charges_nothing(shop, body, field):
     before_orders, before_subs = all_orders(shop.owner), subscriptions(shop.owner)
 
@@ -246,17 +286,25 @@ def test_a_body_that_is_not_json_is_refused(shop):
     path, headers = "/v1/orders", {"Idempotency-Key": new_key()}
     client = shop.owner.client
 
-    assert_error(client.post(path, data="{items: [", headers={**headers, "Content-Type": "application/json"}),
-                 400, "validation_error")
-    assert_error(client.post(path, data=json.dumps({"items": [item()]}),
-                             headers={**headers, "Content-Type": "text/plain"}), 415, "unsupported_media_type")
+    assert_error(
+        client.post(path, data="{items: [", headers={**headers, "Content-Type": "application/json"}),
+        400,
+        "validation_error",
+    )
+    assert_error(
+        client.post(path, data=json.dumps({"items": [item()]}), headers={**headers, "Content-Type": "text/plain"}),
+        415,
+        "unsupported_media_type",
+    )
     huge = json.dumps({"items": [item()], "padding": "x" * (64 * 1024)})
-    assert_error(client.post(path, data=huge, headers={**headers, "Content-Type": "application/json"}),
-                 413, "payload_too_large")
+    assert_error(
+        client.post(path, data=huge, headers={**headers, "Content-Type": "application/json"}), 413, "payload_too_large"
+    )
     assert all_orders(shop.owner) == []
 
 
 # --- Idempotency-Key ----------------------------------------------------------------------------------------------
+
 
 def test_an_order_without_an_idempotency_key_is_400(shop):
     before_orders, before_subs = all_orders(shop.owner), subscriptions(shop.owner)
@@ -267,8 +315,11 @@ def test_an_order_without_an_idempotency_key_is_400(shop):
     nothing_charged(shop.owner, before_orders, before_subs)
 
 
-@pytest.mark.parametrize("key", ["", "k" * 256, "bad\x01key", "bad\x7fkey", "tab\tinside"],
-                         ids=["empty", "256-chars", "control-char", "delete-char", "tab"])
+@pytest.mark.parametrize(
+    "key",
+    ["", "k" * 256, "bad\x01key", "bad\x7fkey", "tab\tinside"],
+    ids=["empty", "256-chars", "control-char", "delete-char", "tab"],
+)
 def test_an_idempotency_key_must_be_1_to_255_printable_characters(shop, key):
     before_orders, before_subs = all_orders(shop.owner), subscriptions(shop.owner)
 
@@ -277,7 +328,9 @@ def test_an_idempotency_key_must_be_1_to_255_printable_characters(shop, key):
     nothing_charged(shop.owner, before_orders, before_subs)
 
 
-@pytest.mark.parametrize("key", ["k" * 255, "1", "order #42 / retry ~ (a=b)"], ids=["255-chars", "one-char", "punctuation"])
+@pytest.mark.parametrize(
+    "key", ["k" * 255, "1", "order #42 / retry ~ (a=b)"], ids=["255-chars", "one-char", "punctuation"]
+)
 def test_any_1_to_255_printable_characters_make_a_key(owner, key):
     response = post_order(owner, [item()], key=key)
 
@@ -295,8 +348,11 @@ def test_the_same_key_and_body_replay_the_first_order_and_charge_once(owner):
     orders, subs = all_orders(owner), subscriptions(owner)
 
     again = post_order(owner, items, key=key)
-    reordered = owner.client.post("/v1/orders", data=json.dumps({"items": [dict(reversed(list(i.items()))) for i in items]}),
-                                  headers={"Idempotency-Key": key, "Content-Type": "application/json"})
+    reordered = owner.client.post(
+        "/v1/orders",
+        data=json.dumps({"items": [dict(reversed(list(i.items()))) for i in items]}),
+        headers={"Idempotency-Key": key, "Content-Type": "application/json"},
+    )
 
     assert again.status_code == 201, again.text
     assert again.json() == first.json()
@@ -311,8 +367,12 @@ def test_the_same_key_with_another_body_is_409_and_charges_nothing(owner):
     assert post_order(owner, [item(quantity=1)], key=key).status_code == 201
     orders, subs = all_orders(owner), subscriptions(owner)
 
-    for other in ([item(quantity=2)], [item(quantity=1, account_id=account["id"])], [item(), item()],
-                  [item(term_years=2)]):
+    for other in (
+        [item(quantity=2)],
+        [item(quantity=1, account_id=account["id"])],
+        [item(), item()],
+        [item(term_years=2)],
+    ):
         assert_error(post_order(owner, other, key=key), 409, "idempotency_key_reused")
 
     nothing_charged(owner, orders, subs)
@@ -368,19 +428,59 @@ def test_a_replay_answers_the_first_order_even_after_its_account_was_released(ow
 OPERATOR_CATALOG = {
     "currency": "EUR",
     "trial_days": 14,
-    "terms": [{"years": 1, "discount_percent": 10}, {"years": 2, "discount_percent": 25},
-              {"years": 3, "discount_percent": 50}],
+    "terms": [
+        {"years": 1, "discount_percent": 10},
+        {"years": 2, "discount_percent": 25},
+        {"years": 3, "discount_percent": 50},
+    ],
     "products": [
-        {"id": "safe", "name": "Safe", "plans": [
-            {"id": "basic", "name": "Basic", "annual_price_cents": 25, "computers_included": 1, "servers_included": 0}]},
-        {"id": "safe-pro", "name": "Safe Pro", "plans": [
-            {"id": "core", "name": "Core", "annual_price_cents": 1, "computers_included": 5, "servers_included": 0},
-            {"id": "power", "name": "Power", "annual_price_cents": 9, "computers_included": 10, "servers_included": 0},
-            {"id": "ultimate", "name": "Ultimate", "annual_price_cents": 5, "computers_included": 15,
-             "servers_included": 1}]},
-        {"id": "safe-server", "name": "Safe Server", "plans": [
-            {"id": "server", "name": "Server", "annual_price_cents": 7, "computers_included": 1,
-             "servers_included": 1}]},
+        {
+            "id": "safe",
+            "name": "Safe",
+            "plans": [
+                {
+                    "id": "basic",
+                    "name": "Basic",
+                    "annual_price_cents": 25,
+                    "computers_included": 1,
+                    "servers_included": 0,
+                }
+            ],
+        },
+        {
+            "id": "safe-pro",
+            "name": "Safe Pro",
+            "plans": [
+                {"id": "core", "name": "Core", "annual_price_cents": 1, "computers_included": 5, "servers_included": 0},
+                {
+                    "id": "power",
+                    "name": "Power",
+                    "annual_price_cents": 9,
+                    "computers_included": 10,
+                    "servers_included": 0,
+                },
+                {
+                    "id": "ultimate",
+                    "name": "Ultimate",
+                    "annual_price_cents": 5,
+                    "computers_included": 15,
+                    "servers_included": 1,
+                },
+            ],
+        },
+        {
+            "id": "safe-server",
+            "name": "Safe Server",
+            "plans": [
+                {
+                    "id": "server",
+                    "name": "Server",
+                    "annual_price_cents": 7,
+                    "computers_included": 1,
+                    "servers_included": 1,
+                }
+            ],
+        },
     ],
     "addons": [{"id": "seat", "name": "Seat", "annual_price_cents": 3, "computers_included": 1, "servers_included": 0}],
 }
@@ -409,13 +509,20 @@ def test_the_catalog_is_the_operators_file_and_half_cents_round_up_once(operator
     assert [a["id"] for a in catalog["addons"]] == ["seat"]
     # unit prices worked by hand: 25 × 0.90 = 22.5 → 23; 25 × 2 × 0.75 = 37.5 → 38; 1 × 3 × 0.5 = 1.5 → 2;
     # 7 × 3 × 0.5 = 10.5 → 11; 5 × 2 × 0.75 = 7.5 → 8; 9 × 0.9 = 8.1 → 8. The amount is unit × quantity.
-    wanted = [("safe", "basic", 1, 3, 23), ("safe", "basic", 2, 1, 38), ("safe-pro", "core", 3, 5, 2),
-              ("safe-server", "server", 3, 2, 11), ("safe-pro", "ultimate", 2, 1, 8), ("safe-pro", "power", 1, 1, 8)]
+    wanted = [
+        ("safe", "basic", 1, 3, 23),
+        ("safe", "basic", 2, 1, 38),
+        ("safe-pro", "core", 3, 5, 2),
+        ("safe-server", "server", 3, 2, 11),
+        ("safe-pro", "ultimate", 2, 1, 8),
+        ("safe-pro", "power", 1, 1, 8),
+    ]
 
     order = buy(owner, *[item(product, plan, years, quantity) for product, plan, years, quantity, _ in wanted])
 
     assert order["currency"] == "EUR"
     assert [(line["unit_price_cents"], line["amount_cents"]) for line in order["lines"]] == [
-        (unit, unit * quantity) for _, _, _, quantity, unit in wanted]
+        (unit, unit * quantity) for _, _, _, quantity, unit in wanted
+    ]
     assert [plan_price(catalog, p, plan, years) for p, plan, years, _, _ in wanted] == [w[-1] for w in wanted]
     assert order["total_cents"] == 23 * 3 + 38 + 2 * 5 + 11 * 2 + 8 + 8

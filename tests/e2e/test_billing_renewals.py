@@ -1,14 +1,34 @@
 """Billing over HTTP as time passes: renewals at the catalog price, auto-renew off (expiry), trials
 running out, and releasing an account (no more renewals). The clock is moved past `expires_at` and
 the tests poll, with a deadline, for billing's renewal timer (every 0.2 s in tests) to act."""
+
 import datetime as dt
 
 import pytest
 
 from tests.e2e.test_billing_helpers import (
-    RENEWAL_SECONDS, add_computer, add_years, addon_of, all_orders, assert_order_shape, assert_status_error, at, buy,
-    eventually, get_catalog, item, new_key, open_account, plan_price, refresh, start_clock, start_trial, subscription,
-    subscriptions, term_price, wait_for_account,
+    RENEWAL_SECONDS,
+    add_computer,
+    add_years,
+    addon_of,
+    all_orders,
+    assert_order_shape,
+    assert_status_error,
+    at,
+    buy,
+    eventually,
+    get_catalog,
+    item,
+    new_key,
+    open_account,
+    plan_price,
+    refresh,
+    start_clock,
+    start_trial,
+    subscription,
+    subscriptions,
+    term_price,
+    wait_for_account,
 )
 from tests.flows import assert_error, sign_up
 
@@ -42,17 +62,23 @@ def wait_for_subscription(actor, subscription_id, what, **expected):
 
 
 def bought_subscription(actor, product, plan, years, quantity, account_id):
-    return subscription(actor, buy(actor, item(product, plan, years, quantity, account_id))["lines"][0]["subscription_id"])
+    return subscription(
+        actor, buy(actor, item(product, plan, years, quantity, account_id))["lines"][0]["subscription_id"]
+    )
 
 
 # --- renewals -----------------------------------------------------------------------------------------------------
+
 
 def test_an_active_subscription_renews_for_one_more_term_at_the_catalog_price(owner, clock):
     catalog = get_catalog(owner)
     account = open_account(owner)
     sub = bought_subscription(owner, "safe-pro", "power", 2, 2, account["id"])
-    addon = owner.client.post(f"/v1/subscriptions/{sub['id']}/addons", json={"addon": "extra-computer", "quantity": 3},
-                              headers={"Idempotency-Key": new_key()})
+    addon = owner.client.post(
+        f"/v1/subscriptions/{sub['id']}/addons",
+        json={"addon": "extra-computer", "quantity": 3},
+        headers={"Idempotency-Key": new_key()},
+    )
     assert addon.status_code == 201, addon.text
     orders = all_orders(owner)
     expires_at = at(sub["expires_at"])
@@ -66,7 +92,10 @@ def test_an_active_subscription_renews_for_one_more_term_at_the_catalog_price(ow
     [renewal] = [order for order in all_orders(owner) if order not in orders]
     assert_order_shape(renewal)
     assert {line["subscription_id"] for line in renewal["lines"]} == {sub["id"]}
-    expected = plan_price(catalog, "safe-pro", "power", 2) * 2 + term_price(catalog, addon_of(catalog, "extra-computer"), 2) * 3
+    expected = (
+        plan_price(catalog, "safe-pro", "power", 2) * 2
+        + term_price(catalog, addon_of(catalog, "extra-computer"), 2) * 3
+    )
     assert renewal["total_cents"] == expected
     assert at(renewal["created_at"]) >= expires_at
     listed = wait_for_account(owner, account["id"], status="active", plan="power")
@@ -81,11 +110,9 @@ def test_a_one_year_subscription_renews_each_year(owner, clock):
     first_expiry = at(sub["expires_at"])
 
     move_to(clock, owner, first_expiry + MINUTE)
-    wait_for_subscription(owner, sub["id"], "the first renewal",
-                          expires_at=add_years(first_expiry, 1).strftime(ISO))
+    wait_for_subscription(owner, sub["id"], "the first renewal", expires_at=add_years(first_expiry, 1).strftime(ISO))
     move_to(clock, owner, add_years(first_expiry, 1) + MINUTE)
-    wait_for_subscription(owner, sub["id"], "the second renewal",
-                          expires_at=add_years(first_expiry, 2).strftime(ISO))
+    wait_for_subscription(owner, sub["id"], "the second renewal", expires_at=add_years(first_expiry, 2).strftime(ISO))
 
     totals = [order["total_cents"] for order in all_orders(owner)]
     assert totals == [plan_price(catalog, "safe", "plus", 1)] * 3  # the purchase and two renewals
@@ -96,14 +123,16 @@ def test_an_upgraded_subscription_renews_at_its_new_plans_price(owner, clock):
     account = open_account(owner)
     sub = bought_subscription(owner, "safe-pro", "core", 1, 3, account["id"])
     move_to(clock, owner, clock.now() + dt.timedelta(days=200))
-    upgraded = owner.client.post(f"/v1/subscriptions/{sub['id']}/upgrade", json={"plan": "ultimate"},
-                                 headers={"Idempotency-Key": new_key()})
+    upgraded = owner.client.post(
+        f"/v1/subscriptions/{sub['id']}/upgrade", json={"plan": "ultimate"}, headers={"Idempotency-Key": new_key()}
+    )
     assert upgraded.status_code == 200, upgraded.text
     orders = all_orders(owner)
 
     move_to(clock, owner, at(sub["expires_at"]) + MINUTE)
-    renewed = wait_for_subscription(owner, sub["id"], "the renewal",
-                                    expires_at=add_years(at(sub["expires_at"]), 1).strftime(ISO))
+    renewed = wait_for_subscription(
+        owner, sub["id"], "the renewal", expires_at=add_years(at(sub["expires_at"]), 1).strftime(ISO)
+    )
 
     assert (renewed["plan"], renewed["quantity"]) == ("ultimate", 3)
     [renewal] = [order for order in all_orders(owner) if order not in orders]
@@ -130,8 +159,7 @@ def test_without_auto_renew_a_subscription_expires_and_so_does_the_account(owner
     listed = wait_for_account(owner, account["id"], status="expired", product="safe-pro", plan="ultimate")
     assert listed["expires_at"] == sub["expires_at"]
     assert_error(add_computer(owner, account["id"]), 409, "no_free_seat")  # an expired subscription gives no seat
-    assert_status_error(owner.client.get(f"/v1/subscriptions/{sub['id']}/upgrade-quote", params={"plan": "power"}),
-                        409)
+    assert_status_error(owner.client.get(f"/v1/subscriptions/{sub['id']}/upgrade-quote", params={"plan": "power"}), 409)
 
 
 def test_auto_renew_can_be_turned_off_and_on_again(owner, clock):
@@ -142,16 +170,19 @@ def test_auto_renew_can_be_turned_off_and_on_again(owner, clock):
     back_on = patch(owner, sub["id"], {"auto_renew": True})
     assert back_on.status_code == 200 and back_on.json()["auto_renew"] is True
     assert {k: v for k, v in back_on.json().items() if k != "auto_renew"} == {
-        k: v for k, v in sub.items() if k != "auto_renew"}
+        k: v for k, v in sub.items() if k != "auto_renew"
+    }
 
     move_to(clock, owner, at(sub["expires_at"]) + MINUTE)
-    renewed = wait_for_subscription(owner, sub["id"], "the renewal", status="active",
-                                    expires_at=add_years(at(sub["expires_at"]), 1).strftime(ISO))
+    renewed = wait_for_subscription(
+        owner, sub["id"], "the renewal", status="active", expires_at=add_years(at(sub["expires_at"]), 1).strftime(ISO)
+    )
     assert renewed["auto_renew"] is True
 
 
-@pytest.mark.parametrize("body", [{}, {"auto_renew": "no"}, {"auto_renew": 0}, {"auto_renew": None},
-                                  {"auto_renew": False, "plan": "power"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"auto_renew": "no"}, {"auto_renew": 0}, {"auto_renew": None}, {"auto_renew": False, "plan": "power"}]
+)
 def test_a_malformed_auto_renew_change_is_400(owner, body):
     account = open_account(owner)
     sub = bought_subscription(owner, "safe", "basic", 1, 1, account["id"])
@@ -174,6 +205,7 @@ def test_auto_renew_of_another_partners_subscription_is_not_found(owner, system)
 
 
 # --- trials running out -------------------------------------------------------------------------------------------
+
 
 def test_a_trial_past_its_end_expires_without_charging(owner, clock):
     account = open_account(owner)
@@ -199,8 +231,9 @@ def test_an_inventory_subscription_does_not_expire_while_it_waits(owner, clock):
     account = open_account(owner)
     marker = bought_subscription(owner, "safe", "basic", 1, 1, account["id"])
     move_to(clock, owner, at(marker["expires_at"]) + MINUTE)
-    wait_for_subscription(owner, marker["id"], "the marker's renewal",
-                          expires_at=add_years(at(marker["expires_at"]), 1).strftime(ISO))
+    wait_for_subscription(
+        owner, marker["id"], "the marker's renewal", expires_at=add_years(at(marker["expires_at"]), 1).strftime(ISO)
+    )
 
     assert subscription(owner, available)["status"] == "available"
     assert len(all_orders(owner)) == len(orders) + 2  # the marker's purchase and renewal, nothing for the stock
@@ -208,11 +241,14 @@ def test_an_inventory_subscription_does_not_expire_while_it_waits(owner, clock):
 
 # --- releasing an account -----------------------------------------------------------------------------------------
 
+
 def test_releasing_an_account_turns_auto_renew_off_and_it_expires(owner, clock):
     account = open_account(owner)
     kept = open_account(owner, name="Kept")
-    subs = [bought_subscription(owner, "safe-pro", "power", 1, 1, account["id"]),
-            bought_subscription(owner, "safe", "basic", 1, 1, account["id"])]
+    subs = [
+        bought_subscription(owner, "safe-pro", "power", 1, 1, account["id"]),
+        bought_subscription(owner, "safe", "basic", 1, 1, account["id"]),
+    ]
     other = bought_subscription(owner, "safe", "basic", 1, 1, kept["id"])
     orders = all_orders(owner)
 
@@ -224,7 +260,8 @@ def test_releasing_an_account_turns_auto_renew_off_and_it_expires(owner, clock):
     move_to(clock, owner, at(subs[0]["expires_at"]) + MINUTE)
     for sub in subs:
         wait_for_subscription(owner, sub["id"], "the released account's expiry", status="expired")
-    wait_for_subscription(owner, other["id"], "the kept account's renewal",
-                          expires_at=add_years(at(other["expires_at"]), 1).strftime(ISO))
+    wait_for_subscription(
+        owner, other["id"], "the kept account's renewal", expires_at=add_years(at(other["expires_at"]), 1).strftime(ISO)
+    )
     renewals = [order for order in all_orders(owner) if order not in orders]
     assert [{line["subscription_id"] for line in order["lines"]} for order in renewals] == [{other["id"]}]

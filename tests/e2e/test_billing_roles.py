@@ -1,12 +1,21 @@
 """Who may spend: owner, admin and sales buy, start and upgrade trials, upgrade plans, buy add-ons and
 change auto-renew; support and viewer may only look (403 otherwise). Another partner's accounts,
 orders and subscriptions are 404, never 403; no token is 401."""
+
 import types
 
 import pytest
 
 from tests.e2e.test_billing_helpers import (
-    all_orders, buy, get_catalog, item, new_key, open_account, start_clock, subscription, subscriptions,
+    all_orders,
+    buy,
+    get_catalog,
+    item,
+    new_key,
+    open_account,
+    start_clock,
+    subscription,
+    subscriptions,
 )
 from tests.flows import assert_error, create_employee, sign_up
 
@@ -21,7 +30,10 @@ def team(system):
 
     system.clock.set(utc_now())
     owner = sign_up(system)
-    people = {"owner": owner, **{role: create_employee(owner, role) for role in ("admin", "sales", "support", "viewer")}}
+    people = {
+        "owner": owner,
+        **{role: create_employee(owner, role) for role in ("admin", "sales", "support", "viewer")},
+    }
     return types.SimpleNamespace(owner=owner, people=people)
 
 
@@ -46,17 +58,42 @@ def spending_requests(world):
     """Every billing write of the PURCHASE permission: (name, method, path, body, needs a key)."""
     return [
         ("order", "POST", "/v1/orders", {"items": [item("safe", "basic", 1, 1)]}, True),
-        ("order-to-account", "POST", "/v1/orders",
-         {"items": [item("safe", "basic", 1, 1, world.plain_account["id"])]}, True),
-        ("trial", "POST", f"/v1/accounts/{world.plain_account['id']}/trials", {"product": "safe-pro", "plan": "core"},
-         False),
-        ("trial-upgrade-stock", "POST", f"/v1/accounts/{world.trial_account['id']}/trial-upgrade",
-         {"subscription_id": world.stock}, False),
-        ("trial-upgrade-buy", "POST", f"/v1/accounts/{world.buy_trial_account['id']}/trial-upgrade",
-         {"term_years": 1}, True),
+        (
+            "order-to-account",
+            "POST",
+            "/v1/orders",
+            {"items": [item("safe", "basic", 1, 1, world.plain_account["id"])]},
+            True,
+        ),
+        (
+            "trial",
+            "POST",
+            f"/v1/accounts/{world.plain_account['id']}/trials",
+            {"product": "safe-pro", "plan": "core"},
+            False,
+        ),
+        (
+            "trial-upgrade-stock",
+            "POST",
+            f"/v1/accounts/{world.trial_account['id']}/trial-upgrade",
+            {"subscription_id": world.stock},
+            False,
+        ),
+        (
+            "trial-upgrade-buy",
+            "POST",
+            f"/v1/accounts/{world.buy_trial_account['id']}/trial-upgrade",
+            {"term_years": 1},
+            True,
+        ),
         ("upgrade", "POST", f"/v1/subscriptions/{world.active['id']}/upgrade", {"plan": "power"}, True),
-        ("addon", "POST", f"/v1/subscriptions/{world.active['id']}/addons",
-         {"addon": "extra-computer", "quantity": 1}, True),
+        (
+            "addon",
+            "POST",
+            f"/v1/subscriptions/{world.active['id']}/addons",
+            {"addon": "extra-computer", "quantity": 1},
+            True,
+        ),
         ("auto-renew", "PATCH", f"/v1/subscriptions/{world.active['id']}", {"auto_renew": False}, False),
     ]
 
@@ -65,8 +102,16 @@ def send(actor, method, path, body, keyed):
     return actor.client.request(method, path, json=body, headers={"Idempotency-Key": new_key()} if keyed else {})
 
 
-EXPECTED_STATUS = {"order": 201, "order-to-account": 201, "trial": 201, "trial-upgrade-stock": 200,
-                   "trial-upgrade-buy": 200, "upgrade": 200, "addon": 201, "auto-renew": 200}
+EXPECTED_STATUS = {
+    "order": 201,
+    "order-to-account": 201,
+    "trial": 201,
+    "trial-upgrade-stock": 200,
+    "trial-upgrade-buy": 200,
+    "upgrade": 200,
+    "addon": 201,
+    "auto-renew": 200,
+}
 
 
 @pytest.mark.parametrize("role", BUYERS)
@@ -90,14 +135,16 @@ def test_support_and_viewer_may_not_spend_but_may_look(team, world, role):
     actor = team.people[role]
     orders, subs = all_orders(team.owner), subscriptions(team.owner)
 
-    for name, method, path, body, keyed in spending_requests(world):
+    for _name, method, path, body, keyed in spending_requests(world):
         assert_error(send(actor, method, path, body, keyed), 403, "forbidden")
 
     assert all_orders(team.owner) == orders and subscriptions(team.owner) == subs
     assert get_catalog(actor) == get_catalog(team.owner)
     assert all_orders(actor) == orders
-    assert actor.client.get(f"/v1/orders/{world.order['id']}").json() == team.owner.client.get(
-        f"/v1/orders/{world.order['id']}").json()
+    assert (
+        actor.client.get(f"/v1/orders/{world.order['id']}").json()
+        == team.owner.client.get(f"/v1/orders/{world.order['id']}").json()
+    )
     assert subscriptions(actor) == subs
     assert subscriptions(actor, status="available", limit=1)
     assert subscription(actor, world.active["id"]) == world.active
@@ -121,8 +168,12 @@ BILLING_ROUTES = [
 ]
 
 
-SPENDING_ROUTES = [("post", "/v1/orders"), ("post", "/v1/accounts/{}/trial-upgrade"),
-                   ("post", "/v1/subscriptions/{}/upgrade"), ("post", "/v1/subscriptions/{}/addons")]
+SPENDING_ROUTES = [
+    ("post", "/v1/orders"),
+    ("post", "/v1/accounts/{}/trial-upgrade"),
+    ("post", "/v1/subscriptions/{}/upgrade"),
+    ("post", "/v1/subscriptions/{}/addons"),
+]
 
 
 def test_openapi_describes_every_billing_route_and_the_idempotency_key(system):
@@ -142,8 +193,9 @@ def test_openapi_describes_every_billing_route_and_the_idempotency_key(system):
 @pytest.mark.parametrize("method, path", BILLING_ROUTES)
 def test_every_billing_route_needs_a_token(system, method, path):
     body = {} if method in ("POST", "PATCH") else None
-    assert_error(system.client().request(method, path, json=body, headers={"Idempotency-Key": new_key()}), 401,
-                 "unauthenticated")
+    assert_error(
+        system.client().request(method, path, json=body, headers={"Idempotency-Key": new_key()}), 401, "unauthenticated"
+    )
     assert_error(system.client("not-a-token").request(method, path, json=body), 401, "unauthenticated")
 
 
@@ -175,5 +227,10 @@ def test_another_partners_billing_is_not_found(team, world, system):
     # and the owner's partner cannot reach the stranger's either
     [their_trial] = subscriptions(stranger)
     assert_error(team.owner.client.get(f"/v1/subscriptions/{their_trial['id']}"), 404, "not_found")
-    assert_error(team.people["sales"].client.post(
-        f"/v1/accounts/{stranger_account['id']}/trials", json={"product": "safe", "plan": "basic"}), 404, "not_found")
+    assert_error(
+        team.people["sales"].client.post(
+            f"/v1/accounts/{stranger_account['id']}/trials", json={"product": "safe", "plan": "basic"}
+        ),
+        404,
+        "not_found",
+    )

@@ -1,11 +1,22 @@
 """Seats, as billing gives them and accounts enforces them: the account's trial and active
 subscriptions give `quantity × computers_included` seats (plus seat add-ons); a server also needs a
 plan or add-on that includes servers. Otherwise 409 `no_free_seat`."""
+
 import pytest
 
 from tests.e2e.test_billing_helpers import (
-    add_computer, buy, eventually, get_catalog, item, new_key, open_account, plan_of, start_clock, start_trial,
-    subscription, addon_of,
+    add_computer,
+    addon_of,
+    buy,
+    eventually,
+    get_catalog,
+    item,
+    new_key,
+    open_account,
+    plan_of,
+    start_clock,
+    start_trial,
+    subscription,
 )
 from tests.flows import assert_error, sign_up
 
@@ -20,6 +31,7 @@ def owner(system, clock):
 
 def fits(actor, account_id, kind="workstation"):
     """Add a computer, allowing billing's change up to 2 seconds to reach accounts; answers it."""
+
     def probe():
         response = add_computer(actor, account_id, kind)
         return response if response.status_code == 201 else None
@@ -66,7 +78,10 @@ def test_trial_and_active_subscriptions_add_up(owner):
     account = open_account(owner)
     start_trial(owner, account["id"], "safe-pro", "core")
     buy(owner, item("safe", "basic", 1, 2, account["id"]))
-    seats = plan_of(catalog, "safe-pro", "core")["computers_included"] + 2 * plan_of(catalog, "safe", "basic")["computers_included"]
+    seats = (
+        plan_of(catalog, "safe-pro", "core")["computers_included"]
+        + 2 * plan_of(catalog, "safe", "basic")["computers_included"]
+    )
 
     assert len(fill(owner, account["id"], seats)) == seats
 
@@ -100,8 +115,9 @@ def test_upgrading_core_to_ultimate_lets_a_server_in(owner):
     sub_id = buy(owner, item("safe-pro", "core", 1, 1, account["id"]))["lines"][0]["subscription_id"]
     refused(owner, account["id"], "server")
 
-    response = owner.client.post(f"/v1/subscriptions/{sub_id}/upgrade", json={"plan": "ultimate"},
-                                 headers={"Idempotency-Key": new_key()})
+    response = owner.client.post(
+        f"/v1/subscriptions/{sub_id}/upgrade", json={"plan": "ultimate"}, headers={"Idempotency-Key": new_key()}
+    )
 
     assert response.status_code == 200, response.text
     assert fits(owner, account["id"], "server")["kind"] == "server"
@@ -115,8 +131,11 @@ def test_an_extra_computer_addon_adds_a_seat(owner):
     sub_id = buy(owner, item("safe", "basic", 1, 1, account["id"]))["lines"][0]["subscription_id"]
     fill(owner, account["id"], plan_of(catalog, "safe", "basic")["computers_included"])
 
-    response = owner.client.post(f"/v1/subscriptions/{sub_id}/addons", json={"addon": "extra-computer", "quantity": 1},
-                                 headers={"Idempotency-Key": new_key()})
+    response = owner.client.post(
+        f"/v1/subscriptions/{sub_id}/addons",
+        json={"addon": "extra-computer", "quantity": 1},
+        headers={"Idempotency-Key": new_key()},
+    )
 
     assert response.status_code == 201, response.text
     assert len(fill(owner, account["id"], extra["computers_included"])) == extra["computers_included"]
@@ -129,8 +148,11 @@ def test_an_extra_server_addon_lets_a_server_in(owner):
     sub_id = buy(owner, item("safe-pro", "core", 1, 1, account["id"]))["lines"][0]["subscription_id"]
     refused(owner, account["id"], "server")
 
-    response = owner.client.post(f"/v1/subscriptions/{sub_id}/addons", json={"addon": "extra-server", "quantity": 1},
-                                 headers={"Idempotency-Key": new_key()})
+    response = owner.client.post(
+        f"/v1/subscriptions/{sub_id}/addons",
+        json={"addon": "extra-server", "quantity": 1},
+        headers={"Idempotency-Key": new_key()},
+    )
 
     assert response.status_code == 201, response.text
     assert fits(owner, account["id"], "server")["kind"] == "server"

@@ -1,5 +1,6 @@
 """Billing over HTTP: trials, the inventory, and turning a trial into a paid subscription, either
 from the inventory (raced: exactly one of two wins the last one) or by buying one."""
+
 import datetime as dt
 import json
 
@@ -7,8 +8,22 @@ import eventlet
 import pytest
 
 from tests.e2e.test_billing_helpers import (
-    add_years, all_orders, assert_status_error, assert_subscription_shape, at, buy, get_catalog, item, new_key,
-    open_account, plan_price, start_clock, start_trial, subscription, subscriptions, wait_for_account,
+    add_years,
+    all_orders,
+    assert_status_error,
+    assert_subscription_shape,
+    at,
+    buy,
+    get_catalog,
+    item,
+    new_key,
+    open_account,
+    plan_price,
+    start_clock,
+    start_trial,
+    subscription,
+    subscriptions,
+    wait_for_account,
 )
 from tests.flows import assert_error, sign_up
 
@@ -33,6 +48,7 @@ def stock(actor, product="safe-pro", plan="core", term_years=1, quantity=1):
 
 # --- trials -------------------------------------------------------------------------------------------------------
 
+
 def test_a_trial_runs_for_the_catalogs_trial_days_from_now(owner, clock):
     now = clock.now()
     trial_days = get_catalog(owner)["trial_days"]
@@ -43,7 +59,11 @@ def test_a_trial_runs_for_the_catalogs_trial_days_from_now(owner, clock):
     assert response.status_code == 201, response.text
     trial = assert_subscription_shape(response.json())
     assert (trial["status"], trial["product"], trial["plan"], trial["account_id"]) == (
-        "trial", "safe-pro", "power", account["id"])
+        "trial",
+        "safe-pro",
+        "power",
+        account["id"],
+    )
     assert at(trial["starts_at"]) == now
     assert at(trial["expires_at"]) == now + dt.timedelta(days=trial_days)
     assert subscription(owner, trial["id"]) == trial
@@ -68,23 +88,33 @@ def test_one_trial_or_active_subscription_of_a_product_at_a_time(owner):
     assert bought["lines"][0]["account_id"] == account["id"]
     assert_error(owner.client.post(path, json={"product": "safe-server", "plan": "server"}), 409, "already_subscribed")
     assert sorted(sub["product"] for sub in subscriptions(owner, account_id=account["id"])) == [
-        "safe", "safe-pro", "safe-server"]
+        "safe",
+        "safe-pro",
+        "safe-server",
+    ]
 
     stock(owner, "safe", "basic")  # an available subscription in the inventory is nobody's trial
     other = open_account(owner)
-    assert owner.client.post(f"/v1/accounts/{other['id']}/trials",
-                             json={"product": "safe-pro", "plan": "core"}).status_code == 201
+    assert (
+        owner.client.post(
+            f"/v1/accounts/{other['id']}/trials", json={"product": "safe-pro", "plan": "core"}
+        ).status_code
+        == 201
+    )
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"product": "nope", "plan": "core"}, "product"),
-    ({"product": "safe-pro", "plan": "gold"}, "plan"),
-    ({"product": "safe", "plan": "ultimate"}, "plan"),
-    ({"product": "safe-pro"}, "plan"),
-    ({"plan": "core"}, "product"),
-    ({"product": "safe-pro", "plan": "core", "days": 90}, "days"),
-    ({"product": 5, "plan": "core"}, "product"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"product": "nope", "plan": "core"}, "product"),
+        ({"product": "safe-pro", "plan": "gold"}, "plan"),
+        ({"product": "safe", "plan": "ultimate"}, "plan"),
+        ({"product": "safe-pro"}, "plan"),
+        ({"plan": "core"}, "product"),
+        ({"product": "safe-pro", "plan": "core", "days": 90}, "days"),
+        ({"product": 5, "plan": "core"}, "product"),
+    ],
+)
 def test_a_malformed_trial_is_400(owner, body, field):
     account = open_account(owner)
 
@@ -108,6 +138,7 @@ def test_a_trial_on_someone_elses_unknown_or_released_account_is_404(owner, syst
 
 
 # --- trial to paid, from the inventory ----------------------------------------------------------------------------
+
 
 def test_an_inventory_subscription_turns_a_trial_into_an_active_one(owner, clock):
     account = open_account(owner)
@@ -162,8 +193,10 @@ def test_two_requests_for_the_last_inventory_subscription_one_wins(owner):
         second = open_account(owner, trial=("safe-pro", "ultimate"))
         last = stock(owner, "safe-pro", "ultimate")
         pool = eventlet.GreenPool()
-        racers = {account["id"]: pool.spawn(trial_upgrade, owner, account["id"], {"subscription_id": last})
-                  for account in (first, second)}
+        racers = {
+            account["id"]: pool.spawn(trial_upgrade, owner, account["id"], {"subscription_id": last})
+            for account in (first, second)
+        }
         answers = {account_id: racer.wait() for account_id, racer in racers.items()}
 
         statuses = sorted(answer.status_code for answer in answers.values())
@@ -183,6 +216,7 @@ def test_two_requests_for_the_last_inventory_subscription_one_wins(owner):
 
 # --- trial to paid, by buying -------------------------------------------------------------------------------------
 
+
 def test_buying_turns_a_trial_into_an_active_subscription_once_per_key(owner, clock):
     catalog = get_catalog(owner)
     account = open_account(owner)
@@ -195,7 +229,12 @@ def test_buying_turns_a_trial_into_an_active_subscription_once_per_key(owner, cl
     assert response.status_code == 200, response.text
     paid = assert_subscription_shape(response.json()["subscription"])
     assert (paid["status"], paid["account_id"], paid["product"], paid["plan"], paid["term_years"]) == (
-        "active", account["id"], "safe-pro", "ultimate", 3)
+        "active",
+        account["id"],
+        "safe-pro",
+        "ultimate",
+        3,
+    )
     assert at(paid["starts_at"]) == now and at(paid["expires_at"]) == add_years(now, 3)
     ended = subscription(owner, trial["id"])
     assert (ended["status"], ended["converted_to"]) == ("expired", paid["id"])
@@ -203,7 +242,8 @@ def test_buying_turns_a_trial_into_an_active_subscription_once_per_key(owner, cl
     [order] = all_orders(owner)
     unit = plan_price(catalog, "safe-pro", "ultimate", 3)
     assert [(line["subscription_id"], line["unit_price_cents"], line["amount_cents"]) for line in order["lines"]] == [
-        (paid["id"], unit, unit * paid["quantity"])]
+        (paid["id"], unit, unit * paid["quantity"])
+    ]
     assert order["total_cents"] == unit * paid["quantity"]
     listed = wait_for_account(owner, account["id"], status="active", product="safe-pro", plan="ultimate")
     assert at(listed["expires_at"]) == add_years(now, 3)
@@ -230,8 +270,9 @@ def test_buying_a_trial_upgrade_with_a_used_key_and_another_body_is_409_key_reus
     assert trial_upgrade(owner, account["id"], {"term_years": 2, "plan": "power"}, key).status_code == 200
     orders = all_orders(owner)
 
-    assert_error(trial_upgrade(owner, account["id"], {"term_years": 3, "plan": "power"}, key), 409,
-                 "idempotency_key_reused")
+    assert_error(
+        trial_upgrade(owner, account["id"], {"term_years": 3, "plan": "power"}, key), 409, "idempotency_key_reused"
+    )
 
     assert all_orders(owner) == orders
 
@@ -272,17 +313,20 @@ def test_buying_needs_an_idempotency_key(owner):
     assert [sub["status"] for sub in subscriptions(owner)] == ["trial"]
 
 
-@pytest.mark.parametrize("body", [
-    {},
-    {"term_years": 4},
-    {"term_years": "1"},
-    {"term_years": 0},
-    {"term_years": 1, "plan": "gold"},
-    {"term_years": 1, "plan": "basic"},
-    {"term_years": 1, "quantity": 3},
-    {"subscription_id": 5},
-    {"subscription_id": "x", "term_years": 1},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"term_years": 4},
+        {"term_years": "1"},
+        {"term_years": 0},
+        {"term_years": 1, "plan": "gold"},
+        {"term_years": 1, "plan": "basic"},
+        {"term_years": 1, "quantity": 3},
+        {"subscription_id": 5},
+        {"subscription_id": "x", "term_years": 1},
+    ],
+)
 def test_a_malformed_trial_upgrade_is_400(owner, body):
     account = open_account(owner, trial=("safe-pro", "core"))
 

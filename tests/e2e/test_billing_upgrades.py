@@ -7,6 +7,7 @@
 The expected numbers come from `test_billing_helpers.prorated` (integers only), fed with the
 catalog's prices and the times the API answered; the clock is moved to mid-term before each purchase.
 """
+
 import datetime as dt
 import json
 
@@ -14,9 +15,27 @@ import eventlet
 import pytest
 
 from tests.e2e.test_billing_helpers import (
-    QUOTE_KEYS, add_years, all_orders, assert_order_shape, assert_status_error, assert_subscription_shape, at, buy,
-    get_catalog, item, new_key, open_account, plan_price, prorated, refresh, start_clock, subscription, subscriptions,
-    term_price, addon_of, wait_for_account,
+    QUOTE_KEYS,
+    add_years,
+    addon_of,
+    all_orders,
+    assert_order_shape,
+    assert_status_error,
+    assert_subscription_shape,
+    at,
+    buy,
+    get_catalog,
+    item,
+    new_key,
+    open_account,
+    plan_price,
+    prorated,
+    refresh,
+    start_clock,
+    subscription,
+    subscriptions,
+    term_price,
+    wait_for_account,
 )
 from tests.flows import assert_error, sign_up
 
@@ -60,19 +79,36 @@ def move_to(clock, actor, when):
 # (start of the term or None for now, from, to, years, quantity, how far into the term)
 UPGRADES = {
     "100-days-7-hours-in": (None, "core", "power", 1, 2, dt.timedelta(days=100, hours=7)),
-    "3-years-over-a-leap-day": (dt.datetime(2027, 3, 1, 10, 0, tzinfo=UTC), "core", "ultimate", 3, 3,
-                                dt.timedelta(days=400, hours=23, minutes=59)),
+    "3-years-over-a-leap-day": (
+        dt.datetime(2027, 3, 1, 10, 0, tzinfo=UTC),
+        "core",
+        "ultimate",
+        3,
+        3,
+        dt.timedelta(days=400, hours=23, minutes=59),
+    ),
     "2-years-first-day": (dt.datetime(2027, 11, 26, 6, 0, tzinfo=UTC), "power", "ultimate", 2, 1, dt.timedelta(0)),
-    "1-year-last-hour": (dt.datetime(2028, 5, 2, 12, 30, 15, tzinfo=UTC), "core", "ultimate", 1, 4,
-                         dt.timedelta(days=365, hours=-1)),
-    "exactly-on-a-day-boundary": (dt.datetime(2028, 1, 10, 0, 0, tzinfo=UTC), "core", "power", 2, 1,
-                                  dt.timedelta(days=200)),
+    "1-year-last-hour": (
+        dt.datetime(2028, 5, 2, 12, 30, 15, tzinfo=UTC),
+        "core",
+        "ultimate",
+        1,
+        4,
+        dt.timedelta(days=365, hours=-1),
+    ),
+    "exactly-on-a-day-boundary": (
+        dt.datetime(2028, 1, 10, 0, 0, tzinfo=UTC),
+        "core",
+        "power",
+        2,
+        1,
+        dt.timedelta(days=200),
+    ),
 }
 
 
 @pytest.mark.parametrize("start, old, new, years, quantity, into", UPGRADES.values(), ids=UPGRADES.keys())
-def test_a_mid_term_upgrade_is_quoted_and_charged_by_the_formula(system, clock, start, old, new, years, quantity,
-                                                                into):
+def test_a_mid_term_upgrade_is_quoted_and_charged_by_the_formula(system, clock, start, old, new, years, quantity, into):
     starts_at = start_clock(clock, start)
     owner = sign_up(system)
     catalog = get_catalog(owner)
@@ -84,8 +120,13 @@ def test_a_mid_term_upgrade_is_quoted_and_charged_by_the_formula(system, clock, 
     assert 0 < amount <= full
     if into == dt.timedelta(0):
         assert amount == full  # the first day costs the whole difference
-    expected = {"from_plan": old, "to_plan": new, "remaining_days": remaining, "term_days": term,
-                "amount_cents": amount}
+    expected = {
+        "from_plan": old,
+        "to_plan": new,
+        "remaining_days": remaining,
+        "term_days": term,
+        "amount_cents": amount,
+    }
 
     quoted = quote(owner, sub["id"], new)
     assert quoted.status_code == 200, quoted.text
@@ -101,8 +142,12 @@ def test_a_mid_term_upgrade_is_quoted_and_charged_by_the_formula(system, clock, 
     order = assert_order_shape(body["order"])
     assert order["total_cents"] == amount
     upgraded = assert_subscription_shape(body["subscription"])
-    assert (upgraded["id"], upgraded["plan"], upgraded["status"], upgraded["quantity"]) == (sub["id"], new, "active",
-                                                                                         quantity)
+    assert (upgraded["id"], upgraded["plan"], upgraded["status"], upgraded["quantity"]) == (
+        sub["id"],
+        new,
+        "active",
+        quantity,
+    )
     assert (upgraded["starts_at"], upgraded["expires_at"]) == (sub["starts_at"], sub["expires_at"])
     assert subscription(owner, sub["id"]) == upgraded
     orders = all_orders(owner)
@@ -148,10 +193,14 @@ def test_a_key_is_the_partners_whatever_the_route(owner):
     assert upgrade(owner, sub["id"], {"plan": "power"}, key).status_code == 200
     orders = all_orders(owner)
 
-    assert_error(buy_addon(owner, sub["id"], {"addon": "extra-computer", "quantity": 1}, key), 409,
-                 "idempotency_key_reused")
-    assert_error(owner.client.post("/v1/orders", json={"items": [item()]}, headers={"Idempotency-Key": key}), 409,
-                 "idempotency_key_reused")
+    assert_error(
+        buy_addon(owner, sub["id"], {"addon": "extra-computer", "quantity": 1}, key), 409, "idempotency_key_reused"
+    )
+    assert_error(
+        owner.client.post("/v1/orders", json={"items": [item()]}, headers={"Idempotency-Key": key}),
+        409,
+        "idempotency_key_reused",
+    )
 
     assert all_orders(owner) == orders and subscription(owner, sub["id"])["addons"] == []
 
@@ -181,14 +230,25 @@ def test_only_an_upgrade_to_a_dearer_plan_of_an_active_subscription_is_possible(
     available = buy(owner, item("safe-pro", "core", 1, 1))["lines"][0]["subscription_id"]
     orders = all_orders(owner)
 
-    for sub_id, plan in ((top["id"], "core"), (top["id"], "power"), (top["id"], "ultimate"), (middle["id"], "core"),
-                         (middle["id"], "power"), (trial["id"], "ultimate"), (available, "ultimate")):
+    for sub_id, plan in (
+        (top["id"], "core"),
+        (top["id"], "power"),
+        (top["id"], "ultimate"),
+        (middle["id"], "core"),
+        (middle["id"], "power"),
+        (trial["id"], "ultimate"),
+        (available, "ultimate"),
+    ):
         assert_status_error(quote(owner, sub_id, plan), 409)
         assert_status_error(upgrade(owner, sub_id, {"plan": plan}), 409)
 
     assert all_orders(owner) == orders
     assert [subscription(owner, s)["plan"] for s in (top["id"], middle["id"], trial["id"], available)] == [
-        "ultimate", "power", "core", "core"]
+        "ultimate",
+        "power",
+        "core",
+        "core",
+    ]
     assert trial["account_id"] == trial_account["id"]
 
 
@@ -225,16 +285,27 @@ def test_an_upgrade_needs_a_valid_idempotency_key(owner):
 
 ADDONS = {
     "100-days-7-hours-in": (None, 1, 1, "extra-computer", 3, dt.timedelta(days=100, hours=7)),
-    "half-cent-on-a-leap-term": (dt.datetime(2027, 3, 1, 10, 0, tzinfo=UTC), 3, 1, "extra-computer", 3,
-                                 dt.timedelta(days=1096 - 548, hours=5)),
-    "storage-2-years-day-one": (dt.datetime(2028, 6, 15, 8, 0, tzinfo=UTC), 2, 5, "extra-storage-250gb", 2,
-                                dt.timedelta(hours=1)),
+    "half-cent-on-a-leap-term": (
+        dt.datetime(2027, 3, 1, 10, 0, tzinfo=UTC),
+        3,
+        1,
+        "extra-computer",
+        3,
+        dt.timedelta(days=1096 - 548, hours=5),
+    ),
+    "storage-2-years-day-one": (
+        dt.datetime(2028, 6, 15, 8, 0, tzinfo=UTC),
+        2,
+        5,
+        "extra-storage-250gb",
+        2,
+        dt.timedelta(hours=1),
+    ),
 }
 
 
 @pytest.mark.parametrize("start, years, quantity, addon, count, into", ADDONS.values(), ids=ADDONS.keys())
-def test_an_addon_runs_to_the_subscriptions_expiry_pro_rated(system, clock, start, years, quantity, addon, count,
-                                                            into):
+def test_an_addon_runs_to_the_subscriptions_expiry_pro_rated(system, clock, start, years, quantity, addon, count, into):
     starts_at = start_clock(clock, start)
     owner = sign_up(system)
     catalog = get_catalog(owner)
@@ -256,7 +327,11 @@ def test_an_addon_runs_to_the_subscriptions_expiry_pro_rated(system, clock, star
     assert at(order["created_at"]) == now
     after = assert_subscription_shape(body["subscription"])
     assert (after["plan"], after["quantity"], after["starts_at"], after["expires_at"]) == (
-        "core", quantity, sub["starts_at"], sub["expires_at"])
+        "core",
+        quantity,
+        sub["starts_at"],
+        sub["expires_at"],
+    )
     [bought] = after["addons"]
     assert addon in bought.values() and bought.get("quantity") == count, bought
     if "expires_at" in bought:
@@ -277,25 +352,30 @@ def test_an_addon_replays_with_its_key_and_refuses_the_key_for_another_body(owne
 
     assert again.status_code == 201, again.text
     assert again.json()["order"]["id"] == first.json()["order"]["id"]
-    assert_error(buy_addon(owner, sub["id"], {"addon": "extra-computer", "quantity": 3}, key), 409,
-                 "idempotency_key_reused")
-    assert_error(buy_addon(owner, sub["id"], {"addon": "extra-storage-250gb", "quantity": 2}, key), 409,
-                 "idempotency_key_reused")
+    assert_error(
+        buy_addon(owner, sub["id"], {"addon": "extra-computer", "quantity": 3}, key), 409, "idempotency_key_reused"
+    )
+    assert_error(
+        buy_addon(owner, sub["id"], {"addon": "extra-storage-250gb", "quantity": 2}, key), 409, "idempotency_key_reused"
+    )
     assert all_orders(owner) == orders
     assert len(subscription(owner, sub["id"])["addons"]) == 1
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"addon": "gold-support", "quantity": 1}, "addon"),
-    ({"quantity": 1}, "addon"),
-    ({"addon": "extra-computer"}, "quantity"),
-    ({"addon": "extra-computer", "quantity": 0}, "quantity"),
-    ({"addon": "extra-computer", "quantity": -1}, "quantity"),
-    ({"addon": "extra-computer", "quantity": 1.5}, "quantity"),
-    ({"addon": "extra-computer", "quantity": "2"}, "quantity"),
-    ({"addon": "extra-computer", "quantity": True}, "quantity"),
-    ({"addon": "extra-computer", "quantity": 1, "price_cents": 1}, "price_cents"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"addon": "gold-support", "quantity": 1}, "addon"),
+        ({"quantity": 1}, "addon"),
+        ({"addon": "extra-computer"}, "quantity"),
+        ({"addon": "extra-computer", "quantity": 0}, "quantity"),
+        ({"addon": "extra-computer", "quantity": -1}, "quantity"),
+        ({"addon": "extra-computer", "quantity": 1.5}, "quantity"),
+        ({"addon": "extra-computer", "quantity": "2"}, "quantity"),
+        ({"addon": "extra-computer", "quantity": True}, "quantity"),
+        ({"addon": "extra-computer", "quantity": 1, "price_cents": 1}, "price_cents"),
+    ],
+)
 def test_a_malformed_addon_is_400_and_charges_nothing(owner, body, field):
     _, sub = running(owner)
     orders = all_orders(owner)
@@ -311,8 +391,9 @@ def test_an_addon_needs_a_valid_idempotency_key(owner):
     orders = all_orders(owner)
 
     for key in (None, "", "k" * 256, "bad\x7fkey"):
-        assert_error(buy_addon(owner, sub["id"], {"addon": "extra-computer", "quantity": 1}, key), 400,
-                     "validation_error")
+        assert_error(
+            buy_addon(owner, sub["id"], {"addon": "extra-computer", "quantity": 1}, key), 400, "validation_error"
+        )
 
     assert all_orders(owner) == orders and subscription(owner, sub["id"])["addons"] == []
 
@@ -342,7 +423,8 @@ def test_a_plan_of_another_product_is_409_as_no_upgrade_and_charges_nothing(owne
     orders = all_orders(owner)
     quote = owner.client.get(f"/v1/subscriptions/{sub['id']}/upgrade-quote", params={"plan": "basic"})
     assert_error(quote, 409, "conflict")
-    response = owner.client.post(f"/v1/subscriptions/{sub['id']}/upgrade", json={"plan": "basic"},
-                                 headers={"Idempotency-Key": "other-product"})
+    response = owner.client.post(
+        f"/v1/subscriptions/{sub['id']}/upgrade", json={"plan": "basic"}, headers={"Idempotency-Key": "other-product"}
+    )
     assert_error(response, 409, "conflict")
     assert all_orders(owner) == orders

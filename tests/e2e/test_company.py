@@ -1,4 +1,5 @@
 """The partner's company: profile, primary contact and logo, over HTTP."""
+
 import io
 import struct
 import zlib
@@ -42,16 +43,25 @@ def test_the_company_exists_right_after_sign_up_with_the_owner_as_primary_contac
 
 
 def test_owner_edits_name_address_and_location(owner):
-    response = owner.client.patch("/v1/company", json={
-        "name": "Acme IT GmbH",
-        "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "de"},
-        "location": {"timezone": "Europe/Berlin"},
-    })
+    response = owner.client.patch(
+        "/v1/company",
+        json={
+            "name": "Acme IT GmbH",
+            "address": {"line1": "Hauptstr. 1", "city": "Berlin", "postal_code": "10115", "country": "de"},
+            "location": {"timezone": "Europe/Berlin"},
+        },
+    )
     assert response.status_code == 200, response.text
     company = response.json()
     assert company["name"] == "Acme IT GmbH"
-    assert company["address"] == {"line1": "Hauptstr. 1", "line2": None, "city": "Berlin", "region": None,
-                                  "postal_code": "10115", "country": "DE"}
+    assert company["address"] == {
+        "line1": "Hauptstr. 1",
+        "line2": None,
+        "city": "Berlin",
+        "region": None,
+        "postal_code": "10115",
+        "country": "DE",
+    }
     assert company["location"] == {"timezone": "Europe/Berlin"}
     # A later patch of one address field keeps the others.
     response = owner.client.patch("/v1/company", json={"address": {"line2": "Hinterhaus"}})
@@ -60,17 +70,20 @@ def test_owner_edits_name_address_and_location(owner):
     assert owner.client.get("/v1/company").json() == response.json()
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"address": {"country": "XX"}}, "address"),
-    ({"address": {"country": "Germany"}}, "address"),
-    ({"location": {"timezone": "Mars/Olympus"}}, "location"),
-    ({"location": {}}, "location"),
-    ({"name": ""}, "name"),
-    ({"name": "x" * 201}, "name"),
-    ({"address": {"line1": "x" * 201}}, "address"),
-    ({"logo": "nope"}, "logo"),
-    ({"address": "Main street"}, "address"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"address": {"country": "XX"}}, "address"),
+        ({"address": {"country": "Germany"}}, "address"),
+        ({"location": {"timezone": "Mars/Olympus"}}, "location"),
+        ({"location": {}}, "location"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"address": {"line1": "x" * 201}}, "address"),
+        ({"logo": "nope"}, "logo"),
+        ({"address": "Main street"}, "address"),
+    ],
+)
 def test_bad_profile_fields_are_400_naming_the_field_and_change_nothing(owner, body, field):
     before = owner.client.get("/v1/company").json()
     error = assert_error(owner.client.patch("/v1/company", json=body), 400, "validation_error")
@@ -85,8 +98,9 @@ def test_the_primary_contact_must_be_an_active_employee_of_the_partner(owner, sy
     assert response.json()["primary_contact"] == {"id": admin.id, "name": admin.name, "email": admin.email}
 
     stranger = sign_up(system)
-    error = assert_error(owner.client.patch("/v1/company", json={"primary_contact_id": stranger.id}),
-                         400, "validation_error")
+    error = assert_error(
+        owner.client.patch("/v1/company", json={"primary_contact_id": stranger.id}), 400, "validation_error"
+    )
     assert "primary_contact_id" in error["details"]
     viewer = create_employee(owner, "viewer")
     assert owner.client.patch(f"/v1/employees/{viewer.id}", json={"active": False}).status_code == 200
@@ -134,16 +148,19 @@ def test_a_logo_round_trips_byte_for_byte(owner, data, content_type):
     assert owner.client.get("/v1/company").json()["logo_url"] == "/v1/company/logo"
 
 
-@pytest.mark.parametrize("data, content_type, status, code", [
-    (JPEG, "image/png", 415, "unsupported_media_type"),
-    (PNG, "image/gif", 415, "unsupported_media_type"),
-    (b"GIF89a but not really an image", "image/gif", 415, "unsupported_media_type"),
-    (PNG[:40], "image/png", 415, "unsupported_media_type"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml", 415, "unsupported_media_type"),
-    (PNG, "text/plain", 415, "unsupported_media_type"),
-    (b"", "image/png", 415, "unsupported_media_type"),
-    (PNG + b"\0" * (1024 * 1024), "image/png", 413, "payload_too_large"),
-])
+@pytest.mark.parametrize(
+    "data, content_type, status, code",
+    [
+        (JPEG, "image/png", 415, "unsupported_media_type"),
+        (PNG, "image/gif", 415, "unsupported_media_type"),
+        (b"GIF89a but not really an image", "image/gif", 415, "unsupported_media_type"),
+        (PNG[:40], "image/png", 415, "unsupported_media_type"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml", 415, "unsupported_media_type"),
+        (PNG, "text/plain", 415, "unsupported_media_type"),
+        (b"", "image/png", 415, "unsupported_media_type"),
+        (PNG + b"\0" * (1024 * 1024), "image/png", 413, "payload_too_large"),
+    ],
+)
 def test_a_refused_logo_never_replaces_the_stored_one(owner, data, content_type, status, code):
     assert put_logo(owner, GIF, "image/gif").status_code == 200
     assert_error(put_logo(owner, data, content_type), status, code)
@@ -156,8 +173,14 @@ def test_a_logo_of_exactly_one_mebibyte_is_accepted(owner):
     1 MiB; bytes after the image's end are refused, whatever the size."""
     iend = PNG.rindex(b"IEND") - 4
     text = b"Comment\0" + b"x" * (1024 * 1024 - len(PNG) - 12 - len(b"Comment\0"))
-    data = PNG[:iend] + struct.pack(">I", len(text)) + b"tEXt" + text + struct.pack(
-        ">I", zlib.crc32(b"tEXt" + text)) + PNG[iend:]
+    data = (
+        PNG[:iend]
+        + struct.pack(">I", len(text))
+        + b"tEXt"
+        + text
+        + struct.pack(">I", zlib.crc32(b"tEXt" + text))
+        + PNG[iend:]
+    )
     assert len(data) == 1024 * 1024
     assert put_logo(owner, data, "image/png").status_code == 200
     assert owner.client.get("/v1/company/logo").content == data

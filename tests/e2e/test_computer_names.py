@@ -1,6 +1,7 @@
 """One name, one computer in an account (issue 17): a name the account's live computers already have,
 read as a person reads it (case, and spaces around or doubled, do not count), is 409 `conflict` with
 `details.name`; a removed computer's name is free again; of two requests at once, one wins."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest

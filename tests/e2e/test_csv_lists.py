@@ -5,6 +5,7 @@ the answer to every other `Accept`.
 
 Each row is checked against the JSON list, walked page by page, with an oracle of the contract's
 rules written here (not the gateway's code)."""
+
 import csv
 import io
 import json
@@ -89,8 +90,11 @@ class Partner:
         self.computer("=cmd|' /C calc'!A0")
         for _ in range(INVENTORY_ORDERS):
             buy(self.owner, *[item("safe", "basic", 1 + number % 3, 1) for number in range(LINES_PER_ORDER)])
-        eventually(lambda: len(every_item(self.client, "/v1/monitoring/computers")) == COMPUTERS, timeout=10,
-                   what="every computer in monitoring")
+        eventually(
+            lambda: len(every_item(self.client, "/v1/monitoring/computers")) == COMPUTERS,
+            timeout=10,
+            what="every computer in monitoring",
+        )
 
     def account(self, name):
         response = self.client.post("/v1/accounts", json={"name": name, "contact_email": "it@customer.test"})
@@ -98,8 +102,9 @@ class Partner:
         return response.json()
 
     def computer(self, name):
-        response = self.client.post(f"/v1/accounts/{self.main['id']}/computers",
-                                    json={"name": name, "kind": "workstation"})
+        response = self.client.post(
+            f"/v1/accounts/{self.main['id']}/computers", json={"name": name, "kind": "workstation"}
+        )
         assert response.status_code == 201, response.text
         return response.json()
 
@@ -111,13 +116,21 @@ def partner(system):
 
 def test_the_accounts_csv_is_the_whole_list_across_pages_with_a_dated_name(partner, system):
     response = partner.client.get("/v1/accounts", params={"limit": 5}, headers=CSV)
-    assert response.headers["Content-Disposition"] == \
-        f'attachment; filename="accounts-{system.clock.now().date().isoformat()}.csv"'
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="accounts-{system.clock.now().date().isoformat()}.csv"'
+    )
     items, rows = assert_csv_is_the_json_list(partner.client, "/v1/accounts")
     assert len(items) == ACCOUNTS and len(rows) == ACCOUNTS + 1
     by_name = {row[rows[0].index("id")]: row[rows[0].index("name")] for row in rows[1:]}
     assert {by_name[item["id"]] for item in items if item["name"] in AWKWARD_NAMES} == {
-        "'" + FORMULA, "'+1 Computers", "'-Minus Ltd", "'@Risk", 'Comma, "Quoted" & Co', "Zoë Ångström"}
+        "'" + FORMULA,
+        "'+1 Computers",
+        "'-Minus Ltd",
+        "'@Risk",
+        'Comma, "Quoted" & Co',
+        "Zoë Ångström",
+    }
     assert b'"Comma, ""Quoted"" & Co"' in response.content and b"\r\n" in response.content  # RFC 4180
 
 
@@ -133,23 +146,27 @@ def test_the_computers_csv_is_every_computer_across_pages(partner):
     items, rows = assert_csv_is_the_json_list(partner.client, "/v1/monitoring/computers")
     assert len(items) == COMPUTERS
     assert rows[-1][rows[0].index("name")] == "'=cmd|' /C calc'!A0"
-    items, _ = assert_csv_is_the_json_list(partner.client, "/v1/monitoring/computers", account_id=partner.main["id"],
-                                           status="new")
+    items, _ = assert_csv_is_the_json_list(
+        partner.client, "/v1/monitoring/computers", account_id=partner.main["id"], status="new"
+    )
     assert len(items) == COMPUTERS
     assert rows_of(partner.client.get("/v1/monitoring/computers", params={"account_id": "nobody"}, headers=CSV)) == [
-        rows[0]]
+        rows[0]
+    ]
 
 
 def test_the_subscriptions_csv_has_its_arrays_as_json_and_takes_the_renewals_filters(partner, system):
     items, rows = assert_csv_is_the_json_list(partner.client, "/v1/subscriptions")
     assert len(items) == INVENTORY_ORDERS * LINES_PER_ORDER + 2 and rows[0][-1] == "addons"
     assert {row[-1] for row in rows[1:]} == {"[]"}
-    running = sorted((entry for entry in items if entry["expires_at"]),
-                     key=lambda entry: (entry["expires_at"], entry["id"]))
+    running = sorted(
+        (entry for entry in items if entry["expires_at"]), key=lambda entry: (entry["expires_at"], entry["id"])
+    )
     assert len(running) == 2  # the trial and the purchase; the inventory has not started
     soon = system.clock.now().replace(year=system.clock.now().year + 2).strftime("%Y-%m-%dT%H:%M:%SZ")
-    renewing, _ = assert_csv_is_the_json_list(partner.client, "/v1/subscriptions", expires_before=soon,
-                                              auto_renew="true")
+    renewing, _ = assert_csv_is_the_json_list(
+        partner.client, "/v1/subscriptions", expires_before=soon, auto_renew="true"
+    )
     assert renewing == [entry for entry in running if entry["auto_renew"]]
 
 
@@ -165,12 +182,27 @@ def test_a_viewer_may_download_as_they_may_list_and_nobody_else(partner, system)
 def test_an_empty_list_is_its_header_row(system):
     owner = sign_up(system)
     assert rows_of(owner.client.get("/v1/accounts", headers=CSV)) == [
-        ["id", "name", "contact_email", "role", "status", "product", "plan", "expires_at", "computers",
-         "bytes_backed_up", "computers_not_backing_up", "created_at"]]
+        [
+            "id",
+            "name",
+            "contact_email",
+            "role",
+            "status",
+            "product",
+            "plan",
+            "expires_at",
+            "computers",
+            "bytes_backed_up",
+            "computers_not_backing_up",
+            "created_at",
+        ]
+    ]
 
 
-@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/xml", "text/html, */*;q=0.8",
-                                    "text/csv;q=0.5, application/json"])
+@pytest.mark.parametrize(
+    "accept",
+    [None, "*/*", "application/json", "application/xml", "text/html, */*;q=0.8", "text/csv;q=0.5, application/json"],
+)
 def test_json_stays_the_answer_unless_csv_is_preferred(partner, accept):
     headers = {"Accept": accept} if accept else {}
     response = partner.client.get("/v1/accounts", params={"limit": 2}, headers=headers)
@@ -178,11 +210,14 @@ def test_json_stays_the_answer_unless_csv_is_preferred(partner, accept):
     assert len(response.json()["items"]) == 2
 
 
-@pytest.mark.parametrize("path, params, field", [
-    ("/v1/accounts", {"status": "sleeping"}, "status"),
-    ("/v1/subscriptions", {"expires_before": "tomorrow"}, "expires_before"),
-    ("/v1/monitoring/computers", {"status": "asleep"}, "status"),
-])
+@pytest.mark.parametrize(
+    "path, params, field",
+    [
+        ("/v1/accounts", {"status": "sleeping"}, "status"),
+        ("/v1/subscriptions", {"expires_before": "tomorrow"}, "expires_before"),
+        ("/v1/monitoring/computers", {"status": "asleep"}, "status"),
+    ],
+)
 def test_a_refused_filter_is_the_usual_json_error(partner, path, params, field):
     error = assert_error(partner.client.get(path, params=params, headers=CSV), 400, "validation_error")
     assert field in error["details"]

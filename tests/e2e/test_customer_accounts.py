@@ -1,12 +1,24 @@
 """Customer accounts, their users and computers, and release, over HTTP."""
+
 import base64
 
 import pytest
 
 from tests.flows import assert_error, assert_iso_utc, create_employee, sign_up, walk
 
-ITEM_KEYS = {"id", "name", "contact_email", "role", "status", "product", "plan", "expires_at", "computers",
-             "bytes_backed_up", "computers_not_backing_up"}
+ITEM_KEYS = {
+    "id",
+    "name",
+    "contact_email",
+    "role",
+    "status",
+    "product",
+    "plan",
+    "expires_at",
+    "computers",
+    "bytes_backed_up",
+    "computers_not_backing_up",
+}
 
 
 @pytest.fixture
@@ -21,7 +33,9 @@ def open_account(actor, name="Contoso", contact_email="it@contoso.test", trial=T
     assert response.status_code == 201, response.text
     account = response.json()
     if trial and account["role"] == "Administrator":
-        started = actor.client.post(f"/v1/accounts/{account['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"})
+        started = actor.client.post(
+            f"/v1/accounts/{account['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"}
+        )
         assert started.status_code == 201, started.text
     return account
 
@@ -37,16 +51,19 @@ def test_a_new_account_is_administered_by_default_and_has_no_subscription(owner)
     assert reseller["role"] == "Reseller"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"contact_email": "a@b.test"}, "name"),
-    ({"name": "X"}, "contact_email"),
-    ({"name": "X", "contact_email": "not an email"}, "contact_email"),
-    ({"name": "  ", "contact_email": "a@b.test"}, "name"),
-    ({"name": "X", "contact_email": "a@b.test", "administered": "yes"}, "administered"),
-    ({"name": "X", "contact_email": "a@b.test", "administered": 1}, "administered"),
-    ({"name": "X", "contact_email": "a@b.test", "color": "red"}, "color"),
-    ({"name": 5, "contact_email": "a@b.test"}, "name"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"contact_email": "a@b.test"}, "name"),
+        ({"name": "X"}, "contact_email"),
+        ({"name": "X", "contact_email": "not an email"}, "contact_email"),
+        ({"name": "  ", "contact_email": "a@b.test"}, "name"),
+        ({"name": "X", "contact_email": "a@b.test", "administered": "yes"}, "administered"),
+        ({"name": "X", "contact_email": "a@b.test", "administered": 1}, "administered"),
+        ({"name": "X", "contact_email": "a@b.test", "color": "red"}, "color"),
+        ({"name": 5, "contact_email": "a@b.test"}, "name"),
+    ],
+)
 def test_bad_accounts_are_400_naming_the_field(owner, body, field):
     error = assert_error(owner.client.post("/v1/accounts", json=body), 400, "validation_error")
     assert field in error["details"]
@@ -92,15 +109,19 @@ def test_the_list_pages_with_a_cursor(owner):
 def test_the_detail_has_users_computers_and_subscriptions_but_no_agent_keys(owner):
     account = open_account(owner)
     user = owner.client.post(f"/v1/accounts/{account['id']}/users", json={"email": "u@c.test", "name": "U"}).json()
-    computer = owner.client.post(f"/v1/accounts/{account['id']}/computers",
-                                 json={"name": "FRONT-DESK", "kind": "workstation"}).json()
+    computer = owner.client.post(
+        f"/v1/accounts/{account['id']}/computers", json={"name": "FRONT-DESK", "kind": "workstation"}
+    ).json()
     detail = owner.client.get(f"/v1/accounts/{account['id']}").json()
     assert ITEM_KEYS - {"computers"} <= set(detail)
     assert [u["id"] for u in detail["users"]] == [user["id"]]
-    assert detail["computers"] == [{"id": computer["id"], "name": "FRONT-DESK", "kind": "workstation",
-                                    "created_at": computer["created_at"]}]
+    assert detail["computers"] == [
+        {"id": computer["id"], "name": "FRONT-DESK", "kind": "workstation", "created_at": computer["created_at"]}
+    ]
     assert detail["computer_count"] == 1
-    assert [(s["product"], s["plan"], s["status"]) for s in detail["subscriptions"]] == [("safe-pro", "ultimate", "trial")]
+    assert [(s["product"], s["plan"], s["status"]) for s in detail["subscriptions"]] == [
+        ("safe-pro", "ultimate", "trial")
+    ]
     assert computer["agent_key"] not in str(detail)
     listed = owner.client.get("/v1/accounts").json()["items"][0]
     assert listed["computers"] == 1
@@ -110,8 +131,9 @@ def test_computers_get_a_strong_key_shown_once(owner):
     account = open_account(owner)
     keys = set()
     for kind in ("workstation", "server"):
-        response = owner.client.post(f"/v1/accounts/{account['id']}/computers",
-                                     json={"name": f"PC-{kind}", "kind": kind})
+        response = owner.client.post(
+            f"/v1/accounts/{account['id']}/computers", json={"name": f"PC-{kind}", "kind": kind}
+        )
         assert response.status_code == 201, response.text
         body = response.json()
         assert set(body) >= {"id", "name", "kind", "agent_key"}
@@ -122,17 +144,21 @@ def test_computers_get_a_strong_key_shown_once(owner):
     assert len(keys) == 2
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"name": "PC"}, "kind"),
-    ({"name": "PC", "kind": "laptop"}, "kind"),
-    ({"kind": "server"}, "name"),
-    ({"name": "", "kind": "server"}, "name"),
-    ({"name": "PC", "kind": "server", "agent_key": "mine"}, "agent_key"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": "PC"}, "kind"),
+        ({"name": "PC", "kind": "laptop"}, "kind"),
+        ({"kind": "server"}, "name"),
+        ({"name": "", "kind": "server"}, "name"),
+        ({"name": "PC", "kind": "server", "agent_key": "mine"}, "agent_key"),
+    ],
+)
 def test_bad_computers_are_400(owner, body, field):
     account = open_account(owner)
-    error = assert_error(owner.client.post(f"/v1/accounts/{account['id']}/computers", json=body), 400,
-                         "validation_error")
+    error = assert_error(
+        owner.client.post(f"/v1/accounts/{account['id']}/computers", json=body), 400, "validation_error"
+    )
     assert field in error["details"]
 
 
@@ -165,8 +191,9 @@ def test_a_reseller_account_is_not_administered_here(owner):
     account = open_account(owner, administered=False)
     base = f"/v1/accounts/{account['id']}"
     assert_error(owner.client.post(f"{base}/users", json={"email": "u@c.test", "name": "U"}), 403, "not_administrator")
-    assert_error(owner.client.post(f"{base}/computers", json={"name": "PC", "kind": "workstation"}), 403,
-                 "not_administrator")
+    assert_error(
+        owner.client.post(f"{base}/computers", json={"name": "PC", "kind": "workstation"}), 403, "not_administrator"
+    )
     assert_error(owner.client.delete(f"{base}/users/whatever"), 403, "not_administrator")
     assert_error(owner.client.delete(f"{base}/computers/whatever"), 403, "not_administrator")
     assert owner.client.get(base).status_code == 200
@@ -215,8 +242,9 @@ def test_a_released_account_is_gone_for_the_partner(owner):
 
 def test_another_partners_accounts_are_not_found(owner, system):
     account = open_account(owner)
-    computer = owner.client.post(f"/v1/accounts/{account['id']}/computers",
-                                 json={"name": "PC", "kind": "workstation"}).json()
+    computer = owner.client.post(
+        f"/v1/accounts/{account['id']}/computers", json={"name": "PC", "kind": "workstation"}
+    ).json()
     user = owner.client.post(f"/v1/accounts/{account['id']}/users", json={"email": "u@c.test", "name": "U"}).json()
     other = sign_up(system)
     base = f"/v1/accounts/{account['id']}"
@@ -235,8 +263,9 @@ def test_another_partners_accounts_are_not_found(owner, system):
 
 def test_ids_of_one_account_do_not_reach_into_another(owner):
     first, second = open_account(owner, name="First"), open_account(owner, name="Second")
-    computer = owner.client.post(f"/v1/accounts/{first['id']}/computers",
-                                 json={"name": "PC", "kind": "workstation"}).json()
+    computer = owner.client.post(
+        f"/v1/accounts/{first['id']}/computers", json={"name": "PC", "kind": "workstation"}
+    ).json()
     user = owner.client.post(f"/v1/accounts/{first['id']}/users", json={"email": "u@c.test", "name": "U"}).json()
     assert_error(owner.client.delete(f"/v1/accounts/{second['id']}/computers/{computer['id']}"), 404, "not_found")
     assert_error(owner.client.delete(f"/v1/accounts/{second['id']}/users/{user['id']}"), 404, "not_found")
@@ -244,14 +273,37 @@ def test_ids_of_one_account_do_not_reach_into_another(owner):
 
 def test_a_released_accounts_subscriptions_can_be_seen_but_no_longer_changed_or_added_to(owner):
     account = open_account(owner, trial=False)
-    order = owner.client.post("/v1/orders", headers={"Idempotency-Key": "before-release"}, json={"items": [
-        {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 1, "account_id": account["id"]}]})
+    order = owner.client.post(
+        "/v1/orders",
+        headers={"Idempotency-Key": "before-release"},
+        json={
+            "items": [
+                {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 1, "account_id": account["id"]}
+            ]
+        },
+    )
     subscription_id = order.json()["lines"][0]["subscription_id"]
     assert owner.client.post(f"/v1/accounts/{account['id']}/release").status_code == 200
     assert owner.client.get(f"/v1/subscriptions/{subscription_id}").status_code == 200
-    assert_error(owner.client.post(f"/v1/subscriptions/{subscription_id}/addons", json={"addon": "extra-computer", "quantity": 1},
-                                   headers={"Idempotency-Key": "after-release-1"}), 404, "not_found")
-    assert_error(owner.client.post(f"/v1/subscriptions/{subscription_id}/upgrade", json={"plan": "power"},
-                                   headers={"Idempotency-Key": "after-release-2"}), 404, "not_found")
-    assert_error(owner.client.patch(f"/v1/subscriptions/{subscription_id}", json={"auto_renew": True}), 404, "not_found")
+    assert_error(
+        owner.client.post(
+            f"/v1/subscriptions/{subscription_id}/addons",
+            json={"addon": "extra-computer", "quantity": 1},
+            headers={"Idempotency-Key": "after-release-1"},
+        ),
+        404,
+        "not_found",
+    )
+    assert_error(
+        owner.client.post(
+            f"/v1/subscriptions/{subscription_id}/upgrade",
+            json={"plan": "power"},
+            headers={"Idempotency-Key": "after-release-2"},
+        ),
+        404,
+        "not_found",
+    )
+    assert_error(
+        owner.client.patch(f"/v1/subscriptions/{subscription_id}", json={"auto_renew": True}), 404, "not_found"
+    )
     assert [o["id"] for o in owner.client.get("/v1/orders").json()["items"]] == [order.json()["id"]]

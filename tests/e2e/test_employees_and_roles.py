@@ -1,5 +1,6 @@
 """A partner's employees over HTTP: the five roles, who may manage whom, deactivation, removal, the
 owner's protection, and another partner's employees being 404."""
+
 import types
 
 import pytest
@@ -67,6 +68,7 @@ def listed_ids(client):
 
 # --- creating and reading -----------------------------------------------------------------------------------
 
+
 def test_the_owner_creates_an_employee(team, clock):
     email = unique_email("Support.Person")
 
@@ -83,8 +85,13 @@ def test_the_owner_creates_an_employee(team, clock):
     token = sign_in_token(team.owner.system, email, PASSWORD)
     me = team.owner.system.client(token).get("/v1/me").json()
     assert me == {
-        "id": body["id"], "email": email, "name": "Sam Support", "role": "support",
-        "partner_id": team.owner.partner_id, "two_factor_enabled": False, "two_factor_setup_required": False,
+        "id": body["id"],
+        "email": email,
+        "name": "Sam Support",
+        "role": "support",
+        "partner_id": team.owner.partner_id,
+        "two_factor_enabled": False,
+        "two_factor_setup_required": False,
     }
 
 
@@ -180,20 +187,24 @@ def test_a_new_role_applies_to_sessions_already_open(team, clock):
 
 # --- refusing bad employees --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"role": "owner"}, "role"),
-    ({"role": "boss"}, "role"),
-    ({"role": "Admin"}, "role"),
-    ({"role": None}, "role"),
-    ({"password": "p" * 9}, "password"),
-    ({"password": "p" * 129}, "password"),
-    ({"email": "nobody-at-example.com"}, "email"),
-    ({"email": None}, "email"),
-    ({"name": " "}, "name"),
-    ({"name": None}, "name"),
-    ({"active": True}, "active"),
-    ({"partner_id": "someone-else"}, "partner_id"),
-])
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"role": "owner"}, "role"),
+        ({"role": "boss"}, "role"),
+        ({"role": "Admin"}, "role"),
+        ({"role": None}, "role"),
+        ({"password": "p" * 9}, "password"),
+        ({"password": "p" * 129}, "password"),
+        ({"email": "nobody-at-example.com"}, "email"),
+        ({"email": None}, "email"),
+        ({"name": " "}, "name"),
+        ({"name": None}, "name"),
+        ({"active": True}, "active"),
+        ({"partner_id": "someone-else"}, "partner_id"),
+    ],
+)
 def test_create_employee_refuses_bad_fields(team, clock, overrides, field):
     body = employee_body(**{"role": "viewer", **overrides})
 
@@ -211,20 +222,29 @@ def test_create_employee_refuses_a_taken_email_whatever_its_case(team, stranger,
         assert_error(client.post("/v1/employees", json=employee_body("viewer", email=email)), 409, "email_taken")
 
     # Sign-up meets the employees' emails too.
-    response = team.owner.system.client().post("/v1/signup", json={
-        "company_name": "Other Co", "name": "Someone", "email": team.viewer.email.upper(), "password": PASSWORD,
-    })
+    response = team.owner.system.client().post(
+        "/v1/signup",
+        json={
+            "company_name": "Other Co",
+            "name": "Someone",
+            "email": team.viewer.email.upper(),
+            "password": PASSWORD,
+        },
+    )
     assert_error(response, 409, "email_taken")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"role": "boss"}, "role"),
-    ({"role": 3}, "role"),
-    ({"active": "false"}, "active"),
-    ({"active": 0}, "active"),
-    ({"email": "new@example.com"}, "email"),
-    ({"name": "Renamed"}, "name"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"role": "boss"}, "role"),
+        ({"role": 3}, "role"),
+        ({"active": "false"}, "active"),
+        ({"active": 0}, "active"),
+        ({"email": "new@example.com"}, "email"),
+        ({"name": "Renamed"}, "name"),
+    ],
+)
 def test_update_employee_refuses_bad_fields(team, clock, body, field):
     error = assert_error(team.owner.client.patch(f"/v1/employees/{team.viewer.id}", json=body), 400, "validation_error")
 
@@ -244,6 +264,7 @@ def test_no_one_is_made_owner(team, clock):
 
 # --- deactivation and removal --------------------------------------------------------------------------------
 
+
 def test_deactivation_cuts_sessions_at_once_and_blocks_sign_in(team, system, clock):
     worker = create_employee(team.owner, "support")
     second_session = system.client(sign_in_token(system, worker.email, worker.password))
@@ -256,7 +277,9 @@ def test_deactivation_cuts_sessions_at_once_and_blocks_sign_in(team, system, clo
     assert_error(worker.client.get("/v1/me"), 401, "unauthenticated")
     assert_error(second_session.get("/v1/employees"), 401, "unauthenticated")
     assert_error(sign_in(system, worker.email, worker.password), 401, "invalid_credentials")
-    listed = {item["id"]: item for item in team.owner.client.get("/v1/employees", params={"limit": 200}).json()["items"]}
+    listed = {
+        item["id"]: item for item in team.owner.client.get("/v1/employees", params={"limit": 200}).json()["items"]
+    }
     assert listed[worker.id]["active"] is False
 
     # Back on: they may sign in again, but the sessions cut stay cut.
@@ -304,7 +327,12 @@ def test_the_owner_cannot_be_demoted_deactivated_or_removed(team, system, clock)
         assert_error(actor.client.delete(f"/v1/employees/{owner.id}"), 409, "conflict")
 
     assert get_employee(owner.client, owner.id) == {
-        "id": owner.id, "email": owner.email, "name": owner.name, "role": "owner", "active": True, "status": "active",
+        "id": owner.id,
+        "email": owner.email,
+        "name": owner.name,
+        "role": "owner",
+        "active": True,
+        "status": "active",
         "two_factor_enabled": get_employee(owner.client, owner.id)["two_factor_enabled"],
     }
     assert owner.client.get("/v1/me").status_code == 200
@@ -329,6 +357,7 @@ def test_the_primary_contact_cannot_be_removed(team, clock):
 
 
 # --- other partners -------------------------------------------------------------------------------------------
+
 
 def test_another_partners_employees_are_not_found(team, stranger, clock):
     target = team.viewer
@@ -360,12 +389,15 @@ def test_an_unknown_employee_is_not_found(team, clock, employee_id):
     assert_error(client.delete(f"/v1/employees/{employee_id}"), 404, "not_found")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/v1/employees"),
-    ("POST", "/v1/employees"),
-    ("GET", "/v1/employees/some-id"),
-    ("PATCH", "/v1/employees/some-id"),
-    ("DELETE", "/v1/employees/some-id"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/v1/employees"),
+        ("POST", "/v1/employees"),
+        ("GET", "/v1/employees/some-id"),
+        ("PATCH", "/v1/employees/some-id"),
+        ("DELETE", "/v1/employees/some-id"),
+    ],
+)
 def test_employee_routes_need_a_token(client, clock, method, path):
     assert_error(client.request(method, path, json={} if method in ("POST", "PATCH") else None), 401, "unauthenticated")

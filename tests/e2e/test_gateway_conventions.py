@@ -1,6 +1,7 @@
 """The contract's conventions as the gateway keeps them: operations routes, JSON errors for every
 failure, body rules (JSON objects only, no unknown fields, 64 KiB, Content-Type), pagination, and
 no stack trace or sniffable answer anywhere."""
+
 import json
 import re
 import types
@@ -55,16 +56,28 @@ AUTHENTICATED = [
 
 # Routes with a JSON body, each with a body that passes validation apart from what a test adds.
 JSON_ROUTES = {
-    "signup": ("POST", "/v1/signup", False,
-               lambda: {"company_name": "Co", "name": "N", "email": unique_email(), "password": PASSWORD}),
+    "signup": (
+        "POST",
+        "/v1/signup",
+        False,
+        lambda: {"company_name": "Co", "name": "N", "email": unique_email(), "password": PASSWORD},
+    ),
     "sessions": ("POST", "/v1/sessions", False, lambda: {"email": unique_email(), "password": PASSWORD}),
     "verify": ("POST", "/v1/sessions/verify", False, lambda: {"challenge": "abc", "code": "123456"}),
-    "password": ("POST", "/v1/me/password", True,
-                 lambda: {"current_password": "wrong one!!", "new_password": PASSWORD}),
+    "password": (
+        "POST",
+        "/v1/me/password",
+        True,
+        lambda: {"current_password": "wrong one!!", "new_password": PASSWORD},
+    ),
     "2fa_confirm": ("POST", "/v1/me/2fa/confirm", True, lambda: {"code": "123456"}),
     "2fa_disable": ("DELETE", "/v1/me/2fa", True, lambda: {"password": PASSWORD, "code": "123456"}),
-    "employees_create": ("POST", "/v1/employees", True,
-                         lambda: {"email": unique_email(), "name": "N", "role": "viewer", "password": PASSWORD}),
+    "employees_create": (
+        "POST",
+        "/v1/employees",
+        True,
+        lambda: {"email": unique_email(), "name": "N", "role": "viewer", "password": PASSWORD},
+    ),
     "employees_update": ("PATCH", "/v1/employees/{viewer}", True, lambda: {"role": "sales"}),
 }
 OPTIONAL_FIELDS = {"employees_create": {"password"}}  # without one, the employee is invited
@@ -98,6 +111,7 @@ def assert_clean(response):
 
 
 # --- operations -------------------------------------------------------------------------------------------------
+
 
 def test_livez_answers_from_the_gateway(client):
     response = client.get("/livez")
@@ -152,21 +166,27 @@ def test_openapi_describes_bodies_answers_and_errors(client):
 
 # --- unknown routes and methods -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/v1/nope"),
-    ("GET", "/index.html"),  # `/` itself is the web portal (gateway.routes.web)
-    ("GET", "/bench/rpc"),  # exists only with BENCH_ROUTES (make bench)
-    ("POST", "/v1/sessions/nope"),
-    ("GET", "/v2/me"),
-    ("DELETE", "/v1/employees"),
-    ("GET", "/v1/me/devices/x/y"),
-])
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/v1/nope"),
+        ("GET", "/index.html"),  # `/` itself is the web portal (gateway.routes.web)
+        ("GET", "/bench/rpc"),  # exists only with BENCH_ROUTES (make bench)
+        ("POST", "/v1/sessions/nope"),
+        ("GET", "/v2/me"),
+        ("DELETE", "/v1/employees"),
+        ("GET", "/v1/me/devices/x/y"),
+    ],
+)
 def test_unknown_routes_are_json_404(client, method, path):
     response = client.request(method, path)
 
     if path == "/v1/employees":  # a known path with a method it does not take: 404 or 405, as JSON
         assert response.status_code in (404, 405)
-        assert_error(response, response.status_code, "not_found" if response.status_code == 404 else "method_not_allowed")
+        assert_error(
+            response, response.status_code, "not_found" if response.status_code == 404 else "method_not_allowed"
+        )
     else:
         assert_error(response, 404, "not_found")
     assert_clean(response)
@@ -184,6 +204,7 @@ def test_a_known_route_with_another_method_answers_json(client, method, path):
 
 # --- authentication -------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("method, path", AUTHENTICATED)
 def test_every_authenticated_route_refuses_a_missing_token(client, method, path):
     response = client.request(method, path, json={} if method in ("POST", "PATCH") else None)
@@ -200,6 +221,7 @@ def test_every_authenticated_route_refuses_an_unknown_token(system, method, path
 
 
 # --- bodies ---------------------------------------------------------------------------------------------------------
+
 
 def send(system, partner, name, data=None, headers=None, **kwargs):
     method, path, authenticated, _ = JSON_ROUTES[name]
@@ -269,13 +291,16 @@ def test_missing_fields_are_a_400_naming_them(system, partner, name):
         assert isinstance(messages, list) and all(isinstance(message, str) for message in messages)
 
 
-@pytest.mark.parametrize("content_type", [
-    "text/plain",
-    "application/x-www-form-urlencoded",
-    "text/html; charset=utf-8",
-    "application/xml",
-    "multipart/form-data; boundary=xyz",
-])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "text/html; charset=utf-8",
+        "application/xml",
+        "multipart/form-data; boundary=xyz",
+    ],
+)
 @pytest.mark.parametrize("name", ["signup", "sessions", "employees_create", "password"])
 def test_a_body_that_is_not_declared_json_is_a_415(system, partner, name, content_type):
     body = json.dumps(JSON_ROUTES[name][3]()).encode()
@@ -314,16 +339,18 @@ def padded_signup(size):
 
 @pytest.mark.parametrize("size", [JSON_LIMIT + 1, 2 * JSON_LIMIT, 1024 * KIB])
 def test_a_body_over_64_kib_is_a_413(system, size):
-    response = system.client().post("/v1/signup", data=padded_signup(size),
-                                    headers={"Content-Type": "application/json"})
+    response = system.client().post(
+        "/v1/signup", data=padded_signup(size), headers={"Content-Type": "application/json"}
+    )
 
     assert_error(response, 413, "payload_too_large")
     assert_clean(response)
 
 
 def test_a_body_of_exactly_64_kib_is_read(system):
-    response = system.client().post("/v1/signup", data=padded_signup(JSON_LIMIT),
-                                    headers={"Content-Type": "application/json"})
+    response = system.client().post(
+        "/v1/signup", data=padded_signup(JSON_LIMIT), headers={"Content-Type": "application/json"}
+    )
 
     error = assert_error(response, 400, "validation_error")
     assert "name" in error["details"]
@@ -334,7 +361,7 @@ def test_a_chunked_body_over_64_kib_is_a_413(system):
 
     def chunks():
         for start in range(0, len(data), 8 * KIB):
-            yield data[start:start + 8 * KIB]
+            yield data[start : start + 8 * KIB]
 
     response = system.client().post("/v1/signup", data=chunks(), headers={"Content-Type": "application/json"})
 
@@ -361,18 +388,22 @@ def test_a_large_body_is_refused_on_an_authenticated_route_too(system, partner):
     assert_error(response, 413, "payload_too_large")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": ["a@example.com"], "password": PASSWORD}, "email"),
-    ({"email": "a@example.com", "password": {"value": PASSWORD}}, "password"),
-    ({"email": None, "password": PASSWORD}, "email"),
-    ({"email": "a@example.com", "password": True}, "password"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": ["a@example.com"], "password": PASSWORD}, "email"),
+        ({"email": "a@example.com", "password": {"value": PASSWORD}}, "password"),
+        ({"email": None, "password": PASSWORD}, "email"),
+        ({"email": "a@example.com", "password": True}, "password"),
+    ],
+)
 def test_wrong_types_are_a_400_naming_the_field(client, body, field):
     error = assert_error(client.post("/v1/sessions", json=body), 400, "validation_error")
     assert field in error["details"], error
 
 
 # --- pagination -----------------------------------------------------------------------------------------------------
+
 
 def test_the_employee_list_walks_by_cursor(partner):
     client = partner.owner.client
@@ -388,9 +419,10 @@ def test_the_employee_list_walks_by_cursor(partner):
         assert -(-5 // limit) <= pages <= -(-5 // limit) + 1, (limit, pages)
 
     first = client.get("/v1/employees", params={"limit": 5}).json()
-    assert first["next_cursor"] is None or client.get(
-        "/v1/employees", params={"limit": 5, "cursor": first["next_cursor"]}
-    ).json()["items"] == []
+    assert (
+        first["next_cursor"] is None
+        or client.get("/v1/employees", params={"limit": 5, "cursor": first["next_cursor"]}).json()["items"] == []
+    )
 
 
 def test_the_default_page_is_50(system, partner):
@@ -438,6 +470,7 @@ def test_another_partners_cursor_shows_nothing_of_theirs(system, partner):
 
 # --- headers on every answer -----------------------------------------------------------------------------------------
 
+
 def test_nosniff_on_answers_of_every_kind(system, partner):
     client = system.client()
     owner = partner.owner.client
@@ -459,9 +492,15 @@ def test_nosniff_on_answers_of_every_kind(system, partner):
         if response.content:
             assert response.headers["Content-Type"].startswith("application/json"), response.headers
 
-    token_client = system.client(partner.owner.client.post("/v1/sessions", json={
-        "email": partner.owner.email, "password": partner.owner.password,
-    }).json()["token"])
+    token_client = system.client(
+        partner.owner.client.post(
+            "/v1/sessions",
+            json={
+                "email": partner.owner.email,
+                "password": partner.owner.password,
+            },
+        ).json()["token"]
+    )
     signed_out = token_client.delete("/v1/sessions/current")
     assert signed_out.status_code == 204
     assert signed_out.headers.get("X-Content-Type-Options") == "nosniff"
@@ -475,8 +514,9 @@ def test_odd_inputs_never_leak_a_stack_trace(system, partner):
         client.post("/v1/sessions", json={"email": "a" * 5000 + "@example.com", "password": PASSWORD}),
         client.post("/v1/sessions", json={"email": "a@example.com", "password": "p" * 5000}),
         client.post("/v1/sessions/verify", json={"challenge": "x" * 5000, "code": "1" * 5000}),
-        client.post("/v1/signup", json={"company_name": "😀" * 300, "name": "n",
-                                         "email": "e@example.com", "password": PASSWORD}),
+        client.post(
+            "/v1/signup", json={"company_name": "😀" * 300, "name": "n", "email": "e@example.com", "password": PASSWORD}
+        ),
         client.get("/v1/me", headers={"Authorization": "Bearer " + "x" * 5000}),
         client.get("/v1/me", headers={"Authorization": "Bearer \tabc"}),
         owner.get("/v1/employees/" + "x" * 3000),

@@ -1,15 +1,25 @@
 """Inviting an employee by mail, and resetting a forgotten password (API.md 1.1): single-use links,
 mailed by notifications (read here from the `.eml` files), with their time limits."""
+
 import statistics
 import time
 
 import pytest
 
-from gateway.routes.identity import RESET_ANSWER_SECONDS
 from tests.flows import (
-    NEW_PASSWORD, PASSWORD, assert_error, challenge_for, enable_two_factor, next_code, sign_in, sign_up, unique_email,
+    NEW_PASSWORD,
+    PASSWORD,
+    assert_error,
+    challenge_for,
+    enable_two_factor,
+    next_code,
+    sign_in,
+    sign_up,
+    unique_email,
 )
 from tests.mailbox import link_token, mails_to, text_of, wait_for_mails
+
+from gateway.routes.identity import RESET_ANSWER_SECONDS
 
 pytestmark = pytest.mark.e2e
 
@@ -41,8 +51,12 @@ def test_an_invited_employee_gets_a_mail_and_sets_a_password_of_their_own(system
 
     signed = accept(system, token)
     assert signed.status_code == 201, signed.text
-    assert signed.json()["employee"] == {"id": invited["id"], "email": invited["email"], "name": "Ivy Invited",
-                                         "role": "support"}
+    assert signed.json()["employee"] == {
+        "id": invited["id"],
+        "email": invited["email"],
+        "name": "Ivy Invited",
+        "role": "support",
+    }
     me = system.client(signed.json()["token"]).get("/v1/me")
     assert me.status_code == 200 and me.json()["id"] == invited["id"]
     listed = owner.client.get(f"/v1/employees/{invited['id']}").json()
@@ -92,8 +106,7 @@ def reset(system, email):
 
 
 def confirm(system, token, password=NEW_PASSWORD, **extra):
-    return system.client().post("/v1/password-reset/confirm", json={"token": token, "new_password": password,
-                                                                    **extra})
+    return system.client().post("/v1/password-reset/confirm", json={"token": token, "new_password": password, **extra})
 
 
 def test_a_reset_mails_a_link_that_sets_a_new_password_once_and_signs_everyone_out(system, owner):
@@ -119,8 +132,14 @@ def test_a_reset_link_lasts_an_hour(system, owner, clock):
 
 def test_with_a_second_factor_a_reset_asks_for_a_code_and_forgets_trusted_devices(system, owner, clock):
     secret, _ = enable_two_factor(owner, clock)
-    remembered = system.client().post("/v1/sessions/verify", json={
-        "challenge": challenge_for(owner), "code": next_code(clock, secret), "remember_device": True}).json()
+    remembered = (
+        system.client()
+        .post(
+            "/v1/sessions/verify",
+            json={"challenge": challenge_for(owner), "code": next_code(clock, secret), "remember_device": True},
+        )
+        .json()
+    )
     assert reset(system, owner.email).status_code == 202
     token = link_token(wait_for_mails(system, owner.email, 1)[0], "reset-password")
     assert_error(confirm(system, token), 401, "invalid_code")

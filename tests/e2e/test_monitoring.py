@@ -1,4 +1,5 @@
 """Monitoring over HTTP: agents report, computers turn not_backing_up, the partner's views."""
+
 import datetime as dt
 import time
 
@@ -30,11 +31,13 @@ class Partner:
         self.client = self.owner.client
 
     def account(self, name="Contoso", administered=True):
-        account = self.client.post("/v1/accounts", json={"name": name, "contact_email": "it@c.test",
-                                                         "administered": administered}).json()
+        account = self.client.post(
+            "/v1/accounts", json={"name": name, "contact_email": "it@c.test", "administered": administered}
+        ).json()
         if administered:
-            started = self.client.post(f"/v1/accounts/{account['id']}/trials",
-                                       json={"product": "safe-pro", "plan": "ultimate"})
+            started = self.client.post(
+                f"/v1/accounts/{account['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"}
+            )
             assert started.status_code == 201, started.text
         return account
 
@@ -45,17 +48,27 @@ class Partner:
 
     def report(self, computer, status="success", finished=None, backed_up=1000, **extra):
         finished = finished or self.clock.now()
-        body = {"started_at": iso(finished - dt.timedelta(minutes=30)), "finished_at": iso(finished),
-                "status": status, "bytes_selected": max(2000, backed_up), "bytes_backed_up": backed_up, "files": 12,
-                **extra}
-        return self.system.client().post("/v1/agent/reports", json=body,
-                                         headers={"Authorization": f"Agent {computer['agent_key']}"})
+        body = {
+            "started_at": iso(finished - dt.timedelta(minutes=30)),
+            "finished_at": iso(finished),
+            "status": status,
+            "bytes_selected": max(2000, backed_up),
+            "bytes_backed_up": backed_up,
+            "files": 12,
+            **extra,
+        }
+        return self.system.client().post(
+            "/v1/agent/reports", json=body, headers={"Authorization": f"Agent {computer['agent_key']}"}
+        )
 
     def later(self, **delta):
         """Move the clock on and sign in again (a session lives 12 hours)."""
         self.clock.advance(**delta)
-        token = self.system.client().post(
-            "/v1/sessions", json={"email": self.owner.email, "password": self.owner.password}).json()["token"]
+        token = (
+            self.system.client()
+            .post("/v1/sessions", json={"email": self.owner.email, "password": self.owner.password})
+            .json()["token"]
+        )
         self.client.headers["Authorization"] = f"Bearer {token}"
 
     def reports_of(self, computer):
@@ -94,8 +107,12 @@ def test_the_latest_report_and_the_latest_success_are_told_apart(partner, clock)
     computer = partner.computer(account)
     now = clock.now()
     assert partner.report(computer, finished=now - dt.timedelta(hours=5), backed_up=500).status_code == 202
-    assert partner.report(computer, status="failed", finished=now - dt.timedelta(hours=1), backed_up=0,
-                          error="disk full").status_code == 202
+    assert (
+        partner.report(
+            computer, status="failed", finished=now - dt.timedelta(hours=1), backed_up=0, error="disk full"
+        ).status_code
+        == 202
+    )
     # Arriving late but older: changes neither the latest report nor the latest success.
     assert partner.report(computer, finished=now - dt.timedelta(hours=9), backed_up=100).status_code == 202
     eventually(lambda: len(partner.reports_of(computer)) == 3)
@@ -107,17 +124,20 @@ def test_the_latest_report_and_the_latest_success_are_told_apart(partner, clock)
     assert history[0]["error"] == "disk full"
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"finished_at": "2000-01-01T00:00:00Z"}, "finished_at"),
-    ({"status": "great"}, "status"),
-    ({"bytes_backed_up": -1}, "bytes_backed_up"),
-    ({"bytes_selected": 1.5}, "bytes_selected"),
-    ({"files": "12"}, "files"),
-    ({"started_at": "yesterday"}, "started_at"),
-    ({"started_at": "2026-11-26T10:00:00"}, "started_at"),
-    ({"surprise": 1}, "surprise"),
-    ({"error": "x" * 2001}, "error"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"finished_at": "2000-01-01T00:00:00Z"}, "finished_at"),
+        ({"status": "great"}, "status"),
+        ({"bytes_backed_up": -1}, "bytes_backed_up"),
+        ({"bytes_selected": 1.5}, "bytes_selected"),
+        ({"files": "12"}, "files"),
+        ({"started_at": "yesterday"}, "started_at"),
+        ({"started_at": "2026-11-26T10:00:00"}, "started_at"),
+        ({"surprise": 1}, "surprise"),
+        ({"error": "x" * 2001}, "error"),
+    ],
+)
 def test_bad_reports_are_400_and_not_stored(partner, change, field):
     computer = partner.computer(partner.account())
     response = partner.report(computer, **change)
@@ -190,10 +210,16 @@ def test_the_overview_counts_administered_live_accounts_only(partner):
     assert partner.report(partner.computer(released, name="R"), backed_up=5000).status_code == 202
     assert eventually(lambda: partner.client.get("/v1/monitoring/overview").json()["bytes_backed_up"] == 5200)
     assert partner.client.post(f"/v1/accounts/{released['id']}/release").status_code == 200
-    overview = eventually(lambda: (lambda o: o if o["accounts"] == 1 else None)(
-        partner.client.get("/v1/monitoring/overview").json()))
-    assert overview == {"accounts": 1, "computers": 2, "bytes_backed_up": 200, "computers_not_backing_up": 0,
-                        "not_backing_up_after_hours": 72}
+    overview = eventually(
+        lambda: (lambda o: o if o["accounts"] == 1 else None)(partner.client.get("/v1/monitoring/overview").json())
+    )
+    assert overview == {
+        "accounts": 1,
+        "computers": 2,
+        "bytes_backed_up": 200,
+        "computers_not_backing_up": 0,
+        "not_backing_up_after_hours": 72,
+    }
     assert set(partner.states()) == {"A", "B"}
 
 
@@ -209,8 +235,11 @@ def test_backup_status_of_an_account(partner, system):
     account = partner.account()
     computer = partner.computer(account, name="SRV", kind="server")
     assert partner.report(computer, backed_up=777).status_code == 202
-    status = eventually(lambda: (lambda b: b if b["bytes_backed_up"] == 777 else None)(
-        partner.client.get(f"/v1/accounts/{account['id']}/backup-status").json()))
+    status = eventually(
+        lambda: (lambda b: b if b["bytes_backed_up"] == 777 else None)(
+            partner.client.get(f"/v1/accounts/{account['id']}/backup-status").json()
+        )
+    )
     assert [c["name"] for c in status["computers"]] == ["SRV"] and status["computers"][0]["kind"] == "server"
     reseller = partner.account("Resold", administered=False)
     assert_error(partner.client.get(f"/v1/accounts/{reseller['id']}/backup-status"), 403, "not_administrator")
@@ -222,7 +251,9 @@ def test_backup_status_of_an_account(partner, system):
 
 def test_filters_and_pages(partner):
     first, second = partner.account("First"), partner.account("Second")
-    names = [partner.computer(first, name=f"F{n}")["name"] for n in range(3)] + [partner.computer(second, name="S0")["name"]]
+    names = [partner.computer(first, name=f"F{n}")["name"] for n in range(3)] + [
+        partner.computer(second, name="S0")["name"]
+    ]
     page = partner.client.get("/v1/monitoring/computers", params={"limit": 2}).json()
     assert len(page["items"]) == 2 and page["next_cursor"]
     rest = partner.client.get("/v1/monitoring/computers", params={"limit": 2, "cursor": page["next_cursor"]}).json()
@@ -248,8 +279,11 @@ def test_report_history_pages_newest_first(partner, clock):
 
 @pytest.mark.parametrize("hours", [0, 721, "72", 1.5, None])
 def test_the_threshold_is_1_to_720_hours(partner, hours):
-    assert_error(partner.client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": hours}),
-                 400, "validation_error")
+    assert_error(
+        partner.client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": hours}),
+        400,
+        "validation_error",
+    )
     assert partner.client.get("/v1/monitoring/settings").json() == {"not_backing_up_after_hours": 72}
 
 
@@ -259,5 +293,6 @@ def test_every_role_sees_monitoring_and_only_owner_and_admin_change_the_threshol
     assert employee.client.get("/v1/monitoring/overview").status_code == 200
     assert employee.client.get("/v1/monitoring/computers").status_code == 200
     assert employee.client.get("/v1/monitoring/settings").status_code == 200
-    assert_error(employee.client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": 5}),
-                 403, "forbidden")
+    assert_error(
+        employee.client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": 5}), 403, "forbidden"
+    )

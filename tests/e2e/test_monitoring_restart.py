@@ -1,5 +1,6 @@
 """A report answered 202 is never lost, even while monitoring restarts (its own module: the test
 stops a service of the module's system)."""
+
 from nameko.containers import ServiceContainer
 
 from tests.e2e.test_monitoring import Partner, eventually

@@ -1,5 +1,6 @@
 """Alerts by mail over HTTP: the partner's preferences, and the mail a computer that stops backing
 up, fails a backup or starts again makes (kept as `.eml` files, as `make run` keeps them)."""
+
 import datetime as dt
 import time
 
@@ -10,8 +11,13 @@ from tests.e2e.test_monitoring import Partner, eventually
 from tests.flows import assert_error, create_employee, sign_up
 from tests.mailbox import mails_to, text_of
 
-ALL_ALERTS = ["computer.not_backing_up", "computer.backup_failed", "computer.backing_up_again",
-              "subscription.expiring", "trial.ending"]
+ALL_ALERTS = [
+    "computer.not_backing_up",
+    "computer.backup_failed",
+    "computer.backing_up_again",
+    "subscription.expiring",
+    "trial.ending",
+]
 
 
 @pytest.fixture
@@ -32,8 +38,7 @@ def test_health_lists_the_notifications_service(system):
 def test_by_default_every_alert_goes_by_mail_to_the_primary_contact_whoever_it_becomes(partner, system):
     owner = partner.owner
     assert eventually(lambda: settings_of(owner.client)["email"]["recipients"] == [owner.email])
-    assert settings_of(owner.client) == {"email": {"enabled": True, "recipients": [owner.email]},
-                                         "events": ALL_ALERTS}
+    assert settings_of(owner.client) == {"email": {"enabled": True, "recipients": [owner.email]}, "events": ALL_ALERTS}
     admin = create_employee(owner, "admin")
     assert owner.client.patch("/v1/company", json={"primary_contact_id": admin.id}).status_code == 200
     assert eventually(lambda: settings_of(owner.client)["email"]["recipients"] == [admin.email])
@@ -41,8 +46,10 @@ def test_by_default_every_alert_goes_by_mail_to_the_primary_contact_whoever_it_b
 
 def test_owners_and_admins_choose_and_everyone_may_read(partner, system):
     owner = partner.owner
-    chosen = {"email": {"enabled": True, "recipients": ["noc@msp.test", "ops@msp.test"]},
-              "events": ["computer.backup_failed", "computer.not_backing_up"]}
+    chosen = {
+        "email": {"enabled": True, "recipients": ["noc@msp.test", "ops@msp.test"]},
+        "events": ["computer.backup_failed", "computer.not_backing_up"],
+    }
     answer = owner.client.put("/v1/notifications/settings", json=chosen)
     assert answer.status_code == 200, answer.text
     assert answer.json()["events"] == ["computer.not_backing_up", "computer.backup_failed"]  # the contract's order
@@ -52,18 +59,23 @@ def test_owners_and_admins_choose_and_everyone_may_read(partner, system):
     assert_error(sales.client.put("/v1/notifications/settings", json=chosen), 403, "forbidden")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": {"enabled": True, "recipients": []}, "events": ALL_ALERTS}, "email"),
-    ({"email": {"enabled": True, "recipients": ["not-an-address"]}, "events": ALL_ALERTS}, "email"),
-    ({"email": {"enabled": True, "recipients": ["a@msp.test", "A@msp.test"]}, "events": ALL_ALERTS}, "email"),
-    ({"email": {"enabled": True, "recipients": [f"r{n}@msp.test" for n in range(21)]}, "events": []}, "email"),
-    ({"email": {"enabled": "yes", "recipients": ["a@msp.test"]}, "events": []}, "email"),
-    ({"email": {"enabled": True, "recipients": ["a@msp.test"]}, "events": ["computer.on_fire"]}, "events"),
-    ({"email": {"enabled": True, "recipients": ["a@msp.test"]}, "events": ["trial.ending", "trial.ending"]},
-     "events"),
-    ({"email": {"enabled": True, "recipients": ["a@msp.test"]}}, "events"),
-    ({"events": []}, "email"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": {"enabled": True, "recipients": []}, "events": ALL_ALERTS}, "email"),
+        ({"email": {"enabled": True, "recipients": ["not-an-address"]}, "events": ALL_ALERTS}, "email"),
+        ({"email": {"enabled": True, "recipients": ["a@msp.test", "A@msp.test"]}, "events": ALL_ALERTS}, "email"),
+        ({"email": {"enabled": True, "recipients": [f"r{n}@msp.test" for n in range(21)]}, "events": []}, "email"),
+        ({"email": {"enabled": "yes", "recipients": ["a@msp.test"]}, "events": []}, "email"),
+        ({"email": {"enabled": True, "recipients": ["a@msp.test"]}, "events": ["computer.on_fire"]}, "events"),
+        (
+            {"email": {"enabled": True, "recipients": ["a@msp.test"]}, "events": ["trial.ending", "trial.ending"]},
+            "events",
+        ),
+        ({"email": {"enabled": True, "recipients": ["a@msp.test"]}}, "events"),
+        ({"events": []}, "email"),
+    ],
+)
 def test_settings_that_are_not_valid_are_a_400_and_change_nothing(partner, body, field):
     owner = partner.owner
     before = eventually(lambda: settings_of(owner.client) if settings_of(owner.client)["email"]["recipients"] else None)
@@ -90,9 +102,13 @@ def test_a_computer_that_stops_backing_up_fails_and_starts_again_mails_each_once
     assert eventually(lambda: len(mails_to(system, owner.email)) == 3, seconds=10)
     time.sleep(0.5)  # and no more come
     subjects = sorted(mail["Subject"] for mail in mails_to(system, owner.email))
-    assert subjects == sorted([f"[{company}] FILESRV has stopped backing up",
-                               f"[{company}] A backup of FILESRV failed",
-                               f"[{company}] FILESRV is backing up again"])
+    assert subjects == sorted(
+        [
+            f"[{company}] FILESRV has stopped backing up",
+            f"[{company}] A backup of FILESRV failed",
+            f"[{company}] FILESRV is backing up again",
+        ]
+    )
     failed = next(mail for mail in mails_to(system, owner.email) if "failed" in mail["Subject"])
     assert "VSS snapshot failed" in text_of(failed)
 
@@ -146,9 +162,15 @@ def test_a_trial_that_ends_and_a_subscription_that_will_not_renew_are_told_ahead
     assert len(subjects()) == 3  # each warning once
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("https://127.0.0.1/hook", "loopback, private"), ("https://10.0.0.8/hook", "loopback, private"),
-    ("https://169.254.169.254/latest/meta-data", "loopback, private"), ("http://8.8.8.8/hook", "https://")])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("https://127.0.0.1/hook", "loopback, private"),
+        ("https://10.0.0.8/hook", "loopback, private"),
+        ("https://169.254.169.254/latest/meta-data", "loopback, private"),
+        ("http://8.8.8.8/hook", "https://"),
+    ],
+)
 def test_a_webhook_into_the_deployments_own_network_or_not_over_https_is_refused(partner, url, reason):
     answer = partner.owner.client.post("/v1/webhooks", json={"url": url, "events": ["webhook.test"]})
     assert_error(answer, 400, "validation_error")

@@ -1,4 +1,5 @@
 """Changing one's own password over HTTP: the current password, the second factor, and what it revokes."""
+
 import pytest
 
 from tests.flows import (
@@ -50,15 +51,18 @@ def test_change_password_without_a_second_factor(system, clock):
     assert owner.client.get("/v1/me").status_code == 200
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"new_password": NEW_PASSWORD}, "current_password"),
-    ({"current_password": "x" * 12}, "new_password"),
-    ({"current_password": "x" * 12, "new_password": "n" * 9}, "new_password"),
-    ({"current_password": "x" * 12, "new_password": "n" * 129}, "new_password"),
-    ({"current_password": "x" * 12, "new_password": 12345678901}, "new_password"),
-    ({"current_password": "x" * 12, "new_password": NEW_PASSWORD, "code": 123456}, "code"),
-    ({"current_password": "x" * 12, "new_password": NEW_PASSWORD, "logout_others": True}, "logout_others"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"new_password": NEW_PASSWORD}, "current_password"),
+        ({"current_password": "x" * 12}, "new_password"),
+        ({"current_password": "x" * 12, "new_password": "n" * 9}, "new_password"),
+        ({"current_password": "x" * 12, "new_password": "n" * 129}, "new_password"),
+        ({"current_password": "x" * 12, "new_password": 12345678901}, "new_password"),
+        ({"current_password": "x" * 12, "new_password": NEW_PASSWORD, "code": 123456}, "code"),
+        ({"current_password": "x" * 12, "new_password": NEW_PASSWORD, "logout_others": True}, "logout_others"),
+    ],
+)
 def test_change_password_refuses_bad_bodies(shared_owner, clock, body, field):
     error = assert_error(shared_owner.client.post("/v1/me/password", json=body), 400, "validation_error")
     assert field in error["details"], error
@@ -83,12 +87,14 @@ def test_with_a_second_factor_the_code_is_required(system, clock):
     assert_error(change(owner.client, owner.password, NEW_PASSWORD), 401, "invalid_code")
     assert_error(
         change(owner.client, owner.password, NEW_PASSWORD, code=wrong_code(owner.secret, clock.now())),
-        401, "invalid_code",
+        401,
+        "invalid_code",
     )
     # The code spent by the confirmation (the current step) is a replay.
     assert_error(
         change(owner.client, owner.password, NEW_PASSWORD, code=totp(owner.secret, clock.now())),
-        401, "invalid_code",
+        401,
+        "invalid_code",
     )
 
     # None of those changed anything.

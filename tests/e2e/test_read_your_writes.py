@@ -4,6 +4,7 @@ add a computer then have its agent report. No step here polls or sleeps before i
 
 And the retries an agent makes are stored once: `POST /v1/agent/reports` with an `Idempotency-Key`.
 """
+
 import json
 
 import kombu
@@ -19,8 +20,9 @@ pytestmark = pytest.mark.e2e
 
 def test_sign_up_then_read_the_company_at_once(system, clock):
     email = unique_email("owner")
-    signed_up = system.client().post("/v1/signup", json={"company_name": "Read At Once", "name": "Rae",
-                                                         "email": email, "password": PASSWORD})
+    signed_up = system.client().post(
+        "/v1/signup", json={"company_name": "Read At Once", "name": "Rae", "email": email, "password": PASSWORD}
+    )
     assert signed_up.status_code == 201, signed_up.text
     company = system.client(sign_in_token(system, email, PASSWORD)).get("/v1/company")
     assert company.status_code == 200, company.text
@@ -55,8 +57,11 @@ def test_add_a_computer_then_its_agent_reports_at_once(system, clock):
     account = open_account(owner, trial=("safe-pro", "core"))
     computer = add_computer(owner, account["id"]).json()
     agent = system.client()
-    answer = agent.post("/v1/agent/reports", json=report_body(clock.now(), 1234),
-                        headers={"Authorization": f"Agent {computer['agent_key']}"})
+    answer = agent.post(
+        "/v1/agent/reports",
+        json=report_body(clock.now(), 1234),
+        headers={"Authorization": f"Agent {computer['agent_key']}"},
+    )
     assert answer.status_code == 202, answer.text
     reports = f"/v1/monitoring/computers/{computer['id']}/reports"
     stored = eventually(lambda: owner.client.get(reports).json()["items"], what="the report stored")
@@ -76,12 +81,17 @@ def test_an_agent_report_sent_again_with_its_key_is_stored_once(system, clock):
     assert first.json()["id"] == again.json()["id"]
     # A report with a key of its own, sent after: once it is stored, the retry before it was handled
     # too (reports are stored in the order their messages arrive, a batch at a time).
-    marker = agent.post("/v1/agent/reports", json=report_body(clock.now(), 7),
-                        headers={**headers, "Idempotency-Key": "backup-2026-12-02T02:00"})
+    marker = agent.post(
+        "/v1/agent/reports",
+        json=report_body(clock.now(), 7),
+        headers={**headers, "Idempotency-Key": "backup-2026-12-02T02:00"},
+    )
     assert marker.status_code == 202
     reports = f"/v1/monitoring/computers/{computer['id']}/reports"
-    stored = eventually(lambda: (items := owner.client.get(reports).json()["items"]) and len(items) >= 2 and items,
-                        what="both reports stored")
+    stored = eventually(
+        lambda: (items := owner.client.get(reports).json()["items"]) and len(items) >= 2 and items,
+        what="both reports stored",
+    )
     assert sorted(report["id"] for report in stored) == sorted([first.json()["id"], marker.json()["id"]])
 
 
@@ -90,8 +100,11 @@ def test_a_bad_idempotency_key_on_a_report_is_400(system, clock):
     account = open_account(owner, trial=("safe-pro", "core"))
     computer = add_computer(owner, account["id"]).json()
     for key in ("k" * 256, "tab\there"):
-        answer = system.client().post("/v1/agent/reports", json=report_body(clock.now()), headers={
-            "Authorization": f"Agent {computer['agent_key']}", "Idempotency-Key": key})
+        answer = system.client().post(
+            "/v1/agent/reports",
+            json=report_body(clock.now()),
+            headers={"Authorization": f"Agent {computer['agent_key']}", "Idempotency-Key": key},
+        )
         assert answer.status_code == 400, answer.text
         assert "Idempotency-Key" in answer.json()["error"]["details"]
 
@@ -99,12 +112,19 @@ def test_a_bad_idempotency_key_on_a_report_is_400(system, clock):
 def test_the_request_id_and_the_employee_are_on_the_events_a_request_causes(system, clock):
     owner = sign_up(system)
     with kombu.Connection(system.config["AMQP_URI"]) as connection:
-        spy = kombu.Queue(exclusive=True, auto_delete=True,
-                          exchange=get_event_exchange("accounts", system.config), routing_key="account_created")
+        spy = kombu.Queue(
+            exclusive=True,
+            auto_delete=True,
+            exchange=get_event_exchange("accounts", system.config),
+            routing_key="account_created",
+        )
         bound = spy(connection.default_channel)
         bound.declare()
-        response = owner.client.post("/v1/accounts", headers={"X-Request-Id": "req-of-the-test-1"},
-                                     json={"name": "Traced", "contact_email": "it@traced.test"})
+        response = owner.client.post(
+            "/v1/accounts",
+            headers={"X-Request-Id": "req-of-the-test-1"},
+            json={"name": "Traced", "contact_email": "it@traced.test"},
+        )
         assert response.status_code == 201 and response.headers["X-Request-Id"] == "req-of-the-test-1"
         message = eventually(lambda: bound.get(no_ack=True), what="account_created")
     event = json.loads(message.body)

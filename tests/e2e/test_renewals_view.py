@@ -1,6 +1,7 @@
 """The renewals view (API.md 1.1): `GET /v1/subscriptions?expires_before=&auto_renew=` answers the
 subscriptions expiring before a time, soonest first, paging in that order, filtered by auto-renew
 (with the list's other filters too). Bad values are 400 with the field named."""
+
 import datetime as dt
 
 import pytest
@@ -21,8 +22,9 @@ def walk(actor, limit, **params):
     """Every item, `limit` at a time; answers (items, pages)."""
     items, pages, cursor = [], 0, None
     while True:
-        response = actor.client.get("/v1/subscriptions",
-                                    params={**params, "limit": limit, **({"cursor": cursor} if cursor else {})})
+        response = actor.client.get(
+            "/v1/subscriptions", params={**params, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert len(body["items"]) <= limit
@@ -72,8 +74,9 @@ def book(system):
 def test_expires_before_lists_what_expires_by_then_soonest_first(book):
     before = iso(book.now + 800 * DAY)
     items, _ = walk(book.owner, 200, expires_before=before)
-    assert ids(items) == ids(soonest_first(
-        entry for entry in book.everything if entry["expires_at"] and entry["expires_at"] < before))
+    assert ids(items) == ids(
+        soonest_first(entry for entry in book.everything if entry["expires_at"] and entry["expires_at"] < before)
+    )
     assert ids(items)[0] == book.trial["id"] and ids(items)[1:4] == sorted(book.tied)
     assert ids(items)[-1] == book.two_years and book.three_years not in ids(items)
 
@@ -101,8 +104,9 @@ def test_auto_renew_filters_with_or_without_an_expiry(book, auto_renew):
     assert ids(items) == sorted(entry["id"] for entry in book.everything if entry["auto_renew"] is auto_renew)
     before = iso(book.now + 4000 * DAY)
     items, _ = walk(book.owner, 2, auto_renew=wanted, expires_before=before)
-    assert ids(items) == ids(soonest_first(entry for entry in book.everything
-                                           if entry["expires_at"] and entry["auto_renew"] is auto_renew))
+    assert ids(items) == ids(
+        soonest_first(entry for entry in book.everything if entry["expires_at"] and entry["auto_renew"] is auto_renew)
+    )
 
 
 def test_the_other_filters_still_apply(book):
@@ -124,15 +128,18 @@ def test_without_expires_before_the_list_keeps_its_id_order(book):
     assert ids(book.everything) == sorted(ids(book.everything)) and len(book.everything) == 8
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"expires_before": "next week"}, "expires_before"),
-    ({"expires_before": "2027-01-01T00:00:00"}, "expires_before"),  # no time zone
-    ({"expires_before": ""}, "expires_before"),
-    ({"auto_renew": "yes"}, "auto_renew"),
-    ({"auto_renew": "1"}, "auto_renew"),
-    ({"auto_renew": "TRUE"}, "auto_renew"),
-    ({"expires_before": "2027-01-01T00:00:00Z", "cursor": "not-a-cursor"}, "cursor"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"expires_before": "next week"}, "expires_before"),
+        ({"expires_before": "2027-01-01T00:00:00"}, "expires_before"),  # no time zone
+        ({"expires_before": ""}, "expires_before"),
+        ({"auto_renew": "yes"}, "auto_renew"),
+        ({"auto_renew": "1"}, "auto_renew"),
+        ({"auto_renew": "TRUE"}, "auto_renew"),
+        ({"expires_before": "2027-01-01T00:00:00Z", "cursor": "not-a-cursor"}, "cursor"),
+    ],
+)
 def test_bad_values_are_400_naming_the_field(system, params, field):
     owner = sign_up(system)
     error = assert_error(owner.client.get("/v1/subscriptions", params=params), 400, "validation_error")
@@ -141,5 +148,11 @@ def test_bad_values_are_400_naming_the_field(system, params, field):
 
 def test_a_cursor_of_the_id_ordered_list_is_not_one_of_the_renewals_view(book):
     page = book.owner.client.get("/v1/subscriptions", params={"limit": 1}).json()
-    assert_error(book.owner.client.get("/v1/subscriptions", params={
-        "limit": 1, "cursor": page["next_cursor"], "expires_before": iso(book.now + DAY)}), 400, "validation_error")
+    assert_error(
+        book.owner.client.get(
+            "/v1/subscriptions",
+            params={"limit": 1, "cursor": page["next_cursor"], "expires_before": iso(book.now + DAY)},
+        ),
+        400,
+        "validation_error",
+    )

@@ -6,11 +6,13 @@ another partner's: generated from one table, not written out route by route.
 - a role with it, naming another partner's resource, gets 404 (never 403, never a change);
 - every route that needs a session is in the table, so a new route cannot skip this check.
 """
+
 import pytest
+
+from tests.flows import create_employee, sign_up
 
 from gateway.openapi import routes
 from gateway.service import GatewayService
-from tests.flows import create_employee, sign_up
 
 ALL = {"owner", "admin", "sales", "support", "viewer"}
 VIEW = ALL
@@ -56,8 +58,10 @@ TABLE = {
     ("GET", "/v1/monitoring/settings"): (VIEW, None),
     ("PATCH", "/v1/monitoring/settings"): (EDIT_COMPANY, {"not_backing_up_after_hours": 72}),
     ("GET", "/v1/notifications/settings"): (VIEW, None),
-    ("PUT", "/v1/notifications/settings"): (EDIT_COMPANY, {"email": {"enabled": False, "recipients": []},
-                                                           "events": []}),
+    ("PUT", "/v1/notifications/settings"): (
+        EDIT_COMPANY,
+        {"email": {"enabled": False, "recipients": []}, "events": []},
+    ),
     ("POST", "/v1/webhooks"): (EDIT_COMPANY, {"url": "https://8.8.8.8/hook", "events": ["webhook.test"]}),
     ("GET", "/v1/webhooks"): (EDIT_COMPANY, None),
     ("GET", "/v1/webhooks/<webhook_id>"): (EDIT_COMPANY, None),
@@ -75,8 +79,9 @@ OWN = {"self"}
 
 
 def session_routes():
-    return sorted((e.method, e.url) for _, e in routes(GatewayService)
-                  if e.permission is not None and e.permission not in OWN)
+    return sorted(
+        (e.method, e.url) for _, e in routes(GatewayService) if e.permission is not None and e.permission not in OWN
+    )
 
 
 def test_every_route_that_needs_a_session_is_in_the_table():
@@ -91,17 +96,30 @@ class Partner:
         client = self.owner.client
         account = client.post("/v1/accounts", json={"name": "Contoso", "contact_email": "it@c.test"}).json()
         client.post(f"/v1/accounts/{account['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"})
-        order = client.post("/v1/orders", headers={"Idempotency-Key": "matrix"}, json={"items": [
-            {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 1, "account_id": account["id"]}]}).json()
-        computer = client.post(f"/v1/accounts/{account['id']}/computers", json={"name": "PC", "kind": "workstation"}).json()
+        order = client.post(
+            "/v1/orders",
+            headers={"Idempotency-Key": "matrix"},
+            json={
+                "items": [
+                    {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 1, "account_id": account["id"]}
+                ]
+            },
+        ).json()
+        computer = client.post(
+            f"/v1/accounts/{account['id']}/computers", json={"name": "PC", "kind": "workstation"}
+        ).json()
         user = client.post(f"/v1/accounts/{account['id']}/users", json={"email": "u@c.test", "name": "U"}).json()
         webhook = client.post("/v1/webhooks", json={"url": "https://8.8.8.8/hook", "events": ["webhook.test"]}).json()
         self.employees = {role: create_employee(self.owner, role) for role in ALL - {"owner"}}
         self.employees["owner"] = self.owner
         self.ids = {
-            "account_id": account["id"], "computer_id": computer["id"], "user_id": user["id"],
-            "order_id": order["id"], "subscription_id": order["lines"][0]["subscription_id"],
-            "employee_id": self.employees["viewer"].id, "webhook_id": webhook["id"],
+            "account_id": account["id"],
+            "computer_id": computer["id"],
+            "user_id": user["id"],
+            "order_id": order["id"],
+            "subscription_id": order["lines"][0]["subscription_id"],
+            "employee_id": self.employees["viewer"].id,
+            "webhook_id": webhook["id"],
         }
 
 
@@ -115,8 +133,11 @@ def call(actor, method, url, ids, body):
     for name, value in ids.items():
         path = path.replace(f"<{name}>", value)
     if body == "order":
-        body = {"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1,
-                           "account_id": ids["account_id"]}]}
+        body = {
+            "items": [
+                {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": ids["account_id"]}
+            ]
+        }
     if method == "GET":
         return actor.client.get(path, params=body)
     headers = {"Idempotency-Key": f"matrix-{actor.role}-{method}-{url}"}

@@ -2,14 +2,16 @@
 change of access still takes effect on the very next request at the gateway that carried it, and
 at every other gateway as soon as identity's broadcast arrives. (Its own module: the last test
 stops identity.)"""
+
 import time
 
 import pytest
 from nameko.containers import ServiceContainer
 
-from gateway.service import GatewayService
 from tests.flows import create_employee, sign_in_token, sign_up
 from tests.harness import ApiClient, free_port
+
+from gateway.service import GatewayService
 
 BROADCAST_SECONDS = 3
 
@@ -79,8 +81,9 @@ def test_a_password_change_ends_the_other_sessions_everywhere(system, second_gat
     here, there = both(system, second_gateway, other_session)
     assert here.get("/v1/me").status_code == there.get("/v1/me").status_code == 200
 
-    changed = owner.client.post("/v1/me/password", json={"current_password": owner.password,
-                                                         "new_password": "a brand new passphrase"})
+    changed = owner.client.post(
+        "/v1/me/password", json={"current_password": owner.password, "new_password": "a brand new passphrase"}
+    )
     assert changed.status_code == 204
 
     assert here.get("/v1/me").status_code == 401
@@ -103,7 +106,9 @@ def test_reads_need_no_round_trip_to_identity(system):
         restarted = ServiceContainer(identity.service_cls, system.config)
         restarted.start()
     try:
-        assert system.client().post("/v1/sessions", json={"email": owner.email, "password": owner.password}
-                                    ).status_code == 201
+        assert (
+            system.client().post("/v1/sessions", json={"email": owner.email, "password": owner.password}).status_code
+            == 201
+        )
     finally:
         restarted.stop()

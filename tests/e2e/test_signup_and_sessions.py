@@ -1,4 +1,5 @@
 """Sign-up, sign-in without a second factor, sign-out, tokens and the sign-in lockout, over HTTP."""
+
 import datetime as dt
 
 import pytest
@@ -24,6 +25,7 @@ def signup_body(**overrides):
 
 
 # --- sign-up ------------------------------------------------------------------------------------------
+
 
 def test_signup_creates_the_partner_and_its_owner(client, clock):
     email = unique_email("Founder")
@@ -58,8 +60,13 @@ def test_the_owner_signs_in_and_sees_themselves(system, client, clock):
     me = system.client(body["token"]).get("/v1/me")
     assert me.status_code == 200, me.text
     assert me.json() == {
-        "id": owner.id, "email": owner.email, "name": owner.name, "role": "owner",
-        "partner_id": owner.partner_id, "two_factor_enabled": False, "two_factor_setup_required": False,
+        "id": owner.id,
+        "email": owner.email,
+        "name": owner.name,
+        "role": "owner",
+        "partner_id": owner.partner_id,
+        "two_factor_enabled": False,
+        "two_factor_setup_required": False,
     }
 
 
@@ -102,16 +109,19 @@ def test_signup_names_every_missing_field(client, clock):
     assert {"company_name", "name", "email", "password"} <= set(error["details"])
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"email": "not-an-email"}, "email"),
-    ({"email": 42}, "email"),
-    ({"password": 1234567890123}, "password"),
-    ({"name": ""}, "name"),
-    ({"name": "   "}, "name"),
-    ({"company_name": None, "nickname": "x"}, "company_name"),
-    ({"company_name": ["Acme"]}, "company_name"),
-    ({"company_name": "C" * 201}, "company_name"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"email": 42}, "email"),
+        ({"password": 1234567890123}, "password"),
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({"company_name": None, "nickname": "x"}, "company_name"),
+        ({"company_name": ["Acme"]}, "company_name"),
+        ({"company_name": "C" * 201}, "company_name"),
+    ],
+)
 def test_signup_refuses_bad_fields_naming_them(client, clock, overrides, field):
     response = client.post("/v1/signup", json=signup_body(**overrides))
 
@@ -131,6 +141,7 @@ def test_signup_refuses_unknown_fields_naming_them(client, clock):
 
 # --- sign-in ------------------------------------------------------------------------------------------
 
+
 def test_unknown_email_and_wrong_password_get_the_same_answer(system, clock):
     owner = sign_up(system)
 
@@ -143,13 +154,16 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(system, clock):
     assert wrong_password.headers.get("Retry-After") is None
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"password": PASSWORD}, "email"),
-    ({"email": "someone@example.com"}, "password"),
-    ({"email": "someone@example.com", "password": 12345678901}, "password"),
-    ({"email": "someone@example.com", "password": PASSWORD, "device_token": 7}, "device_token"),
-    ({"email": "someone@example.com", "password": PASSWORD, "remember": True}, "remember"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"password": PASSWORD}, "email"),
+        ({"email": "someone@example.com"}, "password"),
+        ({"email": "someone@example.com", "password": 12345678901}, "password"),
+        ({"email": "someone@example.com", "password": PASSWORD, "device_token": 7}, "device_token"),
+        ({"email": "someone@example.com", "password": PASSWORD, "remember": True}, "remember"),
+    ],
+)
 def test_sign_in_refuses_bad_bodies(client, clock, body, field):
     error = assert_error(client.post("/v1/sessions", json=body), 400, "validation_error")
     assert field in error["details"], error
@@ -165,9 +179,20 @@ def test_a_device_token_is_ignored_without_a_second_factor(system, clock):
 
 # --- tokens and sign-out ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer", "Bearer ", "Bearer not-a-token", "Basic dXNlcjpwYXNz", "Agent abc", "Token abc",
-])
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer not-a-token",
+        "Basic dXNlcjpwYXNz",
+        "Agent abc",
+        "Token abc",
+    ],
+)
 def test_me_refuses_a_missing_or_unknown_token(system, clock, authorization):
     client = system.client()
     if authorization is not None:
@@ -208,6 +233,7 @@ def test_a_session_token_stops_working_when_it_expires(system, clock):
 
 
 # --- lockout ------------------------------------------------------------------------------------------
+
 
 def assert_locked(response):
     assert_error(response, 429, "rate_limited")

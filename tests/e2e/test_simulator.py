@@ -1,4 +1,5 @@
 """`make simulate` against a running system: the portal comes alive."""
+
 import importlib.util
 import pathlib
 import time
@@ -16,10 +17,13 @@ def load_simulator():
 def test_one_round_of_the_simulator_shows_up_in_the_partners_views(system, clock):
     simulate = load_simulator()
     email = "sim-owner@example.com"
-    system.client().post("/v1/signup", json={"company_name": "Sim", "name": "Sim", "email": email,
-                                             "password": simulate.PASSWORD})
-    assert simulate.main(["--url", system.base_url, "--accounts", "2", "--computers", "3", "--once",
-                          "--email", email]) == 0
+    system.client().post(
+        "/v1/signup", json={"company_name": "Sim", "name": "Sim", "email": email, "password": simulate.PASSWORD}
+    )
+    assert (
+        simulate.main(["--url", system.base_url, "--accounts", "2", "--computers", "3", "--once", "--email", email])
+        == 0
+    )
     token = system.client().post("/v1/sessions", json={"email": email, "password": simulate.PASSWORD}).json()["token"]
     client = system.client(token)
     deadline = time.monotonic() + 5

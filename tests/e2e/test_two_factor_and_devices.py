@@ -1,5 +1,6 @@
 """Two-step verification over HTTP: set-up, confirmation, the sign-in challenge, TOTP drift and
 replay, recovery codes, trusted devices, and turning it off."""
+
 import datetime as dt
 import re
 import urllib.parse
@@ -44,6 +45,7 @@ def me(actor_or_client):
 
 
 # --- set-up and confirmation ----------------------------------------------------------------------------
+
 
 def test_setup_answers_a_secret_its_otpauth_uri_and_a_qr_code(system, clock):
     owner = sign_up(system)
@@ -165,14 +167,17 @@ def test_an_unknown_challenge_is_refused(system, clock):
     assert_error(verify(system, "no-such-challenge", "123456"), 401, "invalid_code")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"code": "123456"}, "challenge"),
-    ({"challenge": "abc"}, "code"),
-    ({"challenge": "abc", "code": 123456}, "code"),
-    ({"challenge": "abc", "code": "123456", "remember_device": "yes"}, "remember_device"),
-    ({"challenge": "abc", "code": "123456", "remember_device": 1}, "remember_device"),
-    ({"challenge": "abc", "code": "123456", "trust": True}, "trust"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"code": "123456"}, "challenge"),
+        ({"challenge": "abc"}, "code"),
+        ({"challenge": "abc", "code": 123456}, "code"),
+        ({"challenge": "abc", "code": "123456", "remember_device": "yes"}, "remember_device"),
+        ({"challenge": "abc", "code": "123456", "remember_device": 1}, "remember_device"),
+        ({"challenge": "abc", "code": "123456", "trust": True}, "trust"),
+    ],
+)
 def test_verify_refuses_bad_bodies(client, clock, body, field):
     error = assert_error(client.post("/v1/sessions/verify", json=body), 400, "validation_error")
     assert field in error["details"], error
@@ -253,6 +258,7 @@ def test_a_challenge_dies_after_5_wrong_codes(owner, system, clock):
 
 # --- recovery codes -------------------------------------------------------------------------------------
 
+
 def test_a_recovery_code_signs_in_once(owner, system, clock):
     first, second = owner.recovery_codes[:2]
 
@@ -279,13 +285,19 @@ def test_recovery_codes_belong_to_their_employee(owner, system, clock):
 
 # --- trusted devices ------------------------------------------------------------------------------------
 
+
 def remember(owner, clock, user_agent="E2E-Browser/1.0"):
     client = owner.system.client()
     client.headers["User-Agent"] = user_agent
     challenge = challenge_for(owner)
-    response = client.post("/v1/sessions/verify", json={
-        "challenge": challenge, "code": next_code(clock, owner.secret), "remember_device": True,
-    })
+    response = client.post(
+        "/v1/sessions/verify",
+        json={
+            "challenge": challenge,
+            "code": next_code(clock, owner.secret),
+            "remember_device": True,
+        },
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -418,6 +430,7 @@ def test_devices_need_a_token(client, clock):
 
 # --- turning it off ---------------------------------------------------------------------------------------
 
+
 def test_disable_needs_the_password_and_a_code(owner, system, clock):
     client = owner.client
 
@@ -427,11 +440,13 @@ def test_disable_needs_the_password_and_a_code(owner, system, clock):
     assert "password" in error["details"]
     assert_error(
         client.delete("/v1/me/2fa", json={"password": "wrong password!", "code": next_code(clock, owner.secret)}),
-        401, "invalid_credentials",
+        401,
+        "invalid_credentials",
     )
     assert_error(
         client.delete("/v1/me/2fa", json={"password": owner.password, "code": wrong_code(owner.secret, clock.now())}),
-        401, "invalid_code",
+        401,
+        "invalid_code",
     )
     # A code already accepted (here, by a sign-in) is a replay.
     used = next_code(clock, owner.secret)

@@ -1,6 +1,7 @@
 """The company's `require_two_factor` (API.md 1.1): while on, an employee without a second factor who
 signs in gets a session that may only see who they are, set a second factor up, confirm it and sign
 out; everything else answers 403 `two_factor_required` until the second factor is confirmed."""
+
 from tests.flows import (
     assert_error,
     create_employee,
@@ -36,8 +37,9 @@ def test_the_policy_is_off_by_default_and_only_owners_and_admins_set_it(system):
 def test_an_invalid_profile_field_beside_the_policy_changes_neither(system):
     owner = sign_up(system)
     before = owner.client.get("/v1/company").json()
-    error = assert_error(owner.client.patch("/v1/company", json={"require_two_factor": True, "name": ""}),
-                         400, "validation_error")
+    error = assert_error(
+        owner.client.patch("/v1/company", json={"require_two_factor": True, "name": ""}), 400, "validation_error"
+    )
     assert "name" in error["details"]
     assert owner.client.get("/v1/company").json() == before
 
@@ -52,8 +54,14 @@ def test_an_employee_without_a_second_factor_gets_a_session_that_can_only_set_on
     client = employee.client
     me = client.get("/v1/me")
     assert me.status_code == 200 and me.json()["two_factor_setup_required"] is True
-    for method, path in (("GET", "/v1/accounts"), ("GET", "/v1/company"), ("GET", "/v1/employees"),
-                         ("POST", "/v1/me/password"), ("GET", "/v1/me/devices"), ("GET", "/v1/subscriptions")):
+    for method, path in (
+        ("GET", "/v1/accounts"),
+        ("GET", "/v1/company"),
+        ("GET", "/v1/employees"),
+        ("POST", "/v1/me/password"),
+        ("GET", "/v1/me/devices"),
+        ("GET", "/v1/subscriptions"),
+    ):
         assert_error(client.request(method, path, json={}), 403, "two_factor_required")
     enable_two_factor(employee, clock)
     assert client.get("/v1/me").json()["two_factor_setup_required"] is False

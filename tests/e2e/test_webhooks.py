@@ -1,6 +1,7 @@
 """Webhooks over HTTP, into endpoints in the test process: signed as the Standard Webhooks reference
 library checks, retried with the same id, listed with their deliveries, switched off after their
 last 20 events failed, and never held up by another partner's slow endpoint."""
+
 import base64
 import datetime as dt
 import json
@@ -22,8 +23,9 @@ RETRY_DELAYS = (1, 2)  # seconds of the test's clock
 
 def a_system(request, tmp_path_factory, **config):
     """Endpoints in the test process are on loopback: allowed here."""
-    return system_of_its_own(request, tmp_path_factory.mktemp("data"), WEBHOOKS_ALLOW_PRIVATE="true",
-                             WEBHOOK_POLL_SECONDS=0.1, **config)
+    return system_of_its_own(
+        request, tmp_path_factory.mktemp("data"), WEBHOOKS_ALLOW_PRIVATE="true", WEBHOOK_POLL_SECONDS=0.1, **config
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,11 +58,15 @@ def test_an_endpoint_is_made_shown_changed_and_removed_and_its_secret_shown_once
     shown = {key: value for key, value in made.items() if key != "secret"}
     assert owner.client.get(f"/v1/webhooks/{made['id']}").json() == shown
     assert owner.client.get("/v1/webhooks").json()["items"] == [shown]
-    changed = owner.client.patch(f"/v1/webhooks/{made['id']}", json={"events": ["webhook.test"], "active": False,
-                                                                     "description": None})
+    changed = owner.client.patch(
+        f"/v1/webhooks/{made['id']}", json={"events": ["webhook.test"], "active": False, "description": None}
+    )
     assert changed.status_code == 200, changed.text
     assert (changed.json()["events"], changed.json()["active"], changed.json()["description"]) == (
-        ["webhook.test"], False, None)
+        ["webhook.test"],
+        False,
+        None,
+    )
     assert owner.client.delete(f"/v1/webhooks/{made['id']}").status_code == 204
     assert_error(owner.client.get(f"/v1/webhooks/{made['id']}"), 404, "not_found")
 
@@ -69,8 +75,11 @@ def test_only_owners_and_admins_manage_webhooks_and_another_partners_are_not_fou
     made = create(owner, "http://127.0.0.1:9/hooks")
     support = create_employee(owner, "support")
     assert_error(support.client.get("/v1/webhooks"), 403, "forbidden")
-    assert_error(support.client.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/", "events": ["webhook.test"]}),
-                 403, "forbidden")
+    assert_error(
+        support.client.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/", "events": ["webhook.test"]}),
+        403,
+        "forbidden",
+    )
     stranger = sign_up(system)
     for method in ("get", "patch", "delete"):
         kwargs = {"json": {"active": False}} if method == "patch" else {}
@@ -78,16 +87,19 @@ def test_only_owners_and_admins_manage_webhooks_and_another_partners_are_not_fou
     assert_error(stranger.client.post(f"/v1/webhooks/{made['id']}/test"), 404, "not_found")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"url": "http://127.0.0.1:9/", "events": []}, "events"),
-    ({"url": "http://127.0.0.1:9/", "events": ["computer.on_fire"]}, "events"),
-    ({"url": "http://127.0.0.1:9/", "events": ["webhook.test", "webhook.test"]}, "events"),
-    ({"url": "ftp://127.0.0.1/", "events": ["webhook.test"]}, "url"),
-    ({"url": "http://no-such-host.invalid/", "events": ["webhook.test"]}, "url"),
-    ({"url": "http://" + "a" * 2100, "events": ["webhook.test"]}, "url"),
-    ({"events": ["webhook.test"]}, "url"),
-    ({"url": "http://127.0.0.1:9/", "events": ["webhook.test"], "description": "d" * 501}, "description"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"url": "http://127.0.0.1:9/", "events": []}, "events"),
+        ({"url": "http://127.0.0.1:9/", "events": ["computer.on_fire"]}, "events"),
+        ({"url": "http://127.0.0.1:9/", "events": ["webhook.test", "webhook.test"]}, "events"),
+        ({"url": "ftp://127.0.0.1/", "events": ["webhook.test"]}, "url"),
+        ({"url": "http://no-such-host.invalid/", "events": ["webhook.test"]}, "url"),
+        ({"url": "http://" + "a" * 2100, "events": ["webhook.test"]}, "url"),
+        ({"events": ["webhook.test"]}, "url"),
+        ({"url": "http://127.0.0.1:9/", "events": ["webhook.test"], "description": "d" * 501}, "description"),
+    ],
+)
 def test_an_endpoint_that_is_not_valid_is_a_400(owner, body, field):
     answer = owner.client.post("/v1/webhooks", json=body)
     assert_error(answer, 400, "validation_error")
@@ -117,9 +129,13 @@ def test_a_failing_endpoint_is_tried_again_after_each_delay_with_the_same_id_the
             assert owner.client.post(f"/v1/webhooks/{made['id']}/test").status_code == 202
         for tries, delay in enumerate(RETRY_DELAYS, start=1):
             # Each try recorded (and its next one set) before the clock moves on.
-            assert eventually(lambda tries=tries: all(
-                deliveries(owner, made)[0]["attempts"] == tries and deliveries(owner, made)[0]["next_attempt_at"]
-                for made in (recovering, dead)), seconds=5)
+            assert eventually(
+                lambda tries=tries: all(
+                    deliveries(owner, made)[0]["attempts"] == tries and deliveries(owner, made)[0]["next_attempt_at"]
+                    for made in (recovering, dead)
+                ),
+                seconds=5,
+            )
             clock.advance(seconds=delay)
             assert eventually(lambda tries=tries: len(never.received) == tries + 1, seconds=5)
         assert eventually(lambda: deliveries(owner, recovering)[0]["status"] == "delivered", seconds=5)
@@ -154,14 +170,21 @@ def test_a_computer_alert_goes_to_the_endpoints_that_asked_for_it(system, clock)
         _, headers, body = receiver.received[0]
     event = Webhook(made["secret"]).verify(body, headers)
     assert event["type"] == "computer.backup_failed"
-    assert event["data"]["computer"] == {"id": computer["id"], "name": "FILESRV", "kind": "server",
-                                         "account_id": account["id"], "account_name": "Contoso"}
+    assert event["data"]["computer"] == {
+        "id": computer["id"],
+        "name": "FILESRV",
+        "kind": "server",
+        "account_id": account["id"],
+        "account_name": "Contoso",
+    }
     assert event["data"]["last_status"] == "failed" and event["data"]["last_success_at"] is None
 
 
 def test_an_endpoint_whose_last_twenty_events_failed_is_switched_off_and_its_partner_told(request, tmp_path_factory):
-    with a_system(request, tmp_path_factory, WEBHOOK_RETRY_DELAYS="") as system, \
-            receiving(statuses=[500] * 25) as receiver:
+    with (
+        a_system(request, tmp_path_factory, WEBHOOK_RETRY_DELAYS="") as system,
+        receiving(statuses=[500] * 25) as receiver,
+    ):
         owner = sign_up(system)
         made = create(owner, receiver.url)
         for n in range(20):

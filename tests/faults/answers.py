@@ -1,4 +1,5 @@
 """What every answer of the gateway must be, whatever was asked, and a partner with real data."""
+
 import dataclasses
 import datetime as dt
 
@@ -32,8 +33,14 @@ def iso(when):
 
 
 def report_body(finished, backed_up=1000):
-    return {"started_at": iso(finished - dt.timedelta(minutes=30)), "finished_at": iso(finished),
-            "status": "success", "bytes_selected": 2000, "bytes_backed_up": backed_up, "files": 12}
+    return {
+        "started_at": iso(finished - dt.timedelta(minutes=30)),
+        "finished_at": iso(finished),
+        "status": "success",
+        "bytes_selected": 2000,
+        "bytes_backed_up": backed_up,
+        "files": 12,
+    }
 
 
 @dataclasses.dataclass

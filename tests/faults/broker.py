@@ -9,6 +9,7 @@ its data, logs, cookie and config in a temporary folder, and no plugins:
         rabbit.stop_app()        # the broker goes away (connections drop), the node stays
         rabbit.start_app()       # and comes back, with its durable queues and persistent messages
 """
+
 import os
 import pathlib
 import random
@@ -62,12 +63,25 @@ class PrivateRabbit(StartedInWith):
         }
 
     def ctl(self, *args, check=True, timeout=60):
-        return subprocess.run([_script("rabbitmqctl"), "-n", self.node, *args], env=self.env, cwd=self.folder,
-                              capture_output=True, text=True, check=check, timeout=timeout)
+        return subprocess.run(
+            [_script("rabbitmqctl"), "-n", self.node, *args],
+            env=self.env,
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=timeout,
+        )
 
     def start(self):
-        subprocess.run([_script("rabbitmq-server"), "-detached"], env=self.env, cwd=self.folder, check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [_script("rabbitmq-server"), "-detached"],
+            env=self.env,
+            cwd=self.folder,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         deadline = time.monotonic() + START_SECONDS
         # await_startup fails at once while the node has not registered yet: ask until it has.
         while self.ctl("await_startup", "--timeout", "30", check=False).returncode != 0:

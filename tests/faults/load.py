@@ -1,5 +1,6 @@
 """Load for the fault tests: streams of orders and agents' reports through the gateway, each
 answer recorded with when it was asked and how long it took."""
+
 import dataclasses
 import threading
 import time
@@ -32,8 +33,10 @@ class Load:
         self.busy = 0  # requests asked and not answered yet
         self._stopping = threading.Event()
         self._threads = [threading.Thread(target=self._orders, daemon=True) for _ in range(orders)]
-        self._threads += [threading.Thread(target=self._reports, args=(agent_keys[n % len(agent_keys)],), daemon=True)
-                          for n in range(reports)]
+        self._threads += [
+            threading.Thread(target=self._reports, args=(agent_keys[n % len(agent_keys)],), daemon=True)
+            for n in range(reports)
+        ]
 
     def start(self):
         for thread in self._threads:
@@ -60,8 +63,15 @@ class Load:
         return answer
 
     def order(self, session, key):
-        return self._ask(session, "order", key, "POST", "/v1/orders", json={"items": ORDER_ITEMS},
-                         headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": key})
+        return self._ask(
+            session,
+            "order",
+            key,
+            "POST",
+            "/v1/orders",
+            json={"items": ORDER_ITEMS},
+            headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": key},
+        )
 
     def _orders(self):
         with requests.Session() as session:
@@ -72,8 +82,15 @@ class Load:
     def _reports(self, agent_key):
         with requests.Session() as session:
             while not self._stopping.is_set():
-                self._ask(session, "report", "", "POST", "/v1/agent/reports", json=report_body(self.clock.now()),
-                          headers={"Authorization": f"Agent {agent_key}"})
+                self._ask(
+                    session,
+                    "report",
+                    "",
+                    "POST",
+                    "/v1/agent/reports",
+                    json=report_body(self.clock.now()),
+                    headers={"Authorization": f"Agent {agent_key}"},
+                )
                 time.sleep(0.02)
 
     def of(self, kind, status=None):

@@ -5,6 +5,7 @@ on fresh PostgreSQL databases and a fresh vhost, with as many instances of a ser
         system.base_url
         system.kill("billing", 0)   # kill -9 one instance
 """
+
 import importlib.util
 import os
 import pathlib
@@ -70,8 +71,13 @@ class Processes(StartedInWith):
         """Start (or start again, after `kill`) one instance, logging after what it logged before."""
         with open(self.logs / f"{name}-{n}.log", "a") as log:
             self.children[(name, n)] = subprocess.Popen(
-                self.run.nameko_command(name), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True)
+                self.run.nameko_command(name),
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def wait_until_healthy(self):
         deadline = time.monotonic() + STARTUP_SECONDS

@@ -4,6 +4,7 @@ service of the test's own (a broker restart under load hits them only by chance)
 - a reply that cannot be sent (the broker gone): the service stays up and answers the next call;
 - a message acknowledged on a connection the broker has just dropped (the socket's own error).
 """
+
 import eventlet
 from kombu.exceptions import OperationalError
 from nameko.messaging import QueueConsumer

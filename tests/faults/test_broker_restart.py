@@ -8,6 +8,7 @@ system is ready again on its own.
   its Idempotency-Key, is then answered 201 and exists exactly once too;
 - every report answered 202 is stored, exactly once.
 """
+
 import time
 
 import pytest
@@ -50,7 +51,8 @@ def test_a_broker_restart_under_load_loses_nothing(rabbit, broker_system):
     system = broker_system
     partner = owner_with_a_computer(system)
     second = system.client(partner.owner.token).post(
-        f"/v1/accounts/{partner.account_id}/computers", json={"name": "PC-2", "kind": "workstation"})
+        f"/v1/accounts/{partner.account_id}/computers", json={"name": "PC-2", "kind": "workstation"}
+    )
     assert second.status_code == 201, second.text
     computers = {partner.computer_id: partner.agent_key, second.json()["id"]: second.json()["agent_key"]}
     assert health(system)[0] == 200
@@ -63,7 +65,6 @@ def test_a_broker_restart_under_load_loses_nothing(rabbit, broker_system):
         time.sleep(OUTAGE_SECONDS)
         coming_back = time.monotonic()
         rabbit.start_app()
-        came_back = time.monotonic()
         while (state := health(system))[0] != 200:
             assert time.monotonic() - coming_back < HEALTHY_WITHIN, f"/health not green 15 s after the return: {state}"
             time.sleep(0.25)
@@ -100,8 +101,11 @@ def test_a_broker_restart_under_load_loses_nothing(rabbit, broker_system):
     accepted = {a.body["id"] for a in load.of("report", 202)}
     deadline = time.monotonic() + 15
     while True:
-        stored = [report["id"] for computer in computers
-                  for report in walk(owner, f"/v1/monitoring/computers/{computer}/reports", 200)[0]]
+        stored = [
+            report["id"]
+            for computer in computers
+            for report in walk(owner, f"/v1/monitoring/computers/{computer}/reports", 200)[0]
+        ]
         if accepted <= set(stored) or time.monotonic() > deadline:
             break
         time.sleep(0.25)

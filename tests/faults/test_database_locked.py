@@ -6,6 +6,7 @@ Before handlers retried, the failed event was acknowledged and gone: with accoun
 write-locked for 9 seconds while an order for an account landed, the accounts list showed the
 account as `status: none` for good.
 """
+
 import contextlib
 import sqlite3
 import time
@@ -23,8 +24,9 @@ CATCH_UP_SECONDS = 20
 @pytest.fixture
 def processes(request, tmp_path):
     with contextlib.ExitStack() as stack:
-        vhost_uri = stack.enter_context(Vhost(request.config.getoption("RABBIT_AMQP_URI"),
-                                              request.config.getoption("RABBIT_API_URI")))
+        vhost_uri = stack.enter_context(
+            Vhost(request.config.getoption("RABBIT_AMQP_URI"), request.config.getoption("RABBIT_API_URI"))
+        )
         db_uris = {name: f"sqlite:///{tmp_path / (name + '.db')}" for name in SERVICES}
         yield stack.enter_context(Processes(vhost_uri, db_uris)), tmp_path / "accounts.db"
 
@@ -36,8 +38,9 @@ def settled(db_path, account_id):
     deadline = time.monotonic() + CATCH_UP_SECONDS
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         while time.monotonic() < deadline and (
-                db.execute("SELECT count(*) FROM outbox").fetchone()[0]
-                or not db.execute("SELECT backup_version FROM accounts WHERE id = ?", (account_id,)).fetchone()[0]):
+            db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+            or not db.execute("SELECT backup_version FROM accounts WHERE id = ?", (account_id,)).fetchone()[0]
+        ):
             time.sleep(0.05)
 
 
@@ -54,8 +57,15 @@ def test_an_event_that_arrives_while_the_database_is_locked_is_applied_once_it_i
     lock = sqlite3.connect(accounts_db, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")  # no other writer until it ends; readers read on (WAL)
     try:
-        order = owner.post("/v1/orders", headers={"Idempotency-Key": "locked-1"}, json={"items": [
-            {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account["id"]}]})
+        order = owner.post(
+            "/v1/orders",
+            headers={"Idempotency-Key": "locked-1"},
+            json={
+                "items": [
+                    {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account["id"]}
+                ]
+            },
+        )
         assert order.status_code == 201, order.text
         time.sleep(LOCKED_SECONDS)
     finally:

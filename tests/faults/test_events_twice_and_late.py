@@ -10,6 +10,7 @@ event is published again by its source's name, in reverse order, twice, and the 
 every handler of every service has handled each of them. The views are read again: they are the
 same, and the removed computer's agent key is still refused.
 """
+
 import collections
 import contextlib
 import datetime as dt
@@ -34,8 +35,11 @@ class Spy:
     def __init__(self, config):
         self.connection = kombu.Connection(config["AMQP_URI"])
         self.queue = kombu.Queue(
-            "fault-tests-spy", exclusive=True, auto_delete=True,
-            bindings=[kombu.binding(get_event_exchange(source, config), routing_key="#") for source in SOURCES])
+            "fault-tests-spy",
+            exclusive=True,
+            auto_delete=True,
+            bindings=[kombu.binding(get_event_exchange(source, config), routing_key="#") for source in SOURCES],
+        )
         self.queue(self.connection.default_channel).declare()
         self.events = []
 
@@ -65,13 +69,19 @@ def warned_of_endings(system, clock):
     clock.set(now - dt.timedelta(days=366))
     early = sign_up(system)
     account = early.client.post("/v1/accounts", json={"name": "Ending", "contact_email": "it@c.test"}).json()["id"]
-    renews = early.client.post("/v1/orders", headers={"Idempotency-Key": "events-renews"}, json={"items": [
-        {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]})
+    renews = early.client.post(
+        "/v1/orders",
+        headers={"Idempotency-Key": "events-renews"},
+        json={"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]},
+    )
     assert renews.status_code == 201, renews.text
     clock.set(now - dt.timedelta(days=336))
     early.token = sign_in_token(system, early.email, early.password)
-    order = early.client.post("/v1/orders", headers={"Idempotency-Key": "events-early"}, json={"items": [
-        {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]})
+    order = early.client.post(
+        "/v1/orders",
+        headers={"Idempotency-Key": "events-early"},
+        json={"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account}]},
+    )
     assert order.status_code == 201, order.text
     subscription = order.json()["lines"][0]["subscription_id"]
     off = early.client.patch(f"/v1/subscriptions/{subscription}", json={"auto_renew": False})
@@ -95,8 +105,13 @@ def the_flow(system, clock):
     assert client.patch("/v1/company", json={"name": "Renamed after sign-up"}).status_code == 200
     for hours in (60, 72):  # changed, and back to what the computers below are judged by
         assert client.patch("/v1/monitoring/settings", json={"not_backing_up_after_hours": hours}).status_code == 200
-    assert client.put("/v1/notifications/settings", json={
-        "email": {"enabled": True, "recipients": [owner.email]}, "events": ["trial.ending"]}).status_code == 200
+    assert (
+        client.put(
+            "/v1/notifications/settings",
+            json={"email": {"enabled": True, "recipients": [owner.email]}, "events": ["trial.ending"]},
+        ).status_code
+        == 200
+    )
     invited = client.post("/v1/employees", json={"email": f"invited-{owner.id}@c.test", "name": "I", "role": "viewer"})
     assert invited.status_code == 201, invited.text
     assert system.client().post("/v1/password-reset", json={"email": owner.email}).status_code == 202
@@ -110,22 +125,43 @@ def the_flow(system, clock):
     # The kept account's subscription changes four times: trial, bought, an add-on, a plan upgrade.
     trial = client.post(f"/v1/accounts/{kept}/trials", json={"product": "safe-pro", "plan": "power"})
     assert trial.status_code == 201, trial.text
-    bought = client.post(f"/v1/accounts/{kept}/trial-upgrade", headers={"Idempotency-Key": "events-0"},
-                         json={"term_years": 1})
+    bought = client.post(
+        f"/v1/accounts/{kept}/trial-upgrade", headers={"Idempotency-Key": "events-0"}, json={"term_years": 1}
+    )
     assert bought.status_code == 200, bought.text
     active = bought.json()["subscription"]["id"]
-    addon = client.post(f"/v1/subscriptions/{active}/addons", headers={"Idempotency-Key": "events-3"},
-                        json={"addon": "extra-computer", "quantity": 2})
+    addon = client.post(
+        f"/v1/subscriptions/{active}/addons",
+        headers={"Idempotency-Key": "events-3"},
+        json={"addon": "extra-computer", "quantity": 2},
+    )
     assert addon.status_code == 201, addon.text
-    assert client.post(f"/v1/subscriptions/{active}/upgrade", headers={"Idempotency-Key": "events-4"},
-                       json={"plan": "ultimate"}).status_code == 200
-    order = client.post("/v1/orders", headers={"Idempotency-Key": "events-1"}, json={"items": [
-        {"product": "safe-pro", "plan": "power", "term_years": 1, "quantity": 2, "account_id": released},
-        {"product": "safe", "plan": "basic", "term_years": 2, "quantity": 1}]})
+    assert (
+        client.post(
+            f"/v1/subscriptions/{active}/upgrade", headers={"Idempotency-Key": "events-4"}, json={"plan": "ultimate"}
+        ).status_code
+        == 200
+    )
+    order = client.post(
+        "/v1/orders",
+        headers={"Idempotency-Key": "events-1"},
+        json={
+            "items": [
+                {"product": "safe-pro", "plan": "power", "term_years": 1, "quantity": 2, "account_id": released},
+                {"product": "safe", "plan": "basic", "term_years": 2, "quantity": 1},
+            ]
+        },
+    )
     assert order.status_code == 201, order.text
     subscription = order.json()["lines"][0]["subscription_id"]
-    assert client.post(f"/v1/subscriptions/{subscription}/upgrade", headers={"Idempotency-Key": "events-2"},
-                       json={"plan": "ultimate"}).status_code == 200
+    assert (
+        client.post(
+            f"/v1/subscriptions/{subscription}/upgrade",
+            headers={"Idempotency-Key": "events-2"},
+            json={"plan": "ultimate"},
+        ).status_code
+        == 200
+    )
 
     computers = {}
     for name in ("Stays", "Stops", "Removed"):
@@ -133,22 +169,30 @@ def the_flow(system, clock):
         assert computer.status_code == 201, computer.text
         computers[name] = computer.json()
     agent = system.client()
-    for name, computer in computers.items():
+    for computer in computers.values():
         for hours in (30, 20, 10):
-            answer = agent.post("/v1/agent/reports", json=report_body(clock.now() - dt.timedelta(hours=hours), hours),
-                                headers={"Authorization": f"Agent {computer['agent_key']}"})
+            answer = agent.post(
+                "/v1/agent/reports",
+                json=report_body(clock.now() - dt.timedelta(hours=hours), hours),
+                headers={"Authorization": f"Agent {computer['agent_key']}"},
+            )
             assert answer.status_code == 202, answer.text
     # "Stops" stops: three days on, it is not backing up; "Stays" reports again.
     clock.advance(hours=80)
-    owner.token = system.client().post("/v1/sessions", json={"email": owner.email, "password": owner.password}
-                                       ).json()["token"]
+    owner.token = (
+        system.client().post("/v1/sessions", json={"email": owner.email, "password": owner.password}).json()["token"]
+    )
     client = owner.client
-    answer = agent.post("/v1/agent/reports", json=report_body(clock.now(), 77),
-                        headers={"Authorization": f"Agent {computers['Stays']['agent_key']}"})
+    answer = agent.post(
+        "/v1/agent/reports",
+        json=report_body(clock.now(), 77),
+        headers={"Authorization": f"Agent {computers['Stays']['agent_key']}"},
+    )
     assert answer.status_code == 202, answer.text
     failed = {**report_body(clock.now(), 0), "status": "failed", "error": "disk full"}
-    answer = agent.post("/v1/agent/reports", json=failed,
-                        headers={"Authorization": f"Agent {computers['Stops']['agent_key']}"})
+    answer = agent.post(
+        "/v1/agent/reports", json=failed, headers={"Authorization": f"Agent {computers['Stops']['agent_key']}"}
+    )
     assert answer.status_code == 202, answer.text
     removed = computers["Removed"]
     assert client.delete(f"/v1/accounts/{kept}/computers/{removed['id']}").status_code == 204
@@ -164,14 +208,26 @@ def views(owner, kept, computers):
     """Everything the partner can see that events feed, in a comparable form."""
     client = owner.client
     seen = {}
-    for path in ("/v1/company", "/v1/monitoring/overview", "/v1/monitoring/settings", "/v1/notifications/settings",
-                 f"/v1/accounts/{kept}", f"/v1/accounts/{kept}/backup-status"):
+    for path in (
+        "/v1/company",
+        "/v1/monitoring/overview",
+        "/v1/monitoring/settings",
+        "/v1/notifications/settings",
+        f"/v1/accounts/{kept}",
+        f"/v1/accounts/{kept}/backup-status",
+    ):
         response = client.get(path)
         assert response.status_code == 200, (path, response.text)
         seen[path] = response.json()
-    for path in ("/v1/accounts", "/v1/monitoring/computers", "/v1/subscriptions", "/v1/orders", "/v1/employees",
-                 "/v1/audit-events",
-                 *(f"/v1/monitoring/computers/{c['id']}/reports" for name, c in computers.items() if name != "Removed")):
+    for path in (
+        "/v1/accounts",
+        "/v1/monitoring/computers",
+        "/v1/subscriptions",
+        "/v1/orders",
+        "/v1/employees",
+        "/v1/audit-events",
+        *(f"/v1/monitoring/computers/{c['id']}/reports" for name, c in computers.items() if name != "Removed"),
+    ):
         seen[path] = walk(client, path, 50)[0]
     return seen
 
@@ -221,8 +277,11 @@ def test_every_event_twice_and_late_changes_no_read_model(system, clock):
         redelivered = list(reversed(events)) * 2
         with contextlib.ExitStack() as stack:
             for key, targets in consumed.items():
-                ids = [payload.get("event_id") or payload.get("id")
-                       for source, event_type, payload in redelivered if (source, event_type) == key]
+                ids = [
+                    payload.get("event_id") or payload.get("id")
+                    for source, event_type, payload in redelivered
+                    if (source, event_type) == key
+                ]
                 for container, method_name in targets:
                     failures += waiting_for(stack, container, method_name, ids)
             dispatch = event_dispatcher(system.config)
@@ -238,7 +297,10 @@ def test_every_event_twice_and_late_changes_no_read_model(system, clock):
     after = views(owner, kept, computers)
     for path in before:
         assert after[path] == before[path], path
-    refused = system.client().post("/v1/agent/reports", json=report_body(clock.now()),
-                                   headers={"Authorization": f"Agent {computers['Removed']['agent_key']}"})
+    refused = system.client().post(
+        "/v1/agent/reports",
+        json=report_body(clock.now()),
+        headers={"Authorization": f"Agent {computers['Removed']['agent_key']}"},
+    )
     assert refused.status_code == 401, refused.text
     assert len(redelivered) >= 2 * len(REGISTRY)

@@ -4,6 +4,7 @@ agent. No answer is a 5xx, none breaks the documented schema (status, content ty
 carries a stack trace, and every one carries the security headers.
 
 Bounded: a few examples per route (`MAX_EXAMPLES`), no deadline per example, no example database."""
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -14,9 +15,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from gateway.openapi import openapi_document
 from tests.faults.answers import assert_safe_answer, owner_with_a_computer
 from tests.flows import sign_in_token
+
+from gateway.openapi import openapi_document
 
 MAX_EXAMPLES = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -46,12 +48,12 @@ def test_the_fuzzed_document_is_the_one_served(system):
     assert served.status_code == 200
     assert served.json() == openapi_document()
     assert len(list(schema.get_all_operations())) == sum(
-        len(operations) for operations in served.json()["paths"].values())
+        len(operations) for operations in served.json()["paths"].values()
+    )
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_every_documented_route_holds_its_schema_under_fuzzing(case, system, fuzzer):
     # A generated Authorization header (a wrong one, fuzzing authentication) wins over ours.
     headers = {**_auth_headers(system, fuzzer, case), **(case.headers or {})}

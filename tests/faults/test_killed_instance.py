@@ -7,6 +7,7 @@ real `nameko run` processes, as `make run` starts them, sharing one PostgreSQL d
   again with its Idempotency-Key, is answered 201 once, and the partner has exactly one order per
   key, as the database has exactly one idempotency record per key.
 """
+
 import contextlib
 import os
 import time
@@ -46,8 +47,10 @@ def processes(request):
 def sign_up(base_url):
     client = ApiClient(base_url)
     email = f"killed-{time.monotonic_ns()}@example.com"
-    response = client.post("/v1/signup", json={"company_name": "Killed Co", "name": "Kim", "email": email,
-                                               "password": "correct horse battery staple"})
+    response = client.post(
+        "/v1/signup",
+        json={"company_name": "Killed Co", "name": "Kim", "email": email, "password": "correct horse battery staple"},
+    )
     assert response.status_code == 201, response.text
     session = client.post("/v1/sessions", json={"email": email, "password": "correct horse battery staple"})
     assert session.status_code == 201, session.text
@@ -92,14 +95,17 @@ def test_kill_9_of_one_billing_instance_loses_and_doubles_nothing(processes):
     engine = make_engine(processes.db_uris["billing"])
     try:
         with engine.connect() as connection:
-            tables = set(connection.execute(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+            tables = set(
+                connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
+            )
             assert "orders" in tables, tables
             stored = connection.execute(text("SELECT count(*) FROM orders")).scalar()
             keys = connection.execute(text("SELECT count(*) FROM idempotency_keys")).scalar()
     finally:
         engine.dispose()
     assert stored == keys == len(settled)
-    print(f"orders: {len(settled)}, in flight at the kill: {len(in_flight)} "
-          f"({sorted(a.status for a in in_flight)}), 503 then asked again: {len(load.of('order', 503))}")
+    print(
+        f"orders: {len(settled)}, in flight at the kill: {len(in_flight)} "
+        f"({sorted(a.status for a in in_flight)}), 503 then asked again: {len(load.of('order', 503))}"
+    )
     assert processes.healthy()

@@ -5,6 +5,7 @@ When billing's order called accounts and accounts' account read called billing, 
 filled with calls waiting on each other: 85 of 118 requests answered 503 after 10-second stalls.
 Now the gateway asks each service itself; every answer comes, and soon.
 """
+
 import contextlib
 import threading
 import time
@@ -24,8 +25,9 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def processes(request, tmp_path):
     with contextlib.ExitStack() as stack:
-        vhost_uri = stack.enter_context(Vhost(request.config.getoption("RABBIT_AMQP_URI"),
-                                              request.config.getoption("RABBIT_API_URI")))
+        vhost_uri = stack.enter_context(
+            Vhost(request.config.getoption("RABBIT_AMQP_URI"), request.config.getoption("RABBIT_API_URI"))
+        )
         db_uris = {name: f"sqlite:///{tmp_path / (name + '.db')}" for name in SERVICES}
         yield stack.enter_context(Processes(vhost_uri, db_uris))
 
@@ -33,8 +35,12 @@ def processes(request, tmp_path):
 def signed_up(base_url):
     client = ApiClient(base_url)
     email = f"mixed-{time.monotonic_ns()}@example.com"
-    assert client.post("/v1/signup", json={"company_name": "Mixed Co", "name": "Max", "email": email,
-                                           "password": PASSWORD}).status_code == 201
+    assert (
+        client.post(
+            "/v1/signup", json={"company_name": "Mixed Co", "name": "Max", "email": email, "password": PASSWORD}
+        ).status_code
+        == 201
+    )
     return ApiClient(base_url, client.post("/v1/sessions", json={"email": email, "password": PASSWORD}).json()["token"])
 
 
@@ -44,8 +50,15 @@ def test_orders_and_reads_of_one_account_at_once_all_answer_in_seconds(processes
     answers, stop = [], threading.Event()
 
     def order(client):
-        return client.post("/v1/orders", headers={"Idempotency-Key": uuid.uuid4().hex}, json={"items": [
-            {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account["id"]}]})
+        return client.post(
+            "/v1/orders",
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+            json={
+                "items": [
+                    {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account["id"]}
+                ]
+            },
+        )
 
     def read(client):
         return client.get(f"/v1/accounts/{account['id']}")

@@ -2,6 +2,7 @@
 types, malformed JSON, and requests the HTTP server itself cannot parse. Every answer is a clean
 4xx in the contract's format (or the route's own answer), with the security headers, no server
 banner and no stack trace."""
+
 import json
 import socket
 
@@ -45,7 +46,12 @@ def _requests(owner):
         ("GET", "/v1/accounts/" + "x" * 5000, {"headers": bearer}, 404),
         ("POST", "/v1/signup", {"data": b"x" * (65 * 1024), "headers": json_type}, 413),
         ("POST", "/v1/signup", {"data": iter([b"{" + b" " * 1024] * 70), "headers": json_type}, 413),
-        ("PUT", "/v1/company/logo", {"data": b"\x89PNG" + b"0" * (MIB + 10), "headers": {**bearer, "Content-Type": "image/png"}}, 413),
+        (
+            "PUT",
+            "/v1/company/logo",
+            {"data": b"\x89PNG" + b"0" * (MIB + 10), "headers": {**bearer, "Content-Type": "image/png"}},
+            413,
+        ),
         ("PUT", "/v1/company/logo", {"data": b"not an image", "headers": {**bearer, "Content-Type": "image/png"}}, 415),
         ("PUT", "/v1/company/logo", {"data": b"GIF89a", "headers": {**bearer, "Content-Type": "text/plain"}}, 415),
         ("POST", "/v1/signup", {"data": b"{}", "headers": {"Content-Type": "text/plain"}}, 415),
@@ -54,16 +60,32 @@ def _requests(owner):
         ("POST", "/v1/signup", {"data": nested.encode(), "headers": json_type}, 400),
         ("POST", "/v1/signup", {"data": b"[1, 2]", "headers": json_type}, 400),
         ("POST", "/v1/signup", {"json": {"company_name": None, "name": 1, "email": [], "password": {}}}, 400),
-        ("POST", "/v1/signup", {"json": {"company_name": "\u0000", "name": "N", "email": "a@b.test",
-                                         "password": "long enough password"}}, 400),
+        (
+            "POST",
+            "/v1/signup",
+            {"json": {"company_name": "\u0000", "name": "N", "email": "a@b.test", "password": "long enough password"}},
+            400,
+        ),
         ("POST", "/v1/sessions", {"json": {"email": "x" * 10_000 + "@a.test", "password": "p" * 10_000}}, 400),
         ("POST", "/v1/orders", {"json": {"items": []}, "headers": bearer}, 400),
-        ("POST", "/v1/orders", {"json": {"items": [{"product": "safe", "plan": "basic", "term_years": 1,
-                                                    "quantity": 1}]},
-                                "headers": {**bearer, "Idempotency-Key": "\u00e9" * 300}}, 400),
-        ("POST", "/v1/orders", {"json": {"items": [{"product": "safe", "plan": "basic", "term_years": 1,
-                                                    "quantity": 10 ** 30}]},
-                                "headers": {**bearer, "Idempotency-Key": "k-1"}}, 400),
+        (
+            "POST",
+            "/v1/orders",
+            {
+                "json": {"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1}]},
+                "headers": {**bearer, "Idempotency-Key": "\u00e9" * 300},
+            },
+            400,
+        ),
+        (
+            "POST",
+            "/v1/orders",
+            {
+                "json": {"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 10**30}]},
+                "headers": {**bearer, "Idempotency-Key": "k-1"},
+            },
+            400,
+        ),
         ("POST", "/v1/agent/reports", {"json": {"status": "success"}, "headers": agent}, 400),
         ("POST", "/v1/agent/reports", {"json": {}, "headers": {"Authorization": "Agent unknown-key"}}, 401),
         ("POST", "/v1/agent/reports", {"json": {}, "headers": bearer}, 401),

@@ -7,6 +7,7 @@ billing's publishes to its events exchange (its write permission), so billing's 
 answers, its `subscription_changed` waits in billing's outbox, and billing is killed there. The
 broker then takes publishes again, billing starts again, and the accounts list shows the order.
 """
+
 import contextlib
 import os
 import time
@@ -58,8 +59,12 @@ def signed_up(base_url):
     client = ApiClient(base_url)
     email = f"outbox-{time.monotonic_ns()}@example.com"
     password = "correct horse battery staple"
-    assert client.post("/v1/signup", json={"company_name": "Outbox Co", "name": "Olga", "email": email,
-                                           "password": password}).status_code == 201
+    assert (
+        client.post(
+            "/v1/signup", json={"company_name": "Outbox Co", "name": "Olga", "email": email, "password": password}
+        ).status_code
+        == 201
+    )
     session = client.post("/v1/sessions", json={"email": email, "password": password})
     return ApiClient(base_url, session.json()["token"])
 
@@ -71,8 +76,15 @@ def test_an_event_committed_and_not_published_when_billing_is_killed_is_publishe
         system = stack.enter_context(Processes(broker[1], db_uris))
         owner = signed_up(system.base_url)
         account = owner.post("/v1/accounts", json={"name": "Contoso", "contact_email": "it@contoso.test"}).json()
-        order = owner.post("/v1/orders", headers={"Idempotency-Key": "outbox-1"}, json={"items": [
-            {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account["id"]}]})
+        order = owner.post(
+            "/v1/orders",
+            headers={"Idempotency-Key": "outbox-1"},
+            json={
+                "items": [
+                    {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account["id"]}
+                ]
+            },
+        )
         assert order.status_code == 201, order.text
 
         time.sleep(1.5)  # more than the relay's round: it has tried, and been refused

@@ -8,6 +8,7 @@ up with LOG_LEVEL=DEBUG. Afterwards:
 - the databases hold none of them in clear: only hashes, and the TOTP secret sealed with
   identity's key (a challenge is its row's id).
 """
+
 import json
 import logging
 import re
@@ -19,7 +20,15 @@ import yaml
 from portal_common import logs
 from tests.faults.answers import report_body
 from tests.flows import (
-    NEW_PASSWORD, challenge_for, create_employee, enable_two_factor, next_code, sign_in, sign_up, unique_email, verify,
+    NEW_PASSWORD,
+    challenge_for,
+    create_employee,
+    enable_two_factor,
+    next_code,
+    sign_in,
+    sign_up,
+    unique_email,
+    verify,
 )
 from tests.harness import ROOT
 from tests.mailbox import link_token, wait_for_mails
@@ -73,8 +82,17 @@ def secrets(system, collected):
 
     clock = system.clock
     clock.set(utc_now())
-    found = {"password": [], "totp_code": [], "recovery_code": [], "challenge": [], "token": [],
-             "device_token": [], "agent_key": [], "totp_secret": [], "link_token": []}
+    found = {
+        "password": [],
+        "totp_code": [],
+        "recovery_code": [],
+        "challenge": [],
+        "token": [],
+        "device_token": [],
+        "agent_key": [],
+        "totp_secret": [],
+        "link_token": [],
+    }
     owner = sign_up(system, password="first secret passphrase 1")
     found["password"].append(owner.password)
     found["token"].append(owner.token)
@@ -110,8 +128,9 @@ def secrets(system, collected):
 
     # A password change, with a code.
     code = next_code(clock, secret)
-    changed = owner.client.post("/v1/me/password", json={
-        "current_password": owner.password, "new_password": NEW_PASSWORD, "code": code})
+    changed = owner.client.post(
+        "/v1/me/password", json={"current_password": owner.password, "new_password": NEW_PASSWORD, "code": code}
+    )
     assert changed.status_code == 204, changed.text
     found["totp_code"].append(code)
     found["password"].append(NEW_PASSWORD)
@@ -135,16 +154,18 @@ def secrets(system, collected):
     invitation = owner.client.post("/v1/employees", json={"email": invited, "name": "Ivy", "role": "viewer"})
     assert invitation.status_code == 201, invitation.text
     token = link_token(wait_for_mails(system, invited, 1)[0], "accept-invitation")
-    accepted = system.client().post("/v1/invitations/accept", json={"token": token,
-                                                                     "password": "invited secret passphrase 4"})
+    accepted = system.client().post(
+        "/v1/invitations/accept", json={"token": token, "password": "invited secret passphrase 4"}
+    )
     assert accepted.status_code == 201, accepted.text
     found["link_token"].append(token)
     found["password"].append("invited secret passphrase 4")
     found["token"].append(accepted.json()["token"])
     assert system.client().post("/v1/password-reset", json={"email": invited}).status_code == 202
     token = link_token(wait_for_mails(system, invited, 2)[-1], "reset-password")
-    reset = system.client().post("/v1/password-reset/confirm", json={"token": token,
-                                                                      "new_password": "reset secret passphrase 5"})
+    reset = system.client().post(
+        "/v1/password-reset/confirm", json={"token": token, "new_password": "reset secret passphrase 5"}
+    )
     assert reset.status_code == 204, reset.text
     found["link_token"].append(token)
     found["password"].append("reset secret passphrase 5")
@@ -152,23 +173,38 @@ def secrets(system, collected):
     # A customer account, a computer, its agent's reports, orders.
     client = owner.client
     account = client.post("/v1/accounts", json={"name": "Secretive Ltd", "contact_email": "it@secretive.test"}).json()
-    assert client.post(f"/v1/accounts/{account['id']}/trials",
-                       json={"product": "safe-pro", "plan": "ultimate"}).status_code == 201
+    assert (
+        client.post(
+            f"/v1/accounts/{account['id']}/trials", json={"product": "safe-pro", "plan": "ultimate"}
+        ).status_code
+        == 201
+    )
     computer = client.post(f"/v1/accounts/{account['id']}/computers", json={"name": "PC", "kind": "server"})
     assert computer.status_code == 201, computer.text
     agent_key = computer.json()["agent_key"]
     found["agent_key"].append(agent_key)
     agent = system.client()
     for n in range(3):
-        answer = agent.post("/v1/agent/reports", json=report_body(clock.now(), backed_up=n),
-                            headers={"Authorization": f"Agent {agent_key}"})
+        answer = agent.post(
+            "/v1/agent/reports",
+            json=report_body(clock.now(), backed_up=n),
+            headers={"Authorization": f"Agent {agent_key}"},
+        )
         assert answer.status_code == 202, answer.text
-    order = client.post("/v1/orders", headers={"Idempotency-Key": "order-1"}, json={"items": [
-        {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 2, "account_id": account["id"]}]})
+    order = client.post(
+        "/v1/orders",
+        headers={"Idempotency-Key": "order-1"},
+        json={
+            "items": [
+                {"product": "safe-pro", "plan": "core", "term_years": 1, "quantity": 2, "account_id": account["id"]}
+            ]
+        },
+    )
     assert order.status_code == 201, order.text
     assert client.delete(f"/v1/accounts/{account['id']}/computers/{computer.json()['id']}").status_code == 204
-    refused = agent.post("/v1/agent/reports", json=report_body(clock.now()),
-                         headers={"Authorization": f"Agent {agent_key}"})
+    refused = agent.post(
+        "/v1/agent/reports", json=report_body(clock.now()), headers={"Authorization": f"Agent {agent_key}"}
+    )
     assert refused.status_code == 401
     # A token that is not one, and sign-out.
     assert system.client("not-a-real-token-but-secret-looking").get("/v1/me").status_code == 401

@@ -5,6 +5,7 @@ emails made a real sign-in take 2.5 s. Now the gateway takes only so many sign-i
 (the forwarded one, behind a trusted proxy), and identity hashes only as many at once as it has
 cores: the flood is answered 429, and the real sign-in as usual.
 """
+
 import threading
 import time
 import uuid
@@ -21,8 +22,12 @@ REAL_SIGN_IN_SECONDS = 1.5
 
 @pytest.fixture(scope="module")
 def system(request, tmp_path_factory):
-    with system_of_its_own(request, tmp_path_factory.mktemp("data"), TRUSTED_PROXIES="127.0.0.1",
-                           SIGN_IN_PER_ADDRESS_PER_MINUTE=PER_ADDRESS_PER_MINUTE) as system:
+    with system_of_its_own(
+        request,
+        tmp_path_factory.mktemp("data"),
+        TRUSTED_PROXIES="127.0.0.1",
+        SIGN_IN_PER_ADDRESS_PER_MINUTE=PER_ADDRESS_PER_MINUTE,
+    ) as system:
         yield system
 
 
@@ -33,8 +38,11 @@ def test_a_flood_of_sign_ins_for_unknown_emails_is_refused_and_slows_no_real_one
     def flood():
         client = system.client()
         while not stop.is_set():
-            answer = client.post("/v1/sessions", headers={"X-Forwarded-For": "198.51.100.66"},
-                                 json={"email": f"nobody-{uuid.uuid4().hex}@example.com", "password": PASSWORD})
+            answer = client.post(
+                "/v1/sessions",
+                headers={"X-Forwarded-For": "198.51.100.66"},
+                json={"email": f"nobody-{uuid.uuid4().hex}@example.com", "password": PASSWORD},
+            )
             statuses.append(answer.status_code)
 
     flooders = [threading.Thread(target=flood) for _ in range(FLOODERS)]
@@ -43,8 +51,11 @@ def test_a_flood_of_sign_ins_for_unknown_emails_is_refused_and_slows_no_real_one
     try:
         time.sleep(1)  # the flood is on
         started = time.monotonic()
-        real = system.client().post("/v1/sessions", headers={"X-Forwarded-For": "203.0.113.10"},
-                                    json={"email": owner.email, "password": PASSWORD})
+        real = system.client().post(
+            "/v1/sessions",
+            headers={"X-Forwarded-For": "203.0.113.10"},
+            json={"email": owner.email, "password": PASSWORD},
+        )
         took = time.monotonic() - started
     finally:
         stop.set()
@@ -54,6 +65,7 @@ def test_a_flood_of_sign_ins_for_unknown_emails_is_refused_and_slows_no_real_one
     assert took < REAL_SIGN_IN_SECONDS, took
     assert set(statuses) == {401, 429}, set(statuses)
     assert statuses.count(401) <= PER_ADDRESS_PER_MINUTE + 1  # hashed: the address's share, no more
-    refused = system.client().post("/v1/sessions", headers={"X-Forwarded-For": "198.51.100.66"},
-                                   json={"email": owner.email, "password": PASSWORD})
+    refused = system.client().post(
+        "/v1/sessions", headers={"X-Forwarded-For": "198.51.100.66"}, json={"email": owner.email, "password": PASSWORD}
+    )
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1

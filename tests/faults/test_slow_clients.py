@@ -7,6 +7,7 @@ sign-in are answered as usual; each unfinished request is answered 408 or closed
 (short here: 2 s, for the test's sake); past the bound on open connections, a new one is answered
 503 at once; a client that leaves mid-body leaves no error in the log.
 """
+
 import json
 import logging
 import socket
@@ -25,8 +26,13 @@ ANSWERED_WITHIN_SECONDS = 2
 
 @pytest.fixture(scope="module")
 def system(request, tmp_path_factory):
-    with system_of_its_own(request, tmp_path_factory.mktemp("data"), REQUEST_HEADERS_SECONDS=DEADLINE_SECONDS,
-                           REQUEST_BODY_SECONDS=DEADLINE_SECONDS, GATEWAY_MAX_CONNECTIONS=MOST_CONNECTIONS) as system:
+    with system_of_its_own(
+        request,
+        tmp_path_factory.mktemp("data"),
+        REQUEST_HEADERS_SECONDS=DEADLINE_SECONDS,
+        REQUEST_BODY_SECONDS=DEADLINE_SECONDS,
+        GATEWAY_MAX_CONNECTIONS=MOST_CONNECTIONS,
+    ) as system:
         yield system
 
 
@@ -38,8 +44,10 @@ def connected(system):
 
 def half_a_body(system):
     sock = connected(system)
-    sock.sendall(b"POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: 100\r\n\r\n{\"email\": \"")
+    sock.sendall(
+        b"POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"email": "'
+    )
     return sock
 
 
@@ -68,10 +76,11 @@ def test_two_hundred_unfinished_requests_slow_nobody_and_end_at_their_deadline(s
     slow = [half_a_body(system) if n % 2 else half_the_headers(system) for n in range(SLOW)]
     opened = time.monotonic()
     try:
-        for ask, status in ((lambda: system.client().get("/livez"), 200),
-                            (lambda: owner.client.get("/v1/me"), 200),
-                            (lambda: system.client().post("/v1/sessions", json={"email": owner.email,
-                                                                                 "password": PASSWORD}), 201)):
+        for ask, status in (
+            (lambda: system.client().get("/livez"), 200),
+            (lambda: owner.client.get("/v1/me"), 200),
+            (lambda: system.client().post("/v1/sessions", json={"email": owner.email, "password": PASSWORD}), 201),
+        ):
             response, seconds = timed(ask)
             assert response.status_code == status, response.text
             assert seconds < ANSWERED_WITHIN_SECONDS, seconds

@@ -1,4 +1,5 @@
 """Accounts' part of the contract: the company profile and the customer accounts."""
+
 import zoneinfo
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -26,7 +27,7 @@ class CountryCode(fields.String):
         return code
 
 
-def iana_timezone(value):
+def iana_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError("Not an IANA time zone name (like Europe/Berlin).")
 
@@ -36,6 +37,7 @@ def _line(**kwargs):
 
 
 # --- company ------------------------------------------------------------------------------------
+
 
 class Address(Schema):
     line1 = _line()
@@ -79,6 +81,7 @@ class LogoUrl(Schema):
 
 
 # --- customer accounts --------------------------------------------------------------------------
+
 
 class AccountCreateRequest(Schema):
     name = name_field(required=True)
@@ -142,7 +145,7 @@ class AccountDetail(AccountItem):
     says), so its count moves to `computer_count`."""
 
     users = fields.List(fields.Nested(User), required=True)
-    computers = fields.List(fields.Nested(Computer), required=True)
+    computers = fields.List(fields.Nested(Computer), required=True)  # type: ignore[assignment]  # replaces the count
     computer_count = fields.Integer(required=True)
     subscriptions = fields.List(fields.Nested(Subscription), required=True)
 

@@ -1,4 +1,5 @@
 """The audit log's query and items (API.md 1.1, "Audit log")."""
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from portal_common.events import ACTIVITY_TYPES

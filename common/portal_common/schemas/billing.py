@@ -1,4 +1,7 @@
 """Billing's part of the contract: catalog, orders, subscriptions, trials, upgrades, add-ons."""
+
+from typing import Any
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from portal_common.schemas.common import PageQuery
@@ -19,6 +22,7 @@ def _count(**kwargs):
 
 
 # --- catalog ------------------------------------------------------------------------------------
+
 
 class Priced(Schema):
     id = fields.String(required=True)
@@ -49,6 +53,7 @@ class Catalog(Schema):
 
 # --- requests -----------------------------------------------------------------------------------
 
+
 class OrderItem(Schema):
     product = _id(required=True)
     plan = _id(required=True)
@@ -58,8 +63,7 @@ class OrderItem(Schema):
 
 
 class OrderRequest(Schema):
-    items = fields.List(fields.Nested(OrderItem), required=True,
-                        validate=validate.Length(min=1, max=MAX_ORDER_ITEMS))
+    items = fields.List(fields.Nested(OrderItem), required=True, validate=validate.Length(min=1, max=MAX_ORDER_ITEMS))
 
 
 class TrialRequest(Schema):
@@ -76,7 +80,7 @@ class TrialUpgradeRequest(Schema):
     product = _id()
 
     @validates_schema
-    def one_way(self, data, **kwargs):
+    def one_way(self, data: dict[str, Any], **kwargs: Any) -> None:
         if ("subscription_id" in data) == ("term_years" in data):
             raise ValidationError("Give either subscription_id, or term_years (and maybe plan).", "_schema")
         if "subscription_id" in data and ("plan" in data or "product" in data):
@@ -112,11 +116,16 @@ class SubscriptionQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(SUBSCRIPTION_STATUSES))
     account_id = _id()
     expires_before = UtcDateTime(metadata={"description": "Only those expiring before then, soonest expiry first."})
-    auto_renew = fields.Boolean(truthy={"true"}, falsy={"false"}, error_messages={"invalid": "Use true or false."},
-                                metadata={"description": "`true` or `false`."})
+    auto_renew = fields.Boolean(
+        truthy={"true"},
+        falsy={"false"},
+        error_messages={"invalid": "Use true or false."},
+        metadata={"description": "`true` or `false`."},
+    )
 
 
 # --- answers ------------------------------------------------------------------------------------
+
 
 class OrderLine(Schema):
     product = fields.String(required=True)

@@ -23,7 +23,7 @@ class PageQuery(Schema):
     cursor = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
-def page_of(item_schema):
+def page_of(item_schema: type[Schema]) -> type[Schema]:
     """The contract's list envelope around `item_schema`."""
     name = f"{item_schema.__name__}Page"
     return Schema.from_dict(

@@ -1,5 +1,7 @@
 """Fields with the contract's exact wire formats."""
+
 import datetime as dt
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
@@ -7,7 +9,7 @@ NAME_MAX = 200
 EMAIL_MAX = 254
 
 
-def utc_text(when):
+def utc_text(when: dt.datetime) -> str:
     """ISO-8601 in UTC with a `Z`, to the second: `2026-11-26T04:23:31Z`. (Not `strftime`, whose `%Y`
     leaves a year before 1000 unpadded, which ISO-8601 readers refuse.)"""
     utc = when.astimezone(dt.timezone.utc)
@@ -47,7 +49,7 @@ class StrictBoolean(fields.Boolean):
 class StrictInteger(fields.Integer):
     """A JSON integer: not a float, a numeric string or a boolean."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(strict=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -56,14 +58,14 @@ class StrictInteger(fields.Integer):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-def not_blank(value):
+def not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("May not be blank.")
 
 
-def name_field(**kwargs):
+def name_field(**kwargs: Any) -> fields.String:
     return fields.String(validate=[validate.Length(min=1, max=NAME_MAX), not_blank], **kwargs)
 
 
-def email_field(**kwargs):
+def email_field(**kwargs: Any) -> fields.Email:
     return fields.Email(validate=validate.Length(max=EMAIL_MAX), **kwargs)

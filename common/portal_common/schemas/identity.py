@@ -1,4 +1,7 @@
 """Identity's part of the contract: sign-up, sessions, two-step verification, employees."""
+
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from portal_common.common_passwords import is_common
@@ -16,17 +19,18 @@ USER_AGENT_MAX = 512
 EMPLOYEE_STATUSES = ("invited", "active", "deactivated")
 
 
-def not_common(password):
+def not_common(password: str) -> None:
     if is_common(password):
         raise ValidationError("This password is one of the most commonly used: choose another.")
 
 
-def password_field(**kwargs):
+def password_field(**kwargs: Any) -> fields.String:
     """A new password: 10–128 characters, and not one of the most common."""
     return fields.String(validate=[validate.Length(min=PASSWORD_MIN, max=PASSWORD_MAX), not_common], **kwargs)
 
 
 # --- requests -----------------------------------------------------------------------------------
+
 
 class SignupRequest(Schema):
     company_name = name_field(required=True)
@@ -92,6 +96,7 @@ class EmployeeUpdateRequest(Schema):
 
 
 # --- responses ----------------------------------------------------------------------------------
+
 
 class Partner(Schema):
     id = fields.String(required=True)

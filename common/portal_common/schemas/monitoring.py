@@ -1,5 +1,7 @@
 """Monitoring's part of the contract: agents' backup reports, computer states, the overview."""
+
 import datetime as dt
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -20,12 +22,12 @@ FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 REPORT_YEARS = (2000, 9998)
 
 
-def from_the_future(finished_at, now):
+def from_the_future(finished_at: dt.datetime, now: dt.datetime) -> bool:
     """A report finishing more than 5 minutes after now is refused (a clock gone wrong)."""
     return finished_at > now + FUTURE_TOLERANCE
 
 
-def _count(maximum, **kwargs):
+def _count(maximum: int, **kwargs: Any) -> StrictInteger:
     return StrictInteger(validate=validate.Range(min=0, max=maximum), **kwargs)
 
 
@@ -41,7 +43,7 @@ class ReportRequest(Schema):
     error = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=ERROR_MAX))
 
     @validates_schema
-    def in_order(self, data, **kwargs):
+    def in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
         for name in ("started_at", "finished_at"):
             if not REPORT_YEARS[0] <= data[name].year <= REPORT_YEARS[1]:
                 raise ValidationError(f"A backup's times are in the years {REPORT_YEARS[0]}–{REPORT_YEARS[1]}.", name)
@@ -56,7 +58,7 @@ REQUIRED_REPORT_FIELDS = frozenset(name for name, field in ReportRequest._declar
 REPORT_COUNTS = {"bytes_selected": MAX_BACKUP_BYTES, "bytes_backed_up": MAX_BACKUP_BYTES, "files": MAX_FILES}
 
 
-def plainly_valid_report(data):
+def plainly_valid_report(data: Any) -> dict[str, Any] | None:
     """`ReportRequest`'s load of a report any working agent sends, in plain Python: agents report
     thousands a second, and the schema costs as much as the rest of the request. None for anything
     else (missing or extra fields, a wrong type, a value out of range, odd text): the schema then
@@ -65,7 +67,8 @@ def plainly_valid_report(data):
         return None
     error = data.get("error")
     if data["status"] not in REPORT_STATUSES or not (
-            error is None or (type(error) is str and len(error) <= ERROR_MAX and not unstorable(error))):
+        error is None or (type(error) is str and len(error) <= ERROR_MAX and not unstorable(error))
+    ):
         return None
     for name, maximum in REPORT_COUNTS.items():
         if type(data[name]) is not int or not 0 <= data[name] <= maximum:
@@ -80,7 +83,7 @@ def plainly_valid_report(data):
     return {**data, "started_at": started_at, "finished_at": finished_at, "error": error}
 
 
-def plain_utc(value):
+def plain_utc(value: object) -> dt.datetime | None:
     """An ISO-8601 text with its time zone, as an aware UTC datetime; None for anything else."""
     if type(value) is not str or not value.isascii() or "\x00" in value:
         return None

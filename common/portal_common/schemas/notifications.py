@@ -1,11 +1,15 @@
 """Alert preferences: which alerts a partner gets, and by mail to whom (API.md 1.1, "Alerts by mail
 and webhooks")."""
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from portal_common.schemas.fields import StrictBoolean, UtcDateTime, email_field
 
 ALERT_TYPES = (
-    "computer.not_backing_up", "computer.backup_failed", "computer.backing_up_again", "subscription.expiring",
+    "computer.not_backing_up",
+    "computer.backup_failed",
+    "computer.backing_up_again",
+    "subscription.expiring",
     "trial.ending",
 )
 RECIPIENTS_MAX = 20
@@ -26,8 +30,11 @@ class EmailSettings(Schema):
 
 class Settings(Schema):
     email = fields.Nested(EmailSettings, required=True)
-    events = fields.List(fields.String(validate=validate.OneOf(ALERT_TYPES)), required=True,
-                         validate=validate.Length(max=len(ALERT_TYPES)))
+    events = fields.List(
+        fields.String(validate=validate.OneOf(ALERT_TYPES)),
+        required=True,
+        validate=validate.Length(max=len(ALERT_TYPES)),
+    )
 
     @validates_schema
     def _each_event_once(self, data, **kwargs):
@@ -37,16 +44,24 @@ class Settings(Schema):
 
 # --- webhooks -----------------------------------------------------------------------------------
 
-WEBHOOK_EVENT_TYPES = ALERT_TYPES + ("order.placed", "account.created", "account.released", "subscription.renewed",
-                                     "webhook.test")
+WEBHOOK_EVENT_TYPES = ALERT_TYPES + (
+    "order.placed",
+    "account.created",
+    "account.released",
+    "subscription.renewed",
+    "webhook.test",
+)
 WEBHOOK_URL_MAX = 2048
 DESCRIPTION_MAX = 500
 DELIVERY_STATUSES = ("pending", "delivered", "failed")
 
 
 def _events_field(**kwargs):
-    return fields.List(fields.String(validate=validate.OneOf(WEBHOOK_EVENT_TYPES)),
-                       validate=validate.Length(min=1, max=len(WEBHOOK_EVENT_TYPES)), **kwargs)
+    return fields.List(
+        fields.String(validate=validate.OneOf(WEBHOOK_EVENT_TYPES)),
+        validate=validate.Length(min=1, max=len(WEBHOOK_EVENT_TYPES)),
+        **kwargs,
+    )
 
 
 class _EachEventOnce(Schema):

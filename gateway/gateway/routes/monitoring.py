@@ -1,4 +1,5 @@
 """Agents' reports and the partner's monitoring views."""
+
 from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
@@ -17,9 +18,16 @@ from gateway.routes import AUTH, BODY
 
 
 class MonitoringRoutes:
-    @api("POST", "/v1/agent/reports", tag="monitoring", summary="A backup agent reports a backup.",
-         body=monitoring_schemas.ReportRequest, responses={202: monitoring_schemas.Accepted},
-         errors=BODY + (401,), agent=True)
+    @api(
+        "POST",
+        "/v1/agent/reports",
+        tag="monitoring",
+        summary="A backup agent reports a backup.",
+        body=monitoring_schemas.ReportRequest,
+        responses={202: monitoring_schemas.Accepted},
+        errors=BODY + (401,),
+        agent=True,
+    )
     def agent_report(self, request):
         """With an Idempotency-Key, the report's id comes from the computer and the key: an agent
         that sends it again (after a 503, or an answer lost) gets the same id, stored once."""
@@ -29,13 +37,19 @@ class MonitoringRoutes:
         body = json_body(request)
         data = monitoring_schemas.plainly_valid_report(body) or load(monitoring_schemas.ReportRequest, body)
         if monitoring_schemas.from_the_future(data["finished_at"], now):
-            raise ValidationFailed("The report finishes in the future: check the computer's clock.",
-                                   {"finished_at": ["More than 5 minutes in the future."]})
+            raise ValidationFailed(
+                "The report finishes in the future: check the computer's clock.",
+                {"finished_at": ["More than 5 minutes in the future."]},
+            )
         report_id = derived_id(identity["computer_id"], key) if key else new_id()
         # What monitoring reads (`monitoring.adapters.report_messages`).
         message = {
-            **data, "started_at": iso(data["started_at"]), "finished_at": iso(data["finished_at"]),
-            "id": report_id, "computer_id": identity["computer_id"], "partner_id": identity["partner_id"],
+            **data,
+            "started_at": iso(data["started_at"]),
+            "finished_at": iso(data["finished_at"]),
+            "id": report_id,
+            "computer_id": identity["computer_id"],
+            "partner_id": identity["partner_id"],
             "received_at": iso(now),
         }
         self.reports.publish(message)
@@ -46,39 +60,78 @@ class MonitoringRoutes:
         """Every gateway instance drops the removed computer's key from its memory at once."""
         self.known_agents.forget(event["agent_key_hash"])
 
-    @api("GET", "/v1/monitoring/settings", tag="monitoring", permission=roles.VIEW,
-         summary="The threshold for not backing up.", responses={200: monitoring_schemas.Settings}, errors=AUTH)
+    @api(
+        "GET",
+        "/v1/monitoring/settings",
+        tag="monitoring",
+        permission=roles.VIEW,
+        summary="The threshold for not backing up.",
+        responses={200: monitoring_schemas.Settings},
+        errors=AUTH,
+    )
     def get_monitoring_settings(self, request):
         return json_response(200, self.monitoring.get_settings(self.guard.caller()))
 
-    @api("PATCH", "/v1/monitoring/settings", tag="monitoring", permission=roles.EDIT_COMPANY,
-         summary="Change the threshold (1–720 hours).", body=monitoring_schemas.Settings,
-         responses={200: monitoring_schemas.Settings}, errors=BODY + AUTH)
+    @api(
+        "PATCH",
+        "/v1/monitoring/settings",
+        tag="monitoring",
+        permission=roles.EDIT_COMPANY,
+        summary="Change the threshold (1–720 hours).",
+        body=monitoring_schemas.Settings,
+        responses={200: monitoring_schemas.Settings},
+        errors=BODY + AUTH,
+    )
     def update_monitoring_settings(self, request):
         caller = self.guard.caller()
         return json_response(200, self.monitoring.update_settings(caller, json_body(request)))
 
-    @api("GET", "/v1/monitoring/overview", tag="monitoring", permission=roles.VIEW,
-         summary="Totals over the accounts you administer.", responses={200: monitoring_schemas.Overview},
-         errors=AUTH)
+    @api(
+        "GET",
+        "/v1/monitoring/overview",
+        tag="monitoring",
+        permission=roles.VIEW,
+        summary="Totals over the accounts you administer.",
+        responses={200: monitoring_schemas.Overview},
+        errors=AUTH,
+    )
     def monitoring_overview(self, request):
         return json_response(200, self.monitoring.overview(self.guard.caller()))
 
-    @api("GET", "/v1/monitoring/computers", tag="monitoring", permission=roles.VIEW,
-         summary="Computers by state and account.", query=monitoring_schemas.ComputerQuery,
-         responses={200: page_of(monitoring_schemas.ComputerState)}, errors=(400,) + AUTH, csv=True)
+    @api(
+        "GET",
+        "/v1/monitoring/computers",
+        tag="monitoring",
+        permission=roles.VIEW,
+        summary="Computers by state and account.",
+        query=monitoring_schemas.ComputerQuery,
+        responses={200: page_of(monitoring_schemas.ComputerState)},
+        errors=(400,) + AUTH,
+        csv=True,
+    )
     def monitoring_computers(self, request):
         caller = self.guard.caller()
         if csv_lists.wants_csv(request):
             list_page = self.monitoring.list_computers
             return csv_lists.csv_response(
-                "computers", monitoring_schemas.ComputerState,
-                lambda cursor: list_page(caller, csv_lists.page_query(request, cursor)), request, self.clock.now())
+                "computers",
+                monitoring_schemas.ComputerState,
+                lambda cursor: list_page(caller, csv_lists.page_query(request, cursor)),
+                request,
+                self.clock.now(),
+            )
         return json_response(200, self.monitoring.list_computers(caller, query_args(request)))
 
-    @api("GET", "/v1/monitoring/computers/<computer_id>/reports", tag="monitoring", permission=roles.VIEW,
-         summary="A computer's backup history, newest first.", query=PageQuery,
-         responses={200: page_of(monitoring_schemas.Report)}, errors=(400,) + AUTH + (404,))
+    @api(
+        "GET",
+        "/v1/monitoring/computers/<computer_id>/reports",
+        tag="monitoring",
+        permission=roles.VIEW,
+        summary="A computer's backup history, newest first.",
+        query=PageQuery,
+        responses={200: page_of(monitoring_schemas.Report)},
+        errors=(400,) + AUTH + (404,),
+    )
     def computer_reports(self, request, computer_id):
         """A computer added a moment ago may not have reached monitoring's copy yet; accounts, which
         owns computers, has it, and no report of it can have been stored before monitoring has it."""
@@ -90,9 +143,15 @@ class MonitoringRoutes:
                 raise
         return json_response(200, {"items": [], "next_cursor": None})
 
-    @api("GET", "/v1/accounts/<account_id>/backup-status", tag="monitoring", permission=roles.VIEW,
-         summary="An administered account's backups.", responses={200: monitoring_schemas.BackupStatus},
-         errors=AUTH + (404,))
+    @api(
+        "GET",
+        "/v1/accounts/<account_id>/backup-status",
+        tag="monitoring",
+        permission=roles.VIEW,
+        summary="An administered account's backups.",
+        responses={200: monitoring_schemas.BackupStatus},
+        errors=AUTH + (404,),
+    )
     def backup_status(self, request, account_id):
         caller = self.guard.caller()
         if not self.accounts.account_briefs(caller, [account_id])[0]["administered"]:

@@ -1,4 +1,5 @@
 """Liveness, readiness and the OpenAPI document."""
+
 import eventlet
 from eventlet.greenpool import GreenPile
 
@@ -20,13 +21,17 @@ HEALTH_PROBE_SECONDS = 15
 
 
 class OperationsRoutes:
-    @api("GET", "/livez", tag="operations", summary="Liveness: the gateway alone, no bus.",
-         responses={200: Livez})
+    @api("GET", "/livez", tag="operations", summary="Liveness: the gateway alone, no bus.", responses={200: Livez})
     def livez(self, request):
         return json_response(200, {"status": "ok"})
 
-    @api("GET", "/health", tag="operations", summary="Readiness: a round trip to each service.",
-         responses={200: Health, 503: Health})
+    @api(
+        "GET",
+        "/health",
+        tag="operations",
+        summary="Readiness: a round trip to each service.",
+        responses={200: Health, 503: Health},
+    )
     def health(self, request):
         services = self._ask_every_service()
         healthy = all(state == "ok" for state in services.values())
@@ -52,12 +57,16 @@ class OperationsRoutes:
         except (eventlet.Timeout, Exception):  # one dead service must not fail the whole answer
             return "unavailable"
 
-    @api("GET", "/bench/rpc", tag="operations", enabled_by="BENCH_ROUTES",
-         summary="One trivial round trip to identity: the ceiling of any route that needs one hop.")
+    @api(
+        "GET",
+        "/bench/rpc",
+        tag="operations",
+        enabled_by="BENCH_ROUTES",
+        summary="One trivial round trip to identity: the ceiling of any route that needs one hop.",
+    )
     def bench_rpc(self, request):
         return json_response(200, {"status": self.identity.ping()})
 
-    @api("GET", "/openapi.json", tag="operations", summary="This API as an OpenAPI 3 document.",
-         responses={200: None})
+    @api("GET", "/openapi.json", tag="operations", summary="This API as an OpenAPI 3 document.", responses={200: None})
     def openapi(self, request):
         return json_response(200, openapi_document())

@@ -8,6 +8,7 @@ Only files present in `web/` when the gateway starts are served, looked up by ex
 list: a name that walks out of the folder (`../service.py`, `%2e%2e/`, a backslash, ...) is simply
 not in it and is 404.
 """
+
 import hashlib
 import mimetypes
 import pathlib
@@ -35,18 +36,20 @@ CONTENT_TYPES = {
 
 # No outside host, no inline script or style. Images: our own, the QR code as a data: URL, and the
 # logo as a blob: URL (it is fetched with the bearer token, which an <img src> cannot send).
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",

@@ -1,5 +1,6 @@
 """The accounts service: entrypoints and providers, nothing else. It calls identity (a primary
 contact must be an employee), and no other service."""
+
 import base64
 
 from portal_common.clock import Clock

@@ -6,6 +6,7 @@ It is a service of its own, not a table of one that exists: it is written to by 
 every service, grows to millions of rows kept for `AUDIT_RETENTION_DAYS`, and is read rarely, so it
 gets its own database, indexes and scaling, and a slow audit store never holds up a sign-in or an
 order (they only write an outbox row)."""
+
 import datetime as dt
 
 from nameko.dependency_providers import Config

@@ -1,4 +1,5 @@
 """Billing's own dependency providers."""
+
 from nameko.extensions import DependencyProvider
 
 from billing.adapters import catalog_file

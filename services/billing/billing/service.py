@@ -1,5 +1,6 @@
 """The billing service: entrypoints and providers, nothing else. It calls no other service: the
 gateway asks accounts whether an account is the caller's before billing sells to it, and says."""
+
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
@@ -39,8 +40,9 @@ class BillingService(HealthCheck):
     @command
     def place_order(self, caller, payload, idempotency_key, accounts_found):
         data = load(api.OrderRequest, payload)
-        return orders.place_order(self.uow, self.catalog, self.clock.now(), caller, data, idempotency_key,
-                                  accounts_found)
+        return orders.place_order(
+            self.uow, self.catalog, self.clock.now(), caller, data, idempotency_key, accounts_found
+        )
 
     @command
     def list_orders(self, caller, query=None):
@@ -85,28 +87,32 @@ class BillingService(HealthCheck):
     @command
     def upgrade_trial(self, caller, account_id, payload, idempotency_key, account_found):
         data = load(api.TrialUpgradeRequest, payload)
-        return trials.upgrade_trial(self.uow, self.catalog, self.clock.now(), caller, account_id, data,
-                                    idempotency_key, account_found)
+        return trials.upgrade_trial(
+            self.uow, self.catalog, self.clock.now(), caller, account_id, data, idempotency_key, account_found
+        )
 
     # --- upgrades and add-ons ---------------------------------------------------------------------
 
     @command
     def upgrade_quote(self, caller, subscription_id, query=None):
         data = load(api.QuoteQuery, query)
-        return dump(api.Quote, upgrades.quote(self.uow, self.catalog, self.clock.now(), caller, subscription_id,
-                                              data["plan"]))
+        return dump(
+            api.Quote, upgrades.quote(self.uow, self.catalog, self.clock.now(), caller, subscription_id, data["plan"])
+        )
 
     @command
     def upgrade(self, caller, subscription_id, payload, idempotency_key=None):
         data = load(api.UpgradeRequest, payload)
-        return upgrades.upgrade(self.uow, self.catalog, self.clock.now(), caller, subscription_id, data,
-                                idempotency_key)
+        return upgrades.upgrade(
+            self.uow, self.catalog, self.clock.now(), caller, subscription_id, data, idempotency_key
+        )
 
     @command
     def buy_addon(self, caller, subscription_id, payload, idempotency_key=None):
         data = load(api.AddonRequest, payload)
-        return upgrades.buy_addon(self.uow, self.catalog, self.clock.now(), caller, subscription_id, data,
-                                  idempotency_key)
+        return upgrades.buy_addon(
+            self.uow, self.catalog, self.clock.now(), caller, subscription_id, data, idempotency_key
+        )
 
     # --- time and other services' events ----------------------------------------------------------
 

@@ -1,4 +1,5 @@
 """Identity's own dependency providers."""
+
 import os
 
 import eventlet.tpool
@@ -61,8 +62,9 @@ class Hasher:
 class PasswordHasher(DependencyProvider):
     def setup(self):
         at_once = int(self.container.config.get(HASHES_CONFIG_KEY) or os.cpu_count() or 1)
-        self.hasher = Hasher(Argon2(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB,
-                                    parallelism=ARGON2_PARALLELISM), at_once)
+        self.hasher = Hasher(
+            Argon2(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_PARALLELISM), at_once
+        )
 
     def get_dependency(self, worker_ctx):
         return self.hasher

@@ -5,6 +5,7 @@
 Once it has run, the old key can leave the configuration. On PostgreSQL it may run while identity
 runs (the rows are locked while they are sealed again); on SQLite, stop identity first.
 """
+
 import os
 import sys
 
@@ -27,7 +28,8 @@ def rotate(db_uri, keys):
     try:
         with Session(engine) as session, session.begin():
             employees = session.scalars(
-                select(Employee).where(or_(*(getattr(Employee, name).is_not(None) for name in SEALED)))
+                select(Employee)
+                .where(or_(*(getattr(Employee, name).is_not(None) for name in SEALED)))
                 .with_for_update()
             ).all()
             for employee in employees:

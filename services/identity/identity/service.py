@@ -1,4 +1,5 @@
 """The identity service: entrypoints and providers, nothing else. It calls no other service."""
+
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.health import HealthCheck

@@ -1,6 +1,7 @@
 from alembic import context
 
-from identity.adapters.orm import Base
 from portal_common.migrate import run_migrations
+
+from identity.adapters.orm import Base
 
 run_migrations(context, Base.metadata)

@@ -4,6 +4,7 @@ and one green thread stores what has arrived together in one transaction (`porta
 The message of a report is acknowledged only when its worker returns, so a report is never lost
 between the queue and the database; delivery stays at least once and storing stays idempotent.
 """
+
 from nameko.extensions import DependencyProvider
 
 from portal_common.batches import Batches

@@ -1,5 +1,6 @@
 """The monitoring service: entrypoints and providers, nothing else. It calls no other service: it
 keeps what it needs of accounts from accounts' events."""
+
 import logging
 
 from portal_common import metrics

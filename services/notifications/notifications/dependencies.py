@@ -1,4 +1,5 @@
 """What the notifications service is given: how mail leaves, from whom, and the portal's address."""
+
 import logging
 
 from nameko.extensions import DependencyProvider
@@ -43,9 +44,12 @@ class Postbox:
 class Mailer(DependencyProvider):
     def setup(self):
         config = self.container.config
-        self.postbox = Postbox(transport(config), config.get(MAIL_FROM_CONFIG_KEY) or DEFAULT_MAIL_FROM,
-                               config.get(PORTAL_URL_CONFIG_KEY) or DEFAULT_PORTAL_URL,
-                               self.container.spawn_managed_thread)
+        self.postbox = Postbox(
+            transport(config),
+            config.get(MAIL_FROM_CONFIG_KEY) or DEFAULT_MAIL_FROM,
+            config.get(PORTAL_URL_CONFIG_KEY) or DEFAULT_PORTAL_URL,
+            self.container.spawn_managed_thread,
+        )
 
     def get_dependency(self, worker_ctx):
         return self.postbox

@@ -1,6 +1,7 @@
 """The notifications service: entrypoints and providers, nothing else. It calls no other service:
 it keeps each partner's company and accounts from accounts' events, makes alerts of monitoring's
 and billing's, and mails the links identity's events carry."""
+
 import functools
 
 from portal_common import metrics
@@ -82,8 +83,9 @@ class NotificationsService(HealthCheck):
     @command
     def update_webhook(self, caller, webhook_id, payload):
         data = load(api.WebhookUpdateRequest, payload)
-        answer = webhooks.change(self.uow, self.clock.now(), caller, webhook_id, data,
-                                 self.webhook_sender.allow_private)
+        answer = webhooks.change(
+            self.uow, self.clock.now(), caller, webhook_id, data, self.webhook_sender.allow_private
+        )
         return dump(api.Webhook, answer)
 
     @command
@@ -108,8 +110,9 @@ class NotificationsService(HealthCheck):
             return
         for delivery in deliveries.claim_due(uow, clock.now(), sender.busy, sender.free()):
             # Sent for no request in particular, whatever worker (a request's, an event's) woke the sender.
-            sender.spawn(delivery[1], functools.partial(self._deliver, delivery, uow.as_system(), clock, sender,
-                                                        portal_url))
+            sender.spawn(
+                delivery[1], functools.partial(self._deliver, delivery, uow.as_system(), clock, sender, portal_url)
+            )
 
     @staticmethod
     def _deliver(delivery, uow, clock, sender, portal_url):
@@ -172,8 +175,9 @@ class NotificationsService(HealthCheck):
         self._send_mail()
 
     def _announce(self, event, webhook_type, data):
-        webhooks.announce(self.uow, self.clock.now(), event["partner_id"], webhook_type, "msg_" + event["event_id"],
-                          data)
+        webhooks.announce(
+            self.uow, self.clock.now(), event["partner_id"], webhook_type, "msg_" + event["event_id"], data
+        )
         self.send_webhooks()
 
     def _mail_link(self, event, compose):

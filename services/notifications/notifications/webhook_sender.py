@@ -1,6 +1,7 @@
 """The pool webhook deliveries are posted from: at most `WEBHOOKS_AT_ONCE` at a time, one per
 endpoint (`usecases.deliveries` claims them so), each with its own deadline; it outlives the timer's
 workers that fill it."""
+
 import logging
 
 import eventlet
@@ -46,8 +47,11 @@ class WebhookSender(DependencyProvider):
     def setup(self):
         config = self.container.config
         allow_private = str(config.get(ALLOW_PRIVATE_CONFIG_KEY, "false")).lower() in ("true", "1", "yes")
-        self.sender = Sender(int(config.get(AT_ONCE_CONFIG_KEY, AT_ONCE)), allow_private,
-                             retry_delays(config, RETRY_DELAYS_CONFIG_KEY, DEFAULT_RETRY_DELAYS))
+        self.sender = Sender(
+            int(config.get(AT_ONCE_CONFIG_KEY, AT_ONCE)),
+            allow_private,
+            retry_delays(config, RETRY_DELAYS_CONFIG_KEY, DEFAULT_RETRY_DELAYS),
+        )
 
     def kill(self):
         for thread in list(self.sender.pool.coroutines_running):

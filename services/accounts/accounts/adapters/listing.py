@@ -4,6 +4,7 @@ The list is what partners read most. Each account's item is written as JSON text
 changes (`usecases.read_model.project`), so a page is the stored texts joined: no objects built, no
 schema dump, and the gateway sends the text on as it came.
 """
+
 import json
 
 from portal_common.schemas import accounts as api

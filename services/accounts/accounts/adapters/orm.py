@@ -1,4 +1,5 @@
 """Accounts' tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
+
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

@@ -1,4 +1,5 @@
 """Accounts' queries. Every read is scoped by partner; released accounts are gone for their partner."""
+
 import functools
 
 from sqlalchemy import bindparam, func, or_, select
@@ -20,16 +21,19 @@ def _listed_page(after, by_status, by_search):
     statement costs as much as running it."""
     accounts = Account.__table__.c
     stmt = select(accounts.id, accounts.listed).where(
-        accounts.partner_id == bindparam("partner_id"), accounts.released_at.is_(None))
+        accounts.partner_id == bindparam("partner_id"), accounts.released_at.is_(None)
+    )
     if after:
         stmt = stmt.where(accounts.id > bindparam("after"))
     if by_status:
         stmt = stmt.where(accounts.status == bindparam("status"))
     if by_search:
-        stmt = stmt.where(or_(
-            func.lower(accounts.name).like(bindparam("pattern"), escape="\\"),
-            func.lower(accounts.contact_email).like(bindparam("pattern"), escape="\\"),
-        ))
+        stmt = stmt.where(
+            or_(
+                func.lower(accounts.name).like(bindparam("pattern"), escape="\\"),
+                func.lower(accounts.contact_email).like(bindparam("pattern"), escape="\\"),
+            )
+        )
     return stmt.order_by(accounts.id).limit(bindparam("rows"))
 
 
@@ -43,7 +47,9 @@ def account_of_partner(session, partner_id, account_id, for_update=False):
 
 
 def users_of(session, account_id):
-    return session.scalars(select(AccountUser).where(AccountUser.account_id == account_id).order_by(AccountUser.id)).all()
+    return session.scalars(
+        select(AccountUser).where(AccountUser.account_id == account_id).order_by(AccountUser.id)
+    ).all()
 
 
 def user_by_email(session, account_id, email_key):
@@ -68,8 +74,9 @@ def live_computer_named(session, account_id, name_key):
 def unkeyed_live_computers(session, account_id):
     """Live computers without a name key: ones that shared their name when names became unique."""
     return session.scalars(
-        select(Computer).where(Computer.account_id == account_id, Computer.removed_at.is_(None),
-                               Computer.name_key.is_(None)).order_by(Computer.created_at, Computer.id)
+        select(Computer)
+        .where(Computer.account_id == account_id, Computer.removed_at.is_(None), Computer.name_key.is_(None))
+        .order_by(Computer.created_at, Computer.id)
     ).all()
 
 
@@ -83,14 +90,21 @@ def count_computers(session, account_id, kind=None):
 def computer_by_key(session, key_hash):
     """(the live computer with this agent key, its partner), or None."""
     return session.execute(
-        select(Computer, Account.partner_id).join(Account, Account.id == Computer.account_id)
+        select(Computer, Account.partner_id)
+        .join(Account, Account.id == Computer.account_id)
         .where(Computer.agent_key_hash == key_hash, Computer.removed_at.is_(None))
     ).one_or_none()
 
 
 def monitored_computer(session, partner_id, computer_id):
     return session.execute(
-        select(Computer.id).join(Account, Account.id == Computer.account_id)
-        .where(Computer.id == computer_id, Computer.removed_at.is_(None), Account.partner_id == partner_id,
-               Account.released_at.is_(None), Account.administered.is_(True))
+        select(Computer.id)
+        .join(Account, Account.id == Computer.account_id)
+        .where(
+            Computer.id == computer_id,
+            Computer.removed_at.is_(None),
+            Account.partner_id == partner_id,
+            Account.released_at.is_(None),
+            Account.administered.is_(True),
+        )
     ).one_or_none()

@@ -1,4 +1,5 @@
 """A computer's agent key: 256 random bits, shown once, stored (and replicated) only as SHA-256."""
+
 import secrets
 
 from portal_common.agent_keys import agent_key_digest
@@ -7,7 +8,7 @@ KEY_BYTES = 32
 PREFIX = "agk_"
 
 
-def new_agent_key():
+def new_agent_key() -> str:
     return PREFIX + secrets.token_urlsafe(KEY_BYTES)
 
 

@@ -4,6 +4,7 @@ something else riding along (HTML that a browser might sniff, a ZIP), and a logo
 Each reader answers the offset just past the image's last byte, or raises `ValueError` for a file
 whose structure is broken.
 """
+
 import struct
 import zlib
 
@@ -13,15 +14,15 @@ GIF_TRAILER, GIF_EXTENSION, GIF_IMAGE = 0x3B, 0x21, 0x2C
 JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RST0–7 carry no length
 
 
-def png_end(data, inflate_limit):
+def png_end(data: bytes, inflate_limit: int) -> int:
     """The end of the IEND chunk. The image data must inflate to no more than `inflate_limit`
     bytes (a 16×16 PNG whose data inflates to 200 MB is a bomb, whatever it claims)."""
     if not data.startswith(PNG_SIGNATURE):
         raise ValueError("no PNG signature")
     offset, inflater, inflated = len(PNG_SIGNATURE), zlib.decompressobj(), 0
     while offset + 12 <= len(data):
-        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
-        body = data[offset + 8:offset + 8 + length]
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        body = data[offset + 8 : offset + 8 + length]
         if len(body) < length:
             raise ValueError("a chunk runs past the file")
         if kind == b"IDAT":
@@ -34,7 +35,7 @@ def png_end(data, inflate_limit):
     raise ValueError("no IEND chunk")
 
 
-def png_raw_size(width, height, bit_depth, colour_type, interlaced):
+def png_raw_size(width: int, height: int, bit_depth: int, colour_type: int, interlaced: int) -> int:
     """The bytes a PNG's image data inflates to (each row, its filter byte): an upper bound when
     interlaced (its passes add a filter byte per row of each)."""
     bits = bit_depth * PNG_CHANNELS.get(colour_type, 4)
@@ -42,7 +43,7 @@ def png_raw_size(width, height, bit_depth, colour_type, interlaced):
     return row * height * (2 if interlaced else 1) + 64
 
 
-def gif_end(data):
+def gif_end(data: bytes) -> int:
     """The end of the trailer byte."""
     if data[:6] not in (b"GIF87a", b"GIF89a"):
         raise ValueError("no GIF header")
@@ -63,7 +64,7 @@ def gif_end(data):
     raise ValueError("no GIF trailer")
 
 
-def _gif_sub_blocks(data, offset):
+def _gif_sub_blocks(data: bytes, offset: int) -> int:
     while offset < len(data):
         size = data[offset]
         offset += 1 + size
@@ -72,7 +73,7 @@ def _gif_sub_blocks(data, offset):
     raise ValueError("sub-blocks run past the file")
 
 
-def jpeg_end(data):
+def jpeg_end(data: bytes) -> int:
     """The end of the EOI marker: segments by their lengths, entropy-coded data to the next marker."""
     if not data.startswith(b"\xff\xd8"):
         raise ValueError("no JPEG start")
@@ -89,14 +90,14 @@ def jpeg_end(data):
         if marker in JPEG_STANDALONE:
             offset += 2
             continue
-        length = struct.unpack(">H", data[offset + 2:offset + 4])[0]
+        length = struct.unpack(">H", data[offset + 2 : offset + 4])[0]
         offset += 2 + length
         if marker == 0xDA:
             offset = _past_scan(data, offset)
     raise ValueError("no JPEG end")
 
 
-def _past_scan(data, offset):
+def _past_scan(data: bytes, offset: int) -> int:
     """After a start of scan, the entropy-coded data runs to the next marker that is not a stuffed
     0xFF00 or a restart (RST0–7)."""
     while (offset := data.find(b"\xff", offset)) >= 0 and offset + 1 < len(data):

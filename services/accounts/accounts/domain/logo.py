@@ -4,6 +4,7 @@ The image is decoded in full (not sniffed), under a bound on its canvas; the fil
 the image does (`image_ends`), so no HTML or archive rides along; and the bytes accepted are the
 bytes served.
 """
+
 import io
 
 from PIL import Image, UnidentifiedImageError
@@ -16,7 +17,7 @@ MAX_LOGO_PIXELS = 4096 * 4096  # a small file can still claim a huge canvas
 PNG_IHDR = slice(16, 29)  # width, height, bit depth, colour type, compression, filter, interlace
 
 
-def problem_with(content_type, data):
+def problem_with(content_type: str, data: bytes) -> str | None:
     """Why these bytes are not an acceptable logo of `content_type`, or None."""
     expected = PIL_FORMATS.get(content_type)
     if expected is None:
@@ -37,7 +38,7 @@ def problem_with(content_type, data):
     return None
 
 
-def _end_of(kind, data, image):
+def _end_of(kind: str, data: bytes, image: Image.Image) -> int:
     if kind == "PNG":
         header = data[PNG_IHDR]
         limit = image_ends.png_raw_size(image.width, image.height, header[8], header[9], header[12])

@@ -3,7 +3,7 @@
 includes servers."""
 
 
-def refuse_computer(kind, computers, servers, seats, server_seats):
+def refuse_computer(kind: str, computers: int, servers: int, seats: int, server_seats: int) -> str | None:
     """Why one more computer of `kind` does not fit, or None."""
     if seats == 0:
         return "The account has no trial or active subscription: start a trial or buy one first."

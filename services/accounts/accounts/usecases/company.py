@@ -1,34 +1,59 @@
 """The partner's own company: profile, primary contact, logo."""
+
+import datetime as dt
+from typing import Any
+
 from portal_common.activity import record
+from portal_common.caller import Caller
 from portal_common.db import create_once
 from portal_common.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from portal_common.events import COMPANY_CHANGED
+from portal_common.unit_of_work import UnitOfWork
 
 from accounts.adapters.orm import Company, Logo
 from accounts.domain import logo as logo_rules
 from accounts.usecases import views
 
 DEFAULT_TIMEZONE = "UTC"
-PROFILE_PARTS = {"name": "name", "address": "address", "location": "location",
-                 "primary_contact_id": "primary contact"}
+PROFILE_PARTS = {"name": "name", "address": "address", "location": "location", "primary_contact_id": "primary contact"}
 
 
-def create_company(uow, now, partner_id, name, owner):
+def create_company(uow: UnitOfWork, now: dt.datetime, partner_id: str, name: str, owner: dict[str, Any]) -> None:
     """Made at sign-up; running it again changes nothing: the gateway's call and identity's event
     both arrive, often at the same moment (the primary key settles that race)."""
     with uow:
         known = uow.session.get(Company, partner_id) is not None
     if not known:
-        create_once(uow, lambda: _announced(uow, now, Company(
-            partner_id=partner_id, name=name, timezone=DEFAULT_TIMEZONE, primary_contact_id=owner["id"],
-            primary_contact_name=owner["name"], primary_contact_email=owner["email"], created_at=now, version=1,
-        )))
+        create_once(
+            uow,
+            lambda: _announced(
+                uow,
+                now,
+                Company(
+                    partner_id=partner_id,
+                    name=name,
+                    timezone=DEFAULT_TIMEZONE,
+                    primary_contact_id=owner["id"],
+                    primary_contact_name=owner["name"],
+                    primary_contact_email=owner["email"],
+                    created_at=now,
+                    version=1,
+                ),
+            ),
+        )
 
 
 def _announced(uow, now, row):
     """The row, with the event that tells others (notifications) its name and primary contact."""
-    uow.emit(COMPANY_CHANGED, row.partner_id, row.version, now, name=row.name,
-             primary_contact_email=row.primary_contact_email, primary_contact_name=row.primary_contact_name)
+    uow.emit(
+        COMPANY_CHANGED,
+        row.partner_id,
+        row.version,
+        now,
+        name=row.name,
+        primary_contact_email=row.primary_contact_email,
+        primary_contact_name=row.primary_contact_name,
+    )
     return row
 
 
@@ -39,7 +64,7 @@ def _company(uow, caller):
     return row
 
 
-def get_company(uow, directory, caller):
+def get_company(uow: UnitOfWork, directory: Any, caller: Caller) -> dict[str, Any]:
     """`directory` is identity, which keeps the company's sign-in policy (sign-in enforces it)."""
     with uow:
         row = _company(uow, caller)
@@ -47,7 +72,9 @@ def get_company(uow, directory, caller):
     return {**answer, "require_two_factor": directory.two_factor_required(caller)}
 
 
-def update_company(uow, directory, now, caller, data):
+def update_company(
+    uow: UnitOfWork, directory: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]
+) -> dict[str, Any]:
     """`directory` answers who an employee is (identity); a primary contact must be an active
     employee of the same partner, which identity also records so it refuses to remove them. The
     sign-in policy is identity's to keep (sign-in enforces it)."""
@@ -70,8 +97,10 @@ def update_company(uow, directory, now, caller, data):
     with uow:
         row = _company(uow, caller)
         if not profile:
-            return {**views.company(row, uow.session.get(Logo, row.partner_id) is not None),
-                    "require_two_factor": required}
+            return {
+                **views.company(row, uow.session.get(Logo, row.partner_id) is not None),
+                "require_two_factor": required,
+            }
         if "name" in data:
             row.name = data["name"].strip()
         for key, value in (data.get("address") or {}).items():
@@ -84,13 +113,19 @@ def update_company(uow, directory, now, caller, data):
             row.primary_contact_email = contact["email"]
         row.version += 1
         _announced(uow, now, row)
-        record(uow, now, row.partner_id, "company.updated", ("company", row.partner_id, row.name),
-               "Changed the company's " + ", ".join(PROFILE_PARTS[key] for key in profile))
+        record(
+            uow,
+            now,
+            row.partner_id,
+            "company.updated",
+            ("company", row.partner_id, row.name),
+            "Changed the company's " + ", ".join(PROFILE_PARTS[key] for key in profile),
+        )
         uow.commit()
         return {**views.company(row, uow.session.get(Logo, row.partner_id) is not None), "require_two_factor": required}
 
 
-def put_logo(uow, now, caller, content_type, data):
+def put_logo(uow: UnitOfWork, now: dt.datetime, caller: Caller, content_type: str, data: bytes) -> dict[str, Any]:
     if len(data) > logo_rules.MAX_LOGO_BYTES:
         raise PayloadTooLarge("A logo is at most 1 MiB.")
     problem = logo_rules.problem_with(content_type, data)
@@ -108,7 +143,7 @@ def put_logo(uow, now, caller, content_type, data):
     return {"logo_url": views.LOGO_URL}
 
 
-def get_logo(uow, caller):
+def get_logo(uow: UnitOfWork, caller: Caller) -> tuple[str, bytes]:
     with uow:
         logo = uow.session.get(Logo, caller["partner_id"])
         if logo is None:
@@ -116,7 +151,7 @@ def get_logo(uow, caller):
         return logo.content_type, logo.data
 
 
-def delete_logo(uow, now, caller):
+def delete_logo(uow: UnitOfWork, now: dt.datetime, caller: Caller) -> None:
     """Deleting a logo that is not there is done already: no error."""
     with uow:
         logo = uow.session.get(Logo, caller["partner_id"])

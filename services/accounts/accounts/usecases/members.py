@@ -1,10 +1,16 @@
 """The users and computers of an account the partner administers."""
+
+import datetime as dt
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 
 from portal_common.activity import record
+from portal_common.caller import Caller
 from portal_common.errors import Conflict, NoFreeSeat, NotAdministrator, NotFound
 from portal_common.events import COMPUTER_ADDED, COMPUTER_REMOVED, iso
 from portal_common.ids import new_id
+from portal_common.unit_of_work import UnitOfWork
 
 from accounts.adapters import repository
 from accounts.adapters.orm import AccountUser, Computer
@@ -21,19 +27,31 @@ def _administered(uow, caller, account_id, for_update=False):
     return account
 
 
-def add_user(uow, now, caller, account_id, data):
+def add_user(
+    uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
     with uow:
         account = _administered(uow, caller, account_id)
         email_key = data["email"].strip().lower()
         if repository.user_by_email(uow.session, account.id, email_key) is not None:
             raise Conflict("This account already has a user with that email.", {"email": ["Already a user."]})
         user = AccountUser(
-            id=new_id(), account_id=account.id, email=data["email"].strip(), email_key=email_key,
-            name=data["name"].strip(), created_at=now,
+            id=new_id(),
+            account_id=account.id,
+            email=data["email"].strip(),
+            email_key=email_key,
+            name=data["name"].strip(),
+            created_at=now,
         )
         uow.session.add(user)
-        record(uow, now, account.partner_id, "account_user.added", ("account_user", user.id, user.name),
-               f"Added user {user.email} to {account.name}")
+        record(
+            uow,
+            now,
+            account.partner_id,
+            "account_user.added",
+            ("account_user", user.id, user.name),
+            f"Added user {user.email} to {account.name}",
+        )
         try:
             uow.commit()
         except IntegrityError:
@@ -41,25 +59,43 @@ def add_user(uow, now, caller, account_id, data):
         return views.user(user)
 
 
-def remove_user(uow, now, caller, account_id, user_id):
+def remove_user(uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, user_id: str) -> None:
     with uow:
         account = _administered(uow, caller, account_id)
         user = uow.session.get(AccountUser, user_id)
         if user is None or user.account_id != account.id:
             raise NotFound("No such user on this account.")
-        record(uow, now, account.partner_id, "account_user.removed", ("account_user", user.id, user.name),
-               f"Removed user {user.email} from {account.name}")
+        record(
+            uow,
+            now,
+            account.partner_id,
+            "account_user.removed",
+            ("account_user", user.id, user.name),
+            f"Removed user {user.email} from {account.name}",
+        )
         uow.session.delete(user)
         uow.commit()
 
 
 def _emit(uow, event_type, computer, account, now, version):
-    uow.emit(event_type, computer.id, version, now, account_id=account.id, partner_id=account.partner_id,
-             name=computer.name, kind=computer.kind, agent_key_hash=computer.agent_key_hash,
-             created_at=iso(computer.created_at), removed=computer.removed_at is not None)
+    uow.emit(
+        event_type,
+        computer.id,
+        version,
+        now,
+        account_id=account.id,
+        partner_id=account.partner_id,
+        name=computer.name,
+        kind=computer.kind,
+        agent_key_hash=computer.agent_key_hash,
+        created_at=iso(computer.created_at),
+        removed=computer.removed_at is not None,
+    )
 
 
-def add_computer(uow, now, caller, account_id, data, bought):
+def add_computer(
+    uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, data: dict[str, Any], bought: Any
+) -> dict[str, Any]:
     """`bought`: the seats the account's subscriptions give now, as billing answers them."""
     agent_key = agent_keys.new_agent_key()
     with uow:
@@ -67,22 +103,41 @@ def add_computer(uow, now, caller, account_id, data, bought):
         key = computer_names.name_key(data["name"])
         if repository.live_computer_named(uow.session, account.id, key) is not None:
             raise _name_taken(data["name"])
-        reason = seats.refuse_computer(data["kind"], account.computers, account.servers, bought["seats"],
-                                       bought["server_seats"])
+        reason = seats.refuse_computer(
+            data["kind"], account.computers, account.servers, bought["seats"], bought["server_seats"]
+        )
         if reason:
-            raise NoFreeSeat(reason, {"seats": bought["seats"], "server_seats": bought["server_seats"],
-                                     "computers": account.computers, "servers": account.servers})
+            raise NoFreeSeat(
+                reason,
+                {
+                    "seats": bought["seats"],
+                    "server_seats": bought["server_seats"],
+                    "computers": account.computers,
+                    "servers": account.servers,
+                },
+            )
         computer = Computer(
-            id=new_id(), account_id=account.id, name=data["name"].strip(), name_key=key, kind=data["kind"],
-            agent_key_hash=agent_keys.digest(agent_key), created_at=now,
+            id=new_id(),
+            account_id=account.id,
+            name=data["name"].strip(),
+            name_key=key,
+            kind=data["kind"],
+            agent_key_hash=agent_keys.digest(agent_key),
+            created_at=now,
         )
         uow.session.add(computer)
         account.computers += 1
         account.servers += computer.kind == "server"
         project(account)
         _emit(uow, COMPUTER_ADDED, computer, account, now, version=1)
-        record(uow, now, account.partner_id, "computer.added", ("computer", computer.id, computer.name),
-               f"Added {computer.kind} {computer.name} to {account.name}")
+        record(
+            uow,
+            now,
+            account.partner_id,
+            "computer.added",
+            ("computer", computer.id, computer.name),
+            f"Added {computer.kind} {computer.name} to {account.name}",
+        )
         try:
             uow.commit()
         except IntegrityError:  # the database's unique name, should a concurrent add have slipped past
@@ -91,8 +146,10 @@ def add_computer(uow, now, caller, account_id, data, bought):
 
 
 def _name_taken(name):
-    return Conflict(f'This account already has a computer named "{name.strip()}": choose another name.',
-                    {"name": ["Another computer of this account has this name."]})
+    return Conflict(
+        f'This account already has a computer named "{name.strip()}": choose another name.',
+        {"name": ["Another computer of this account has this name."]},
+    )
 
 
 def _free_name(uow, computer):
@@ -108,7 +165,7 @@ def _free_name(uow, computer):
             return
 
 
-def remove_computer(uow, now, caller, account_id, computer_id):
+def remove_computer(uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, computer_id: str) -> None:
     with uow:
         account = _administered(uow, caller, account_id, for_update=True)
         computer = uow.session.get(Computer, computer_id)
@@ -120,19 +177,25 @@ def remove_computer(uow, now, caller, account_id, computer_id):
         account.servers -= computer.kind == "server"
         project(account)
         _emit(uow, COMPUTER_REMOVED, computer, account, now, version=2)
-        record(uow, now, account.partner_id, "computer.removed", ("computer", computer.id, computer.name),
-               f"Removed {computer.kind} {computer.name} from {account.name}")
+        record(
+            uow,
+            now,
+            account.partner_id,
+            "computer.removed",
+            ("computer", computer.id, computer.name),
+            f"Removed {computer.kind} {computer.name} from {account.name}",
+        )
         uow.commit()
 
 
-def computer_monitored(uow, caller, computer_id):
+def computer_monitored(uow: UnitOfWork, caller: Caller, computer_id: str) -> Any:
     """Whether monitoring shows the computer to the caller: live, of a live account the caller's
     partner administers."""
     with uow:
         return repository.monitored_computer(uow.session, caller["partner_id"], computer_id) is not None
 
 
-def agent_identity(uow, key_hash):
+def agent_identity(uow: UnitOfWork, key_hash: str) -> dict[str, Any] | None:
     """The computer an agent key belongs to, or None for an unknown or removed one."""
     with uow:
         found = repository.computer_by_key(uow.session, key_hash)

@@ -4,18 +4,22 @@ whatever changes the row, and the columns other services own, kept from their ev
 Each source stamps a version per account; an older or repeated one changes nothing, so an event
 may arrive twice or late.
 """
+
+from typing import Any
+
 from portal_common.events import from_iso
+from portal_common.unit_of_work import UnitOfWork
 
 from accounts.adapters import listing
 from accounts.adapters.orm import Account
 
 
-def project(account):
+def project(account: Any) -> None:
     """Write the account's item of the list from its row, after every change of the row."""
     account.listed = listing.listed_json(account)
 
 
-def apply_billing_summary(uow, summary):
+def apply_billing_summary(uow: UnitOfWork, summary: dict[str, Any]) -> bool:
     with uow:
         account = uow.session.get(Account, summary["id"], with_for_update=True)
         if account is None or summary["version"] <= account.billing_version:
@@ -30,7 +34,7 @@ def apply_billing_summary(uow, summary):
         return True
 
 
-def apply_backup_summary(uow, summary):
+def apply_backup_summary(uow: UnitOfWork, summary: dict[str, Any]) -> bool:
     with uow:
         account = uow.session.get(Account, summary["id"], with_for_update=True)
         if account is None or summary["version"] <= account.backup_version:

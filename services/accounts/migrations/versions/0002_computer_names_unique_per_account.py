@@ -9,19 +9,25 @@ it ran), unique with its account. Removed computers get none. Where an account a
 computers of one name, the oldest takes the key and the others get none: nothing is renamed, and
 the name stays taken.
 """
+
 import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
 computers = sa.table(
-    'computers', sa.column('id', sa.String), sa.column('account_id', sa.String), sa.column('name', sa.String),
-    sa.column('name_key', sa.String), sa.column('removed_at'), sa.column('created_at'),
+    "computers",
+    sa.column("id", sa.String),
+    sa.column("account_id", sa.String),
+    sa.column("name", sa.String),
+    sa.column("name_key", sa.String),
+    sa.column("removed_at"),
+    sa.column("created_at"),
 )
 
 
@@ -30,13 +36,14 @@ def _name_key(name):
 
 
 def upgrade():
-    with op.batch_alter_table('computers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name_key', sa.String(length=600), nullable=True))
+    with op.batch_alter_table("computers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("name_key", sa.String(length=600), nullable=True))
 
     connection = op.get_bind()
     live = connection.execute(
         sa.select(computers.c.id, computers.c.account_id, computers.c.name)
-        .where(computers.c.removed_at.is_(None)).order_by(computers.c.created_at, computers.c.id)
+        .where(computers.c.removed_at.is_(None))
+        .order_by(computers.c.created_at, computers.c.id)
     ).all()
     taken, keys = set(), []
     for computer_id, account_id, name in live:
@@ -45,16 +52,17 @@ def upgrade():
             keys.append({"computer_id": computer_id, "key": _name_key(name)})
     if keys:
         connection.execute(
-            computers.update().where(computers.c.id == sa.bindparam("computer_id"))
+            computers.update()
+            .where(computers.c.id == sa.bindparam("computer_id"))
             .values(name_key=sa.bindparam("key")),
             keys,
         )
 
-    with op.batch_alter_table('computers', schema=None) as batch_op:
-        batch_op.create_index('ux_computers_live_name', ['account_id', 'name_key'], unique=True)
+    with op.batch_alter_table("computers", schema=None) as batch_op:
+        batch_op.create_index("ux_computers_live_name", ["account_id", "name_key"], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table('computers', schema=None) as batch_op:
-        batch_op.drop_index('ux_computers_live_name')
-        batch_op.drop_column('name_key')
+    with op.batch_alter_table("computers", schema=None) as batch_op:
+        batch_op.drop_index("ux_computers_live_name")
+        batch_op.drop_column("name_key")

@@ -1,4 +1,5 @@
 """Accounts on a real RabbitMQ: the events it publishes (from its outbox) and the ones it takes."""
+
 import hashlib
 import json
 
@@ -55,8 +56,18 @@ class Identity:
 
 
 def summary(account_id, version, status="active"):
-    return event(SUBSCRIPTION_CHANGED, account_id, version, partner_id="p1", status=status, product="safe-pro",
-                 plan="ultimate", expires_at="2027-11-26T00:00:00Z", seats=1, server_seats=0)
+    return event(
+        SUBSCRIPTION_CHANGED,
+        account_id,
+        version,
+        partner_id="p1",
+        status=status,
+        product="safe-pro",
+        plan="ultimate",
+        expires_at="2027-11-26T00:00:00Z",
+        seats=1,
+        server_seats=0,
+    )
 
 
 def listen(container_factory, config):
@@ -104,12 +115,11 @@ def test_the_actor_and_request_of_a_call_are_on_the_events_it_causes(accounts, c
         rpc.create_company("p1", "Acme", OWNER)
         with entrypoint_waiter(listener, "on_account_created"):
             rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
-    (_, payload), = Listener.seen
+    ((_, payload),) = Listener.seen
     assert (payload["actor"], payload["request_id"]) == ("e1", "req-42")
 
 
-def test_the_company_is_made_once_however_often_the_call_and_the_event_arrive(rpc, accounts, config,
-                                                                             container_factory):
+def test_the_company_is_made_once_however_often_the_call_and_the_event_arrive(rpc, accounts, config, container_factory):
     container_factory(Identity, config).start()
     signed_up = event(PARTNER_SIGNED_UP, "p1", 1, name="Acme", owner=OWNER)
     deliver(accounts, config, "on_partner_signed_up", PARTNER_SIGNED_UP, signed_up)
@@ -141,8 +151,9 @@ def test_an_older_summary_changes_nothing(rpc, accounts, config):
     account = rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
     deliver(accounts, config, "on_subscription_changed", SUBSCRIPTION_CHANGED, summary(account["id"], 2))
     # The same account's older state arriving late: ignored.
-    deliver(accounts, config, "on_subscription_changed", SUBSCRIPTION_CHANGED,
-            summary(account["id"], 1, status="expired"))
+    deliver(
+        accounts, config, "on_subscription_changed", SUBSCRIPTION_CHANGED, summary(account["id"], 1, status="expired")
+    )
     listed = json.loads(rpc.list_accounts(CALLER, {}))["items"][0]
     assert (listed["status"], listed["expires_at"]) == ("active", "2027-11-26T00:00:00Z")
 
@@ -160,12 +171,28 @@ def test_every_change_of_an_account_reaches_its_ready_item_of_the_list(rpc, acco
 
     assert listed() == account
     deliver(accounts, config, "on_subscription_changed", SUBSCRIPTION_CHANGED, summary(account["id"], 1))
-    expected = {**account, "status": "active", "product": "safe-pro", "plan": "ultimate",
-                "expires_at": "2027-11-26T00:00:00Z"}
+    expected = {
+        **account,
+        "status": "active",
+        "product": "safe-pro",
+        "plan": "ultimate",
+        "expires_at": "2027-11-26T00:00:00Z",
+    }
     assert listed() == expected
-    deliver(accounts, config, "on_account_backup_changed", ACCOUNT_BACKUP_CHANGED, event(
-        ACCOUNT_BACKUP_CHANGED, account["id"], 1, partner_id="p1", bytes_backed_up=5_000_000,
-        computers_not_backing_up=1))
+    deliver(
+        accounts,
+        config,
+        "on_account_backup_changed",
+        ACCOUNT_BACKUP_CHANGED,
+        event(
+            ACCOUNT_BACKUP_CHANGED,
+            account["id"],
+            1,
+            partner_id="p1",
+            bytes_backed_up=5_000_000,
+            computers_not_backing_up=1,
+        ),
+    )
     expected.update(bytes_backed_up=5_000_000, computers_not_backing_up=1)
     assert listed() == expected
     computer = rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "workstation"}, ONE_SERVER)
@@ -181,8 +208,11 @@ def test_agent_keys_are_answered_by_accounts_which_owns_them(rpc):
     account = rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
     computer = rpc.add_computer(CALLER, account["id"], {"name": "PC", "kind": "workstation"}, ONE_SERVER)
     key_hash = hashlib.sha256(computer["agent_key"].encode()).hexdigest()
-    assert rpc.agent_identity(key_hash) == {"computer_id": computer["id"], "account_id": account["id"],
-                                            "partner_id": "p1"}
+    assert rpc.agent_identity(key_hash) == {
+        "computer_id": computer["id"],
+        "account_id": account["id"],
+        "partner_id": "p1",
+    }
     assert rpc.agent_identity(hashlib.sha256(b"agk_nobody").hexdigest()) is None
     rpc.remove_computer(CALLER, account["id"], computer["id"])
     assert rpc.agent_identity(key_hash) is None
@@ -193,7 +223,9 @@ def test_briefs_are_of_the_callers_live_accounts_only(rpc):
     first = rpc.create_account(CALLER, {"name": "Contoso", "contact_email": "it@contoso.test"})
     second = rpc.create_account(CALLER, {"name": "Fabrikam", "contact_email": "it@f.test", "administered": False})
     assert rpc.account_briefs(CALLER, [first["id"], second["id"]]) == [
-        {"id": first["id"], "administered": True}, {"id": second["id"], "administered": False}]
+        {"id": first["id"], "administered": True},
+        {"id": second["id"], "administered": False},
+    ]
     with pytest.raises(NotFound):
         rpc.account_briefs({**CALLER, "partner_id": "p2"}, [first["id"]])
     rpc.release_account(CALLER, second["id"])

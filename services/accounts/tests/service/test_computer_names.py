@@ -1,5 +1,6 @@
 """A computer's name is its account's alone among live computers, also for computers that shared a
 name before names were unique (accounts' revision 0002 left them without a key)."""
+
 import pytest
 from sqlalchemy import text
 

@@ -53,15 +53,22 @@ def test_a_png_whose_data_inflates_far_past_its_canvas_is_refused():
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     bomb = zlib.compress(b"\0" * (200 * 1024 * 1024), 9)
-    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", bomb) + chunk(b"IEND", b""))
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", bomb)
+        + chunk(b"IEND", b"")
+    )
     assert len(data) < logo.MAX_LOGO_BYTES
     assert logo.problem_with("image/png", data)
 
 
 def test_images_with_the_structures_real_files_have_pass():
-    for fmt, extra in (("PNG", {"optimize": True}), ("JPEG", {"progressive": True, "quality": 80}),
-                       ("GIF", {"save_all": True, "append_images": [Image.new("RGB", (8, 8), "red")]})):
+    for fmt, extra in (
+        ("PNG", {"optimize": True}),
+        ("JPEG", {"progressive": True, "quality": 80}),
+        ("GIF", {"save_all": True, "append_images": [Image.new("RGB", (8, 8), "red")]}),
+    ):
         buffer = io.BytesIO()
         Image.new("RGB", (64, 48), "blue").save(buffer, format=fmt, **extra)
         assert logo.problem_with(f"image/{fmt.lower()}", buffer.getvalue()) is None, fmt

@@ -1,4 +1,5 @@
 """Why a computer does not fit, in words a partner can act on."""
+
 from accounts.domain.seats import refuse_computer
 
 

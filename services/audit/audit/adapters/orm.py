@@ -1,5 +1,6 @@
 """The audit log's tables: its entries, and the people who act in them (kept from identity's events,
 never deleted, so an entry names its actor after they are gone). The migration creates exactly these."""
+
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

@@ -1,29 +1,48 @@
 """Keeping the entries the services record, and reading them back newest first."""
+
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import and_, delete, or_, select
 
+from portal_common.caller import Caller
 from portal_common.db import create_once
 from portal_common.events import from_iso
 from portal_common.pagination import decode_time_cursor, encode_time_cursor
+from portal_common.unit_of_work import UnitOfWork
 
 from audit.adapters.orm import Entry, Person
 
 SWEEP_BATCH = 5_000  # entries deleted per transaction by the retention sweep
 
 
-def keep(uow, event):
+def keep(uow: UnitOfWork, event: dict[str, Any]) -> None:
     """An entry from an `<service>_activity` event; the same event twice is kept once (its id)."""
-    create_once(uow, lambda: Entry(
-        id=event["event_id"], partner_id=event["partner_id"], occurred_at=from_iso(event["occurred_at"]),
-        type=event["type"], actor_id=event["actor"], target_kind=event["target_kind"], target_id=event["id"],
-        target_name=event["target_name"], summary=event["summary"], request_id=event["request_id"]))
+    create_once(
+        uow,
+        lambda: Entry(
+            id=event["event_id"],
+            partner_id=event["partner_id"],
+            occurred_at=from_iso(event["occurred_at"]),
+            type=event["type"],
+            actor_id=event["actor"],
+            target_kind=event["target_kind"],
+            target_id=event["id"],
+            target_name=event["target_name"],
+            summary=event["summary"],
+            request_id=event["request_id"],
+        ),
+    )
 
 
-def list_entries(uow, caller, query):
+def list_entries(uow: UnitOfWork, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
     """The partner's entries, newest first, filtered; the cursor is the last entry's time and id."""
     columns = Entry.__table__.c
-    stmt = select(Entry, Person).outerjoin(
-        Person, (Person.id == Entry.actor_id) & (Person.partner_id == Entry.partner_id)).where(
-        Entry.partner_id == caller["partner_id"])
+    stmt = (
+        select(Entry, Person)
+        .outerjoin(Person, (Person.id == Entry.actor_id) & (Person.partner_id == Entry.partner_id))
+        .where(Entry.partner_id == caller["partner_id"])
+    )
     for field, column in (("type", columns.type), ("actor_id", columns.actor_id), ("target_id", columns.target_id)):
         if query.get(field) is not None:
             stmt = stmt.where(column == query[field])
@@ -37,10 +56,12 @@ def list_entries(uow, caller, query):
     stmt = stmt.order_by(Entry.occurred_at.desc(), Entry.id.desc()).limit(query["limit"] + 1)
     with uow:
         rows = uow.session.execute(stmt).all()
-    page = rows[:query["limit"]]
+    page = rows[: query["limit"]]
     last = page[-1][0] if len(rows) > query["limit"] else None
-    return {"items": [_item(entry, person) for entry, person in page],
-            "next_cursor": last and encode_time_cursor(last.occurred_at, last.id)}
+    return {
+        "items": [_item(entry, person) for entry, person in page],
+        "next_cursor": last and encode_time_cursor(last.occurred_at, last.id),
+    }
 
 
 def _item(entry, person):
@@ -48,13 +69,17 @@ def _item(entry, person):
     if entry.actor_id is not None:
         actor = {"id": entry.actor_id, "name": person and person.name, "email": person and person.email}
     return {
-        "id": entry.id, "occurred_at": entry.occurred_at, "type": entry.type, "actor": actor,
+        "id": entry.id,
+        "occurred_at": entry.occurred_at,
+        "type": entry.type,
+        "actor": actor,
         "target": {"kind": entry.target_kind, "id": entry.target_id, "name": entry.target_name},
-        "summary": entry.summary, "request_id": entry.request_id,
+        "summary": entry.summary,
+        "request_id": entry.request_id,
     }
 
 
-def forget_older_than(uow, cutoff):
+def forget_older_than(uow: UnitOfWork, cutoff: dt.datetime) -> int:
     """Delete entries that occurred before `cutoff`, a batch per transaction; answers how many."""
     deleted = 0
     while True:

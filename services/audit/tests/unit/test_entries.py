@@ -1,5 +1,6 @@
 """The audit log's store: an event kept once however often it comes, newest first with a cursor that
 does not skip entries of the same second, the actor named from the people kept, and the retention."""
+
 import datetime as dt
 
 import pytest
@@ -30,9 +31,21 @@ def uow(tmp_path):
 
 def activity(when, target_id="t1", actor="e1", activity_type="computer.added", partner_id="p1"):
     event_type = ACTIVITY_RECORDED["accounts"]
-    return checked(event_type, event_type.envelope(
-        target_id, 1, when, actor, "req-1", partner_id=partner_id, type=activity_type, target_kind="computer",
-        target_name="PC-1", summary="Added workstation PC-1 to Contoso"))
+    return checked(
+        event_type,
+        event_type.envelope(
+            target_id,
+            1,
+            when,
+            actor,
+            "req-1",
+            partner_id=partner_id,
+            type=activity_type,
+            target_kind="computer",
+            target_name="PC-1",
+            summary="Added workstation PC-1 to Contoso",
+        ),
+    )
 
 
 def page(uow, **query):
@@ -86,7 +99,8 @@ def test_pages_walk_newest_first_through_entries_of_the_same_second(uow):
             break
     assert len(seen) == 10 and len({entry["id"] for entry in seen}) == 10
     assert [(entry["occurred_at"], entry["id"]) for entry in seen] == sorted(
-        ((entry["occurred_at"], entry["id"]) for entry in seen), reverse=True)
+        ((entry["occurred_at"], entry["id"]) for entry in seen), reverse=True
+    )
 
 
 def test_filters_and_other_partners(uow):
@@ -100,10 +114,13 @@ def test_filters_and_other_partners(uow):
     assert len(page(uow, until=NOW)["items"]) == 2
 
 
-@pytest.mark.parametrize("cursor", [
-    "YWZ0ZXI6bm90LWEtdGltZXxpZA",  # after:not-a-time|id
-    "WyIyMDI2LTEyLTAyVDA5OjAwOjAwIiwgImlkIl0",  # ["2026-12-02T09:00:00", "id"]: no time zone
-])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "YWZ0ZXI6bm90LWEtdGltZXxpZA",  # after:not-a-time|id
+        "WyIyMDI2LTEyLTAyVDA5OjAwOjAwIiwgImlkIl0",  # ["2026-12-02T09:00:00", "id"]: no time zone
+    ],
+)
 def test_a_cursor_this_api_did_not_give_is_refused(uow, cursor):
     with pytest.raises(ValidationFailed):
         page(uow, cursor=cursor)

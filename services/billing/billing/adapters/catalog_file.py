@@ -1,4 +1,5 @@
 """The operator's catalog file, validated at start-up: a bad file stops the service, loudly."""
+
 import json
 import pathlib
 
@@ -77,10 +78,14 @@ def load(path=None):
 
 def as_document(catalog):
     """The catalog as `GET /v1/catalog` answers it."""
+
     def priced(item):
         return {
-            "id": item.id, "name": item.name, "annual_price_cents": item.annual_price_cents,
-            "computers_included": item.computers_included, "servers_included": item.servers_included,
+            "id": item.id,
+            "name": item.name,
+            "annual_price_cents": item.annual_price_cents,
+            "computers_included": item.computers_included,
+            "servers_included": item.servers_included,
         }
 
     return {

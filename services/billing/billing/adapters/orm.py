@@ -1,4 +1,5 @@
 """Billing's tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
+
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

@@ -1,4 +1,5 @@
 """Billing's queries. Every read of a partner's data is scoped by partner id."""
+
 from sqlalchemy import or_, select, update
 
 from billing.adapters.orm import AccountLink, Order, OrderLine, Subscription, SubscriptionAddon
@@ -10,7 +11,8 @@ def subscription_of_partner(session, partner_id, subscription_id, for_update=Fal
     stmt = select(Subscription).where(Subscription.id == subscription_id, Subscription.partner_id == partner_id)
     if live_only:
         stmt = stmt.outerjoin(AccountLink, AccountLink.account_id == Subscription.account_id).where(
-            or_(AccountLink.released.is_(None), AccountLink.released.is_(False)))
+            or_(AccountLink.released.is_(None), AccountLink.released.is_(False))
+        )
     if for_update:
         stmt = stmt.with_for_update(of=Subscription)
     return session.scalars(stmt).one_or_none()
@@ -81,8 +83,13 @@ def claim_available(session, partner_id, subscription_id, account_id, starts_at,
             Subscription.partner_id == partner_id,
             Subscription.status == "available",
         )
-        .values(status="active", account_id=account_id, starts_at=starts_at, expires_at=expires_at,
-                version=Subscription.version + 1)
+        .values(
+            status="active",
+            account_id=account_id,
+            starts_at=starts_at,
+            expires_at=expires_at,
+            version=Subscription.version + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1

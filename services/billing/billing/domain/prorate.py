@@ -6,6 +6,8 @@
 
 where `full` is what the change costs for the whole term.
 """
+
+import datetime as dt
 from dataclasses import dataclass
 
 from billing.domain.money import divide_half_up
@@ -20,12 +22,12 @@ class Proration:
     amount_cents: int
 
 
-def prorate(full_cents, starts_at, expires_at, now):
+def prorate(full_cents: int, starts_at: dt.datetime, expires_at: dt.datetime, now: dt.datetime) -> Proration:
     term_days = whole_days(starts_at, expires_at)
     remaining = min(days_left(now, expires_at), term_days)
     amount = divide_half_up(full_cents * remaining, term_days) if term_days > 0 else 0
     return Proration(term_days=term_days, remaining_days=remaining, full_cents=full_cents, amount_cents=amount)
 
 
-def upgrade_full_cents(old_term_price, new_term_price, quantity):
+def upgrade_full_cents(old_term_price: int, new_term_price: int, quantity: int) -> int:
     return (new_term_price - old_term_price) * quantity

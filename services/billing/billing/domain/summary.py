@@ -1,6 +1,9 @@
 """What accounts shows of an account's subscriptions: the latest one's status, product, plan and
 expiry, and the seats that its running (trial or active) subscriptions give."""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 RUNNING = ("trial", "active")
 
@@ -20,7 +23,7 @@ class SubscriptionFacts:
     addon_servers: int = 0
 
 
-def summarize(subscriptions):
+def summarize(subscriptions: Iterable[SubscriptionFacts]) -> dict[str, Any]:
     """`subscriptions` are one account's; answers the accounts-list columns and the seats."""
     latest = max(subscriptions, key=lambda s: (s.starts_at, s.id), default=None)
     running = [s for s in subscriptions if s.status in RUNNING]

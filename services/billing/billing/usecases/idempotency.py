@@ -1,21 +1,27 @@
 """Idempotency-Key: the same key and body replay the first answer; another body is a 409."""
+
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from portal_common.errors import IdempotencyKeyReused
+from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters.orm import IdempotencyKey
 
 
-def request_hash(operation, **request):
+def request_hash(operation: str, **request: Any) -> str:
     canonical = json.dumps({"operation": operation, **request}, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def replay(session, partner_id, key, digest):
+def replay(session: Session, partner_id: str, key: str | None, digest: str) -> Any:
     """The stored answer for this key, or None when the key is new."""
     row = session.scalars(
         select(IdempotencyKey).where(IdempotencyKey.partner_id == partner_id, IdempotencyKey.key == key)
@@ -27,18 +33,25 @@ def replay(session, partner_id, key, digest):
     return row.response
 
 
-def remember(session, partner_id, key, digest, response, now):
+def remember(session: Session, partner_id: str, key: str | None, digest: str, response: Any, now: dt.datetime) -> None:
     session.add(IdempotencyKey(partner_id=partner_id, key=key, request_hash=digest, response=response, created_at=now))
 
 
-def replayed(uow, partner_id, key, digest):
+def replayed(uow: UnitOfWork, partner_id: str, key: str | None, digest: str) -> Any:
     """The first answer to this key (checked before anything else, so a replay answers the same
     even when the state that decided it has moved on), or None."""
     with uow:
         return replay(uow.session, partner_id, key, digest)
 
 
-def spend_once(uow, partner_id, key, digest, now, work):
+def spend_once(
+    uow: UnitOfWork,
+    partner_id: str,
+    key: str | None,
+    digest: str,
+    now: dt.datetime,
+    work: Callable[[UnitOfWork], dict[str, Any]],
+) -> Any:
     """Run `work(uow)` once per key: it stages an order and answers; the key and the answer are
     committed with it. A replay answers the stored answer; a concurrent twin loses on the key's
     primary key and answers the winner's."""

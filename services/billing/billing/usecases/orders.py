@@ -1,28 +1,51 @@
 """Buying subscriptions: to an account (running from now) or into the partner's inventory."""
+
+import datetime as dt
+from typing import Any
+
+from portal_common.caller import Caller
 from portal_common.errors import NotFound
 from portal_common.idempotency_keys import checked_key
 from portal_common.ids import new_id
 from portal_common.pagination import paginate
+from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters import repository
 from billing.adapters.orm import Order, Subscription
+from billing.domain.catalog import Catalog
 from billing.domain.terms import add_years
 from billing.usecases import idempotency, views
 from billing.usecases.shared import OrderBuilder, account_changed, link_account, plan_or_400, require_found, term_or_400
 
 
-def new_subscription(caller, item, now, status, account_id=None):
+def new_subscription(caller: Caller, item: Any, now: dt.datetime, status: Any, account_id: str | None = None) -> Any:
     running = status != "available"
     return Subscription(
-        id=new_id(), partner_id=caller["partner_id"], account_id=account_id, product=item["product"],
-        plan=item["plan"], term_years=item.get("term_years"), quantity=item.get("quantity", 1), status=status,
+        id=new_id(),
+        partner_id=caller["partner_id"],
+        account_id=account_id,
+        product=item["product"],
+        plan=item["plan"],
+        term_years=item.get("term_years"),
+        quantity=item.get("quantity", 1),
+        status=status,
         starts_at=now if running else None,
         expires_at=add_years(now, item["term_years"]) if running and item.get("term_years") else None,
-        auto_renew=True, version=1, created_at=now,
+        auto_renew=True,
+        version=1,
+        created_at=now,
     )
 
 
-def place_order(uow, catalog, now, caller, data, key, accounts_found):
+def place_order(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    now: dt.datetime,
+    caller: Caller,
+    data: dict[str, Any],
+    key: str | None,
+    accounts_found: Any,
+) -> Any:
     """`accounts_found`: whether the accounts named in `data` are the caller's live ones (the
     gateway asks accounts)."""
     key = checked_key(key)
@@ -40,17 +63,22 @@ def place_order(uow, catalog, now, caller, data, key, accounts_found):
     for account_id in sorted(accounts):
         link_account(uow, account_id, caller["partner_id"])
 
-    def work(uow):
+    def work(uow: UnitOfWork) -> Any:
         order = OrderBuilder(uow, catalog, caller, "purchase", now)
-        for item, plan in zip(data["items"], plans):
+        for item, plan in zip(data["items"], plans, strict=True):
             status = "active" if item["account_id"] else "available"
             subscription = new_subscription(caller, item, now, status, item["account_id"])
             uow.session.add(subscription)
             unit = catalog.price(plan, item["term_years"])
             order.line(
-                product=item["product"], plan=item["plan"], term_years=item["term_years"],
-                quantity=item["quantity"], unit_price_cents=unit, amount_cents=unit * item["quantity"],
-                account_id=item["account_id"], subscription_id=subscription.id,
+                product=item["product"],
+                plan=item["plan"],
+                term_years=item["term_years"],
+                quantity=item["quantity"],
+                unit_price_cents=unit,
+                amount_cents=unit * item["quantity"],
+                account_id=item["account_id"],
+                subscription_id=subscription.id,
             )
         uow.session.flush()
         for account_id in sorted(accounts):
@@ -60,15 +88,16 @@ def place_order(uow, catalog, now, caller, data, key, accounts_found):
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 
 
-def list_orders(uow, caller, page):
+def list_orders(uow: UnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
     with uow:
-        rows, next_cursor = paginate(uow.session, repository.orders_of_partner(caller["partner_id"]), Order.id,
-                                     page["limit"], page["cursor"])
+        rows, next_cursor = paginate(
+            uow.session, repository.orders_of_partner(caller["partner_id"]), Order.id, page["limit"], page["cursor"]
+        )
         lines = repository.lines_of(uow.session, [row.id for row in rows])
         return {"items": [views.order(row, lines.get(row.id, [])) for row in rows], "next_cursor": next_cursor}
 
 
-def get_order(uow, caller, order_id):
+def get_order(uow: UnitOfWork, caller: Caller, order_id: str) -> dict[str, Any]:
     with uow:
         row = repository.order_of_partner(uow.session, caller["partner_id"], order_id)
         if row is None:

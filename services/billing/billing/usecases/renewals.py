@@ -1,12 +1,18 @@
 """At expiry: an active subscription with auto-renew renews for one more term at the then-current
 catalog price (plan, quantity and add-ons as they were); anything else expires. Safe to run from
 several billing instances at once: each change is a conditional update that only one wins."""
-import logging
 
+import datetime as dt
+import logging
+from typing import Any
+
+from portal_common.caller import Caller
 from portal_common.events import SUBSCRIPTION_RENEWED
+from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Subscription
+from billing.domain.catalog import Catalog
 from billing.domain.terms import add_years
 from billing.usecases import activity, views
 from billing.usecases.shared import OrderBuilder, account_changed
@@ -15,7 +21,7 @@ log = logging.getLogger(__name__)
 BATCH = 100
 
 
-def run_renewals(uow, catalog, now):
+def run_renewals(uow: UnitOfWork, catalog: Catalog, now: dt.datetime) -> Any:
     """Renew or expire everything due; answers how many subscriptions it changed."""
     changed = 0
     while True:
@@ -41,16 +47,26 @@ def _settle(uow, catalog, subscription, now):
                 return 0
             _renewal_order(uow, catalog, subscription, plan, now)
             _renewed(uow, subscription.id, now)
-            activity.about_subscription(uow, now, subscription, "subscription.renewed",
-                                        f"Renewed for a further {activity.years(subscription.term_years)}")
+            activity.about_subscription(
+                uow,
+                now,
+                subscription,
+                "subscription.renewed",
+                f"Renewed for a further {activity.years(subscription.term_years)}",
+            )
         elif not repository.end_if_unchanged(uow.session, subscription):
             return 0
         else:
-            activity.about_subscription(uow, now, subscription, "subscription.expired", _why_expired(
-                subscription, released, plan))
+            activity.about_subscription(
+                uow, now, subscription, "subscription.expired", _why_expired(subscription, released, plan)
+            )
         if plan is None and subscription.status == "active" and subscription.auto_renew:
-            log.warning("subscription %s not renewed: %s/%s left the catalog", subscription.id,
-                        subscription.product, subscription.plan)
+            log.warning(
+                "subscription %s not renewed: %s/%s left the catalog",
+                subscription.id,
+                subscription.product,
+                subscription.plan,
+            )
         if subscription.account_id:
             account_changed(uow, catalog, subscription.account_id, subscription.partner_id, now)
         uow.commit()
@@ -72,23 +88,45 @@ def _why_expired(subscription, released, plan):
 def _renewed(uow, subscription_id, now):
     renewed = uow.session.get(Subscription, subscription_id, populate_existing=True)  # as the update left it
     item = views.subscription(renewed, repository.addons_of(uow.session, [renewed.id]).get(renewed.id, ()))
-    uow.emit(SUBSCRIPTION_RENEWED, renewed.id, renewed.version, now, partner_id=renewed.partner_id,
-             account_id=renewed.account_id, subscription=item)
+    uow.emit(
+        SUBSCRIPTION_RENEWED,
+        renewed.id,
+        renewed.version,
+        now,
+        partner_id=renewed.partner_id,
+        account_id=renewed.account_id,
+        subscription=item,
+    )
 
 
 def _renewal_order(uow, catalog, subscription, plan, now):
-    caller = {"partner_id": subscription.partner_id}
+    caller: Caller = {"partner_id": subscription.partner_id}
     order = OrderBuilder(uow, catalog, caller, "renewal", now)
     unit = catalog.price(plan, subscription.term_years)
-    order.line(product=subscription.product, plan=plan.id, term_years=subscription.term_years,
-               quantity=subscription.quantity, unit_price_cents=unit, amount_cents=unit * subscription.quantity,
-               account_id=subscription.account_id, subscription_id=subscription.id)
+    order.line(
+        product=subscription.product,
+        plan=plan.id,
+        term_years=subscription.term_years,
+        quantity=subscription.quantity,
+        unit_price_cents=unit,
+        amount_cents=unit * subscription.quantity,
+        account_id=subscription.account_id,
+        subscription_id=subscription.id,
+    )
     for bought in repository.addons_of(uow.session, [subscription.id]).get(subscription.id, ()):
         addon = catalog.addon(bought.addon)
         if addon is None:
             continue
         unit = catalog.price(addon, subscription.term_years)
-        order.line(product=subscription.product, plan=plan.id, addon=addon.id, term_years=subscription.term_years,
-                   quantity=bought.quantity, unit_price_cents=unit, amount_cents=unit * bought.quantity,
-                   account_id=subscription.account_id, subscription_id=subscription.id)
+        order.line(
+            product=subscription.product,
+            plan=plan.id,
+            addon=addon.id,
+            term_years=subscription.term_years,
+            quantity=bought.quantity,
+            unit_price_cents=unit,
+            amount_cents=unit * bought.quantity,
+            account_id=subscription.account_id,
+            subscription_id=subscription.id,
+        )
     order.placed()

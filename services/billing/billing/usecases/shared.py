@@ -1,17 +1,26 @@
 """What billing's use cases share: finding a partner's subscription, building an order, and telling
 accounts what an account's subscriptions now add up to."""
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from portal_common.caller import Caller
 from portal_common.db import create_once
 from portal_common.errors import NotFound, ValidationFailed
 from portal_common.events import ORDER_PLACED, SUBSCRIPTION_CHANGED
 from portal_common.ids import new_id
+from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Order, OrderLine
+from billing.domain.catalog import Catalog, Plan
 from billing.domain.summary import SubscriptionFacts, summarize
 from billing.usecases import activity, views
 
 
-def require_found(found):
+def require_found(found: Any) -> None:
     """404 unless the gateway found the account(s) the caller names with accounts. Checked after the
     Idempotency-Key and the request's own checks, so a replay answers as it first did and a bad
     request is a 400 whatever its accounts."""
@@ -19,27 +28,30 @@ def require_found(found):
         raise NotFound("No such account.")
 
 
-def find_subscription(uow, caller, subscription_id, for_update=False, to_change=False):
-    row = repository.subscription_of_partner(uow.session, caller["partner_id"], subscription_id, for_update,
-                                             live_only=to_change)
+def find_subscription(
+    uow: UnitOfWork, caller: Caller, subscription_id: str, for_update: bool = False, to_change: bool = False
+) -> Any:
+    row = repository.subscription_of_partner(
+        uow.session, caller["partner_id"], subscription_id, for_update, live_only=to_change
+    )
     if row is None:
         raise NotFound("No such subscription.")
     return row
 
 
-def subscription_view(session, row):
+def subscription_view(session: Session, row: Any) -> dict[str, Any]:
     return views.subscription(row, repository.addons_of(session, [row.id]).get(row.id, ()))
 
 
 def _at(path, field, message):
     """`details` for a field, nested the way marshmallow nests them (`items` → `"0"` → `plan`)."""
-    details = {field: [message]}
+    details: dict[str, Any] = {field: [message]}
     for part in reversed(path):
         details = {part: details}
     return details
 
 
-def plan_or_400(catalog, product, plan, path=()):
+def plan_or_400(catalog: Catalog, product: str, plan: str, path: tuple[str, ...] = ()) -> Plan:
     if catalog.product(product) is None:
         raise ValidationFailed("No such product.", _at(path, "product", f"Not a product of the catalog: {product}."))
     found = catalog.plan(product, plan)
@@ -48,7 +60,7 @@ def plan_or_400(catalog, product, plan, path=()):
     return found
 
 
-def term_or_400(catalog, years, path=()):
+def term_or_400(catalog: Catalog, years: int, path: tuple[str, ...] = ()) -> int:
     if years not in catalog.terms:
         raise ValidationFailed("No such term.", _at(path, "term_years", f"Terms are {sorted(catalog.terms)} years."))
     return years
@@ -57,26 +69,52 @@ def term_or_400(catalog, years, path=()):
 class OrderBuilder:
     """Stages an order and its lines in the unit of work; `placed()` is the answer."""
 
-    def __init__(self, uow, catalog, caller, kind, now):
+    def __init__(self, uow: UnitOfWork, catalog: Catalog, caller: Caller, kind: str, now: dt.datetime) -> None:
         self.uow, self.now = uow, now
-        self.row = Order(id=new_id(), partner_id=caller["partner_id"], kind=kind, currency=catalog.currency,
-                         total_cents=0, created_at=now)
-        self.lines = []
+        self.row = Order(
+            id=new_id(),
+            partner_id=caller["partner_id"],
+            kind=kind,
+            currency=catalog.currency,
+            total_cents=0,
+            created_at=now,
+        )
+        self.lines: list[Any] = []
         uow.session.add(self.row)
 
-    def line(self, *, product, plan, term_years, quantity, unit_price_cents, amount_cents, subscription_id,
-             account_id=None, addon=None):
+    def line(
+        self,
+        *,
+        product: str,
+        plan: str,
+        term_years: int | None,
+        quantity: int,
+        unit_price_cents: int,
+        amount_cents: int,
+        subscription_id: str,
+        account_id: str | None = None,
+        addon: Any = None,
+    ) -> Any:
         line = OrderLine(
-            id=new_id(), order_id=self.row.id, position=len(self.lines), product=product, plan=plan, addon=addon, term_years=term_years,
-            quantity=quantity, unit_price_cents=unit_price_cents, amount_cents=amount_cents,
-            account_id=account_id, subscription_id=subscription_id,
+            id=new_id(),
+            order_id=self.row.id,
+            position=len(self.lines),
+            product=product,
+            plan=plan,
+            addon=addon,
+            term_years=term_years,
+            quantity=quantity,
+            unit_price_cents=unit_price_cents,
+            amount_cents=amount_cents,
+            account_id=account_id,
+            subscription_id=subscription_id,
         )
         self.uow.session.add(line)
         self.lines.append(line)
         self.row.total_cents += amount_cents
         return line
 
-    def placed(self):
+    def placed(self) -> Any:
         """The order as the contract shows it, told to others (notifications: `order.placed`)."""
         view = views.order(self.row, self.lines)
         self.uow.emit(ORDER_PLACED, self.row.id, 1, self.now, partner_id=self.row.partner_id, order=view)
@@ -84,35 +122,43 @@ class OrderBuilder:
         return view
 
 
-def account_summary(session, catalog, account_id):
+def account_summary(session: Session, catalog: Catalog, account_id: str) -> dict[str, Any]:
     rows = repository.subscriptions_of_account(session, account_id)
     addons = repository.addons_of(session, [row.id for row in rows])
     facts = []
     for row in rows:
         plan = catalog.plan(row.product, row.plan)
         bought = [(catalog.addon(a.addon), a.quantity) for a in addons.get(row.id, ())]
-        facts.append(SubscriptionFacts(
-            id=row.id, status=row.status, product=row.product, plan=row.plan, quantity=row.quantity,
-            starts_at=row.starts_at, expires_at=row.expires_at,
-            computers_included=plan.computers_included if plan else 0,
-            servers_included=plan.servers_included if plan else 0,
-            addon_computers=sum(addon.computers_included * n for addon, n in bought if addon),
-            addon_servers=sum(addon.servers_included * n for addon, n in bought if addon),
-        ))
+        facts.append(
+            SubscriptionFacts(
+                id=row.id,
+                status=row.status,
+                product=row.product,
+                plan=row.plan,
+                quantity=row.quantity,
+                starts_at=row.starts_at,
+                expires_at=row.expires_at,
+                computers_included=plan.computers_included if plan else 0,
+                servers_included=plan.servers_included if plan else 0,
+                addon_computers=sum(addon.computers_included * n for addon, n in bought if addon),
+                addon_servers=sum(addon.servers_included * n for addon, n in bought if addon),
+            )
+        )
     return summarize(facts)
 
 
-def link_account(uow, account_id, partner_id):
+def link_account(uow: UnitOfWork, account_id: str, partner_id: str) -> None:
     """Billing's row for an account it sells to, made before the first sale (outside its transaction,
     so that two first sales at once do not collide); every later change locks it."""
     with uow:
         known = uow.session.get(AccountLink, account_id) is not None
     if not known:
-        create_once(uow, lambda: AccountLink(account_id=account_id, partner_id=partner_id, released=False,
-                                             summary_version=0))
+        create_once(
+            uow, lambda: AccountLink(account_id=account_id, partner_id=partner_id, released=False, summary_version=0)
+        )
 
 
-def account_changed(uow, catalog, account_id, partner_id, now):
+def account_changed(uow: UnitOfWork, catalog: Catalog, account_id: str, partner_id: str, now: dt.datetime) -> None:
     """Bump the account's summary version and emit what accounts' list and seats need."""
     link = repository.lock_account(uow.session, account_id)
     link.summary_version += 1

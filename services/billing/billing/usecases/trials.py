@@ -1,10 +1,15 @@
 """Trials, and turning a trial into a paid subscription (from the inventory, or by buying one)."""
-import datetime as dt
 
+import datetime as dt
+from typing import Any
+
+from portal_common.caller import Caller
 from portal_common.errors import AlreadySubscribed, Conflict, NotAvailable, TrialUsed
 from portal_common.idempotency_keys import checked_key
+from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters import repository
+from billing.domain.catalog import Catalog
 from billing.domain.terms import add_years
 from billing.usecases import activity, idempotency
 from billing.usecases.orders import new_subscription
@@ -22,7 +27,8 @@ from billing.usecases.shared import (
 
 def _running(session, account_id, product):
     return [
-        row for row in repository.subscriptions_of_account(session, account_id)
+        row
+        for row in repository.subscriptions_of_account(session, account_id)
         if row.product == product and row.status in ("trial", "active")
     ]
 
@@ -30,11 +36,21 @@ def _running(session, account_id, product):
 def _had_a_trial(session, account_id, product):
     """A trial is the one subscription with no term: ended, expired or turned into a paid one, it
     stays in the account's history."""
-    return any(row.product == product and row.term_years is None
-               for row in repository.subscriptions_of_account(session, account_id))
+    return any(
+        row.product == product and row.term_years is None
+        for row in repository.subscriptions_of_account(session, account_id)
+    )
 
 
-def start_trial(uow, catalog, now, caller, account_id, data, account_is_found):
+def start_trial(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    now: dt.datetime,
+    caller: Caller,
+    account_id: str,
+    data: dict[str, Any],
+    account_is_found: bool,
+) -> Any:
     """`account_is_found`: whether the account is the caller's live one (the gateway asks accounts)."""
     plan_or_400(catalog, data["product"], data["plan"])
     require_found(account_is_found)
@@ -51,8 +67,9 @@ def start_trial(uow, catalog, now, caller, account_id, data, account_is_found):
         uow.session.add(trial)
         uow.session.flush()
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
-        activity.about_subscription(uow, now, trial, "trial.started",
-                                    f"Started a {catalog.trial_days}-day trial of {activity.plan_name(trial)}")
+        activity.about_subscription(
+            uow, now, trial, "trial.started", f"Started a {catalog.trial_days}-day trial of {activity.plan_name(trial)}"
+        )
         view = subscription_view(uow.session, trial)
         uow.commit()
         return view
@@ -60,7 +77,8 @@ def start_trial(uow, catalog, now, caller, account_id, data, account_is_found):
 
 def _trial_to_end(session, account_id, product=None):
     trials = [
-        row for row in repository.subscriptions_of_account(session, account_id)
+        row
+        for row in repository.subscriptions_of_account(session, account_id)
         if row.status == "trial" and (product is None or row.product == product)
     ]
     if not trials:
@@ -76,7 +94,16 @@ def _end(trial, now, successor):
     trial.version += 1
 
 
-def upgrade_trial(uow, catalog, now, caller, account_id, data, key, account_is_found):
+def upgrade_trial(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    now: dt.datetime,
+    caller: Caller,
+    account_id: str,
+    data: dict[str, Any],
+    key: str | None,
+    account_is_found: bool,
+) -> Any:
     """`account_is_found`: whether the account is the caller's live one (the gateway asks accounts)."""
     if "subscription_id" in data:
         require_found(account_is_found)
@@ -92,15 +119,17 @@ def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
         if stock.status != "available":
             raise NotAvailable()
         trial = _trial_to_end(uow.session, account_id, stock.product)
-        if not repository.claim_available(uow.session, caller["partner_id"], stock.id, account_id, now,
-                                          add_years(now, stock.term_years)):
+        if not repository.claim_available(
+            uow.session, caller["partner_id"], stock.id, account_id, now, add_years(now, stock.term_years)
+        ):
             raise NotAvailable()
         _end(trial, now, stock)
         uow.session.flush()
         uow.session.refresh(stock)
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
-        activity.about_subscription(uow, now, trial, "trial.upgraded",
-                                    f"Upgraded the trial to {activity.plan_name(stock)} from inventory")
+        activity.about_subscription(
+            uow, now, trial, "trial.upgraded", f"Upgraded the trial to {activity.plan_name(stock)} from inventory"
+        )
         view = {"subscription": subscription_view(uow.session, stock), "order": None}
         uow.commit()
         return view
@@ -120,7 +149,7 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
         product, plan_id = trial.product, data.get("plan", trial.plan)
     plan = plan_or_400(catalog, product, plan_id)
 
-    def work(uow):
+    def work(uow: UnitOfWork) -> dict[str, Any]:
         repository.lock_account(uow.session, account_id)
         trial = _trial_to_end(uow.session, account_id, product)
         item = {"product": product, "plan": plan.id, "term_years": data["term_years"], "quantity": trial.quantity}
@@ -128,16 +157,26 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
         uow.session.add(paid)
         unit = catalog.price(plan, data["term_years"])
         order = OrderBuilder(uow, catalog, caller, "purchase", now)
-        order.line(product=product, plan=plan.id, term_years=data["term_years"], quantity=trial.quantity,
-                   unit_price_cents=unit, amount_cents=unit * trial.quantity, account_id=account_id,
-                   subscription_id=paid.id)
+        order.line(
+            product=product,
+            plan=plan.id,
+            term_years=data["term_years"],
+            quantity=trial.quantity,
+            unit_price_cents=unit,
+            amount_cents=unit * trial.quantity,
+            account_id=account_id,
+            subscription_id=paid.id,
+        )
         _end(trial, now, paid)
         uow.session.flush()
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
-        activity.about_subscription(uow, now, trial, "trial.upgraded",
-                                    f"Upgraded the trial to {activity.plan_name(paid)}, bought for "
-                                    f"{activity.years(data['term_years'])}")
+        activity.about_subscription(
+            uow,
+            now,
+            trial,
+            "trial.upgraded",
+            f"Upgraded the trial to {activity.plan_name(paid)}, bought for {activity.years(data['term_years'])}",
+        )
         return {"subscription": subscription_view(uow.session, paid), "order": order.placed()}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
-

@@ -1,9 +1,16 @@
 """Mid-term changes, pro-rated: upgrading to a dearer plan, and add-ons."""
+
+import datetime as dt
+from typing import Any
+
+from portal_common.caller import Caller
 from portal_common.errors import Conflict, ValidationFailed
 from portal_common.idempotency_keys import checked_key
 from portal_common.ids import new_id
+from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters.orm import SubscriptionAddon
+from billing.domain.catalog import Catalog
 from billing.domain.prorate import prorate, upgrade_full_cents
 from billing.usecases import activity, idempotency
 from billing.usecases.shared import OrderBuilder, account_changed, find_subscription, subscription_view
@@ -26,33 +33,62 @@ def _quote(catalog, subscription, plan_id, now):
     new_price = catalog.price(new, subscription.term_years)
     if new_price <= old_price:
         raise Conflict(f"{plan_id} is not dearer than {subscription.plan}: only upgrades are possible mid-term.")
-    proration = prorate(upgrade_full_cents(old_price, new_price, subscription.quantity),
-                        subscription.starts_at, subscription.expires_at, now)
+    proration = prorate(
+        upgrade_full_cents(old_price, new_price, subscription.quantity),
+        subscription.starts_at,
+        subscription.expires_at,
+        now,
+    )
     return {
-        "from_plan": subscription.plan, "to_plan": new.id, "remaining_days": proration.remaining_days,
-        "term_days": proration.term_days, "amount_cents": proration.amount_cents, "currency": catalog.currency,
+        "from_plan": subscription.plan,
+        "to_plan": new.id,
+        "remaining_days": proration.remaining_days,
+        "term_days": proration.term_days,
+        "amount_cents": proration.amount_cents,
+        "currency": catalog.currency,
     }, new_price - old_price
 
 
-def quote(uow, catalog, now, caller, subscription_id, plan_id):
+def quote(
+    uow: UnitOfWork, catalog: Catalog, now: dt.datetime, caller: Caller, subscription_id: str, plan_id: str
+) -> Any:
     with uow:
         return _quote(catalog, find_subscription(uow, caller, subscription_id), plan_id, now)[0]
 
 
-def upgrade(uow, catalog, now, caller, subscription_id, data, key):
+def upgrade(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    now: dt.datetime,
+    caller: Caller,
+    subscription_id: str,
+    data: dict[str, Any],
+    key: str | None,
+) -> Any:
     key = checked_key(key)
     digest = idempotency.request_hash("upgrade", subscription_id=subscription_id, body=data)
 
-    def work(uow):
+    def work(uow: UnitOfWork) -> dict[str, Any]:
         subscription = find_subscription(uow, caller, subscription_id, for_update=True, to_change=True)
         answer, unit_difference = _quote(catalog, subscription, data["plan"], now)
         order = OrderBuilder(uow, catalog, caller, "upgrade", now)
-        order.line(product=subscription.product, plan=data["plan"], term_years=subscription.term_years,
-                   quantity=subscription.quantity, unit_price_cents=unit_difference,
-                   amount_cents=answer["amount_cents"], account_id=subscription.account_id,
-                   subscription_id=subscription.id)
-        activity.about_subscription(uow, now, subscription, "subscription.upgraded",
-                                    f"Upgraded from {subscription.plan} to {data['plan']} for the rest of the term")
+        order.line(
+            product=subscription.product,
+            plan=data["plan"],
+            term_years=subscription.term_years,
+            quantity=subscription.quantity,
+            unit_price_cents=unit_difference,
+            amount_cents=answer["amount_cents"],
+            account_id=subscription.account_id,
+            subscription_id=subscription.id,
+        )
+        activity.about_subscription(
+            uow,
+            now,
+            subscription,
+            "subscription.upgraded",
+            f"Upgraded from {subscription.plan} to {data['plan']} for the rest of the term",
+        )
         subscription.plan = data["plan"]
         subscription.version += 1
         uow.session.flush()
@@ -63,7 +99,15 @@ def upgrade(uow, catalog, now, caller, subscription_id, data, key):
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 
 
-def buy_addon(uow, catalog, now, caller, subscription_id, data, key):
+def buy_addon(
+    uow: UnitOfWork,
+    catalog: Catalog,
+    now: dt.datetime,
+    caller: Caller,
+    subscription_id: str,
+    data: dict[str, Any],
+    key: str | None,
+) -> Any:
     key = checked_key(key)
     digest = idempotency.request_hash("addon", subscription_id=subscription_id, body=data)
     stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
@@ -73,21 +117,30 @@ def buy_addon(uow, catalog, now, caller, subscription_id, data, key):
     if addon is None:
         raise ValidationFailed("No such add-on.", {"addon": [f"Not an add-on of the catalog: {data['addon']}."]})
 
-    def work(uow):
+    def work(uow: UnitOfWork) -> dict[str, Any]:
         subscription = find_subscription(uow, caller, subscription_id, for_update=True, to_change=True)
         _active(subscription, "add-ons")
         unit = catalog.price(addon, subscription.term_years)
         proration = prorate(unit * data["quantity"], subscription.starts_at, subscription.expires_at, now)
-        bought = SubscriptionAddon(id=new_id(), subscription_id=subscription.id, addon=addon.id,
-                                   quantity=data["quantity"], starts_at=now)
+        bought = SubscriptionAddon(
+            id=new_id(), subscription_id=subscription.id, addon=addon.id, quantity=data["quantity"], starts_at=now
+        )
         uow.session.add(bought)
         order = OrderBuilder(uow, catalog, caller, "addon", now)
-        order.line(product=subscription.product, plan=subscription.plan, addon=addon.id,
-                   term_years=subscription.term_years, quantity=data["quantity"], unit_price_cents=unit,
-                   amount_cents=proration.amount_cents, account_id=subscription.account_id,
-                   subscription_id=subscription.id)
-        activity.about_subscription(uow, now, subscription, "subscription.addon_added",
-                                    f"Added {data['quantity']} × {addon.id}")
+        order.line(
+            product=subscription.product,
+            plan=subscription.plan,
+            addon=addon.id,
+            term_years=subscription.term_years,
+            quantity=data["quantity"],
+            unit_price_cents=unit,
+            amount_cents=proration.amount_cents,
+            account_id=subscription.account_id,
+            subscription_id=subscription.id,
+        )
+        activity.about_subscription(
+            uow, now, subscription, "subscription.addon_added", f"Added {data['quantity']} × {addon.id}"
+        )
         subscription.version += 1
         uow.session.flush()
         if subscription.account_id:

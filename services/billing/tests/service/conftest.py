@@ -33,8 +33,14 @@ def clock():
 
 @pytest.fixture
 def config(rabbit_config, database, clock):
-    return {**rabbit_config, "DB_URIS": {"billing:Base": database}, "CLOCK": clock, "RPC_TIMEOUT_SECONDS": 5,
-            "RENEWAL_INTERVAL_SECONDS": 3600, "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS}
+    return {
+        **rabbit_config,
+        "DB_URIS": {"billing:Base": database},
+        "CLOCK": clock,
+        "RPC_TIMEOUT_SECONDS": 5,
+        "RENEWAL_INTERVAL_SECONDS": 3600,
+        "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS,
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """What must happen once, happens once, however requests race: settled in the database, on SQLite
 and on PostgreSQL."""
+
 import eventlet
 from nameko.testing.services import entrypoint_hook
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ CALLER = {"partner_id": "p1", "employee_id": "e1", "role": "owner", "session_id"
 
 def race(*calls):
     """Run the calls at the same time; answers each one's result or exception."""
+
     def run(call):
         try:
             return call()
@@ -37,8 +39,9 @@ def count(database, model, *where):
 
 def test_two_trial_upgrades_for_the_last_inventory_subscription_one_wins(rpc_proxy, database):
     with rpc_proxy() as billing:
-        order = billing.place_order(CALLER, {"items": [{"product": "safe", "plan": "basic", "term_years": 1,
-                                                        "quantity": 1}]}, "stock-1", True)
+        order = billing.place_order(
+            CALLER, {"items": [{"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1}]}, "stock-1", True
+        )
         stock = order["lines"][0]["subscription_id"]
         for account in ("a1", "a2"):
             billing.start_trial(CALLER, account, {"product": "safe", "plan": "basic"}, True)
@@ -47,6 +50,7 @@ def test_two_trial_upgrades_for_the_last_inventory_subscription_one_wins(rpc_pro
         def call():
             with rpc_proxy() as billing:
                 return billing.upgrade_trial(CALLER, account, {"subscription_id": stock}, None, True)
+
         return call
 
     results = race(upgrade("a1"), upgrade("a2"))
@@ -71,13 +75,19 @@ def test_the_same_order_sent_twice_at_once_is_charged_once(rpc_proxy, database):
     assert count(database, Subscription) == 1
 
 
-def test_two_billing_instances_renew_a_subscription_once(container_factory, config, billing, rpc_proxy, clock, database):
+def test_two_billing_instances_renew_a_subscription_once(
+    container_factory, config, billing, rpc_proxy, clock, database
+):
     from billing.service import BillingService
 
     bought_at = clock.now()
     with rpc_proxy() as proxy:
-        proxy.place_order(CALLER, {"items": [{"product": "safe", "plan": "plus", "term_years": 1, "quantity": 2,
-                                              "account_id": "a1"}]}, "renew-me", True)
+        proxy.place_order(
+            CALLER,
+            {"items": [{"product": "safe", "plan": "plus", "term_years": 1, "quantity": 2, "account_id": "a1"}]},
+            "renew-me",
+            True,
+        )
     second = container_factory(BillingService, config)
     second.start()
     clock.advance(days=366)
@@ -86,6 +96,7 @@ def test_two_billing_instances_renew_a_subscription_once(container_factory, conf
         def call():
             with entrypoint_hook(container, "renew") as hook:
                 return hook()
+
         return call
 
     race(renew(billing), renew(second))

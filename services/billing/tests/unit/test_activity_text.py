@@ -1,4 +1,5 @@
 """What billing's audit entries say: money in whole cents, terms in years."""
+
 import types
 
 from billing.usecases.activity import amount, order_placed, years

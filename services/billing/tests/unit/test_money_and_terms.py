@@ -8,9 +8,20 @@ from billing.domain.terms import add_years, days_left, whole_days
 UTC = dt.timezone.utc
 
 
-@pytest.mark.parametrize("numerator, denominator, expected", [
-    (0, 7, 0), (7, 7, 1), (3, 2, 2), (5, 2, 3), (1, 2, 1), (1, 3, 0), (2, 3, 1), (149, 100, 1), (150, 100, 2),
-])
+@pytest.mark.parametrize(
+    "numerator, denominator, expected",
+    [
+        (0, 7, 0),
+        (7, 7, 1),
+        (3, 2, 2),
+        (5, 2, 3),
+        (1, 2, 1),
+        (1, 3, 0),
+        (2, 3, 1),
+        (149, 100, 1),
+        (150, 100, 2),
+    ],
+)
 def test_division_rounds_half_up(numerator, denominator, expected):
     assert divide_half_up(numerator, denominator) == expected
 
@@ -22,14 +33,17 @@ def test_division_refuses_negative_and_zero():
         divide_half_up(1, 0)
 
 
-@pytest.mark.parametrize("annual, years, discount, expected", [
-    (7199, 1, 0, 7199),
-    (28599, 2, 10, 51478),     # 28599 × 2 × 0.9 = 51478.2
-    (28599, 3, 15, 72927),     # 72927.45 → 72927
-    (1, 3, 50, 2),             # 1.5 → 2 (half up)
-    (99999, 3, 15, 254997),    # 254997.45
-    (5, 1, 10, 5),             # 4.5 → 5
-])
+@pytest.mark.parametrize(
+    "annual, years, discount, expected",
+    [
+        (7199, 1, 0, 7199),
+        (28599, 2, 10, 51478),  # 28599 × 2 × 0.9 = 51478.2
+        (28599, 3, 15, 72927),  # 72927.45 → 72927
+        (1, 3, 50, 2),  # 1.5 → 2 (half up)
+        (99999, 3, 15, 254997),  # 254997.45
+        (5, 1, 10, 5),  # 4.5 → 5
+    ],
+)
 def test_term_price(annual, years, discount, expected):
     assert term_price(annual, years, discount) == expected
 

@@ -1,4 +1,5 @@
 """The contract's pro-rating formula, with examples worked by hand and properties checked broadly."""
+
 import datetime as dt
 
 from hypothesis import given

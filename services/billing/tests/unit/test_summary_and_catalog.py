@@ -12,21 +12,37 @@ UTC = dt.timezone.utc
 
 def facts(id, status, starts_days, computers=1, servers=0, quantity=1, product="safe", plan="basic", **extra):
     start = dt.datetime(2026, 1, 1, tzinfo=UTC) + dt.timedelta(days=starts_days)
-    return SubscriptionFacts(id=id, status=status, product=product, plan=plan, quantity=quantity, starts_at=start,
-                             expires_at=start + dt.timedelta(days=365), computers_included=computers,
-                             servers_included=servers, **extra)
+    return SubscriptionFacts(
+        id=id,
+        status=status,
+        product=product,
+        plan=plan,
+        quantity=quantity,
+        starts_at=start,
+        expires_at=start + dt.timedelta(days=365),
+        computers_included=computers,
+        servers_included=servers,
+        **extra,
+    )
 
 
 def test_an_account_without_subscriptions():
-    assert summarize([]) == {"status": "none", "product": None, "plan": None, "expires_at": None,
-                             "seats": 0, "server_seats": 0}
+    assert summarize([]) == {
+        "status": "none",
+        "product": None,
+        "plan": None,
+        "expires_at": None,
+        "seats": 0,
+        "server_seats": 0,
+    }
 
 
 def test_the_latest_subscription_sets_status_and_only_running_ones_give_seats():
     old = facts("a", "expired", 0, computers=5)
     trial = facts("b", "trial", 10, computers=15, servers=1, product="safe-pro", plan="ultimate")
-    active = facts("c", "active", 20, computers=5, quantity=3, product="safe-pro", plan="core",
-                   addon_computers=2, addon_servers=1)
+    active = facts(
+        "c", "active", 20, computers=5, quantity=3, product="safe-pro", plan="core", addon_computers=2, addon_servers=1
+    )
     summary = summarize([old, trial, active])
     assert (summary["status"], summary["product"], summary["plan"]) == ("active", "safe-pro", "core")
     assert summary["seats"] == 15 + 3 * 5 + 2
@@ -47,16 +63,19 @@ def _shipped():
     return json.loads(catalog_file.DEFAULT_CATALOG.read_text())
 
 
-@pytest.mark.parametrize("spoil", [
-    lambda c: c["products"][0]["plans"][0].update(annual_price_cents=71.99),
-    lambda c: c["products"][0]["plans"][0].update(annual_price_cents=-1),
-    lambda c: c["terms"].append({"years": 1, "discount_percent": 5}),
-    lambda c: c["terms"][1].update(discount_percent=100),
-    lambda c: c["products"].append(dict(c["products"][0])),
-    lambda c: c.update(currency="dollars"),
-    lambda c: c.pop("trial_days"),
-    lambda c: c["products"][1]["plans"].append(dict(c["products"][1]["plans"][0])),
-])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda c: c["products"][0]["plans"][0].update(annual_price_cents=71.99),
+        lambda c: c["products"][0]["plans"][0].update(annual_price_cents=-1),
+        lambda c: c["terms"].append({"years": 1, "discount_percent": 5}),
+        lambda c: c["terms"][1].update(discount_percent=100),
+        lambda c: c["products"].append(dict(c["products"][0])),
+        lambda c: c.update(currency="dollars"),
+        lambda c: c.pop("trial_days"),
+        lambda c: c["products"][1]["plans"].append(dict(c["products"][1]["plans"][0])),
+    ],
+)
 def test_a_bad_catalog_file_is_refused(spoil):
     document = _shipped()
     spoil(document)

@@ -1,4 +1,5 @@
 """When a partner is warned that something ends."""
+
 import datetime as dt
 
 import pytest
@@ -12,20 +13,23 @@ def days(n, hours=0):
     return NOW + dt.timedelta(days=n, hours=hours)
 
 
-@pytest.mark.parametrize("status, auto_renew, expires_at, expected", [
-    ("active", False, days(31), None),
-    ("active", False, days(30), 30),
-    ("active", False, days(8), 30),
-    ("active", False, days(7), 7),
-    ("active", False, days(0, hours=1), 7),
-    ("active", False, days(0), None),  # expired: renewals' business
-    ("active", True, days(7), None),  # it renews: nothing to warn of
-    ("trial", True, days(4), None),
-    ("trial", True, days(3), 3),
-    ("trial", False, days(1), 3),
-    ("available", False, None, None),
-    ("expired", False, days(5), None),
-])
+@pytest.mark.parametrize(
+    "status, auto_renew, expires_at, expected",
+    [
+        ("active", False, days(31), None),
+        ("active", False, days(30), 30),
+        ("active", False, days(8), 30),
+        ("active", False, days(7), 7),
+        ("active", False, days(0, hours=1), 7),
+        ("active", False, days(0), None),  # expired: renewals' business
+        ("active", True, days(7), None),  # it renews: nothing to warn of
+        ("trial", True, days(4), None),
+        ("trial", True, days(3), 3),
+        ("trial", False, days(1), 3),
+        ("available", False, None, None),
+        ("expired", False, days(5), None),
+    ],
+)
 def test_the_nearest_mark_reached(status, auto_renew, expires_at, expected):
     assert warning_due(status, auto_renew, expires_at, NOW, None, None) == expected
 

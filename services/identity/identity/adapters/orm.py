@@ -1,4 +1,5 @@
 """Identity's tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
+
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

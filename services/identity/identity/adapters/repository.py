@@ -1,4 +1,5 @@
 """Identity's queries. Every read of a partner's data is scoped by partner id."""
+
 from sqlalchemy import delete, func, select, update
 
 from identity.adapters.orm import (

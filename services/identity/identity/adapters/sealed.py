@@ -6,6 +6,7 @@ The keys come from configuration (`TOTP_KEYS`, or one key a line in `TOTP_KEY_FI
 seals, every one opens, so keys rotate without downtime (README, "Secrets at rest"). One key set
 per process: every identity container of a process reads the same configuration.
 """
+
 import pathlib
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -29,8 +30,10 @@ def keys_from(config):
         listed = pathlib.Path(path).read_text()
     keys = [key.strip() for key in listed.replace(",", "\n").splitlines() if key.strip()]
     if not keys:
-        raise NoKeys(f"Set {KEYS_CONFIG_KEY}, or {KEY_FILE_CONFIG_KEY} to a file of keys: identity seals "
-                     "second-factor seeds with them (make run makes one).")
+        raise NoKeys(
+            f"Set {KEYS_CONFIG_KEY}, or {KEY_FILE_CONFIG_KEY} to a file of keys: identity seals "
+            "second-factor seeds with them (make run makes one)."
+        )
     return keys
 
 

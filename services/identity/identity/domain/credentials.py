@@ -1,5 +1,6 @@
 """Bearer secrets (session tokens, device tokens, recovery codes): random, shown once, stored as a
 SHA-256 hash. They carry enough entropy that a fast hash is safe (unlike passwords)."""
+
 import hashlib
 import secrets
 
@@ -9,16 +10,16 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 _RECOVERY_GROUPS, _RECOVERY_GROUP_LEN = 3, 4  # 12 characters, about 59 bits
 
 
-def new_token():
+def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def digest(secret):
+def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def new_recovery_codes(count=RECOVERY_CODE_COUNT):
-    def one():
+def new_recovery_codes(count: int = RECOVERY_CODE_COUNT) -> list[str]:
+    def one() -> str:
         groups = (
             "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_GROUP_LEN))
             for _ in range(_RECOVERY_GROUPS)
@@ -28,10 +29,10 @@ def new_recovery_codes(count=RECOVERY_CODE_COUNT):
     return [one() for _ in range(count)]
 
 
-def normalize_recovery_code(code):
+def normalize_recovery_code(code: str) -> str:
     """What a person types: any case, with or without dashes and spaces."""
     return "".join(ch for ch in code.lower() if ch not in "- ")
 
 
-def recovery_code_digest(code):
+def recovery_code_digest(code: str) -> str:
     return digest(normalize_recovery_code(code))

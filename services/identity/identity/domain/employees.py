@@ -1,8 +1,18 @@
 """What may be done to an employee, by whom. Each rule answers with the reason it refuses, or None."""
+
+from collections.abc import Mapping
+from typing import Any
+
 from portal_common.roles import OWNER
 
 
-def refuse_change(actor_id, target, role=None, active=None, primary_contact_id=None):
+def refuse_change(
+    actor_id: str | None,
+    target: Any,
+    role: str | None = None,
+    active: bool | None = None,
+    primary_contact_id: str | None = None,
+) -> str | None:
     if target.role == OWNER and role is not None and role != OWNER:
         return "The owner cannot be demoted."
     if target.role == OWNER and active is False:
@@ -14,7 +24,7 @@ def refuse_change(actor_id, target, role=None, active=None, primary_contact_id=N
     return None
 
 
-def refuse_removal(actor_id, target, primary_contact_id=None):
+def refuse_removal(actor_id: str | None, target: Any, primary_contact_id: str | None = None) -> str | None:
     if target.role == OWNER:
         return "The owner cannot be removed."
     if target.id == primary_contact_id:
@@ -24,7 +34,7 @@ def refuse_removal(actor_id, target, primary_contact_id=None):
     return None
 
 
-def changes(target, data):
+def changes(target: Any, data: Mapping[str, Any]) -> list[str]:
     """What an update changes, each as a phrase of the audit log: `role: sales → admin`."""
     said = []
     for key in ("name", "role"):

@@ -5,8 +5,12 @@ round trip to identity; every change that could alter that answer (sign-out, a n
 verification on or off, a role, deactivation, removal) tells every gateway to forget the employee.
 It is a notice, not a state of the employee: its version is always 0.
 """
+
+import datetime as dt
+
 from portal_common.events import ACCESS_CHANGED
+from portal_common.unit_of_work import UnitOfWork
 
 
-def access_changed(uow, employee_id, now):
+def access_changed(uow: UnitOfWork, employee_id: str, now: dt.datetime) -> None:
     uow.emit(ACCESS_CHANGED, employee_id, 0, now)

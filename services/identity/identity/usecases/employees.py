@@ -1,6 +1,11 @@
 """Sign-up (a partner and its owner) and the partner's employees."""
+
+import datetime as dt
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 
+from portal_common.caller import Caller
 from portal_common.errors import Conflict, EmailTaken, NotFound
 from portal_common.events import (
     EMPLOYEE_CREATED,
@@ -12,6 +17,7 @@ from portal_common.events import (
 from portal_common.ids import new_id
 from portal_common.pagination import paginate
 from portal_common.roles import OWNER
+from portal_common.unit_of_work import UnitOfWork
 
 from identity.adapters import repository
 from identity.adapters.orm import Employee, Partner
@@ -44,8 +50,14 @@ def _add_employee(uow, employee, now, inviter_name=None, invited=False, summary=
     if invited:
         activity.about(uow, now, employee, "employee.invited", f"Invited {employee.email} as {employee.role}")
     else:
-        activity.about(uow, now, employee, "employee.created",
-                       summary or f"Added {employee.email} as {employee.role}", actor=uow.actor or employee.id)
+        activity.about(
+            uow,
+            now,
+            employee,
+            "employee.created",
+            summary or f"Added {employee.email} as {employee.role}",
+            actor=uow.actor or employee.id,
+        )
     try:
         if invited:  # its statements flush the new row: a concurrent twin shows here too
             links.invite(uow, now, employee, inviter_name)
@@ -55,12 +67,20 @@ def _add_employee(uow, employee, now, inviter_name=None, invited=False, summary=
 
 
 def _emit(uow, event_type, employee, now, version=None, active=None):
-    uow.emit(event_type, employee.id, version or employee.version, now, partner_id=employee.partner_id,
-             email=employee.email, name=employee.name, role=employee.role,
-             active=employee.active if active is None else active)
+    uow.emit(
+        event_type,
+        employee.id,
+        version or employee.version,
+        now,
+        partner_id=employee.partner_id,
+        email=employee.email,
+        name=employee.name,
+        role=employee.role,
+        active=employee.active if active is None else active,
+    )
 
 
-def sign_up(uow, hasher, now, data):
+def sign_up(uow: UnitOfWork, hasher: Any, now: dt.datetime, data: dict[str, Any]) -> dict[str, Any]:
     password_hash = hasher.hash(data["password"])
     with uow:
         partner = Partner(id=new_id(), name=data["company_name"].strip(), created_at=now)
@@ -74,7 +94,7 @@ def sign_up(uow, hasher, now, data):
         return {"partner": {"id": partner.id, "name": partner.name}, "employee": owner_view}
 
 
-def list_employees(uow, caller, page):
+def list_employees(uow: UnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
     with uow:
         rows, next_cursor = paginate(
             uow.session, repository.employees_of_partner(caller["partner_id"]), Employee.id, **page
@@ -82,12 +102,14 @@ def list_employees(uow, caller, page):
         return {"items": [views.employee(row) for row in rows], "next_cursor": next_cursor}
 
 
-def get_employee(uow, caller, employee_id):
+def get_employee(uow: UnitOfWork, caller: Caller, employee_id: str) -> dict[str, Any]:
     with uow:
         return views.employee(_find(uow, caller, employee_id))
 
 
-def create_employee(uow, hasher, now, caller, data):
+def create_employee(
+    uow: UnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]
+) -> dict[str, Any]:
     """With a password, the employee signs in at once; without, they are invited by mail."""
     password_hash = hasher.hash(data["password"]) if data.get("password") else None
     with uow:
@@ -97,7 +119,7 @@ def create_employee(uow, hasher, now, caller, data):
         return views.employee(employee)
 
 
-def invite_again(uow, now, caller, employee_id):
+def invite_again(uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_id: str) -> None:
     """A new invitation for an employee who has not accepted one (the earlier link dies)."""
     with uow:
         employee = _find(uow, caller, employee_id)
@@ -113,7 +135,9 @@ def _name_of(uow, employee_id):
     return inviter.name if inviter else None
 
 
-def update_employee(uow, now, caller, employee_id, data):
+def update_employee(
+    uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_id: str, data: dict[str, Any]
+) -> dict[str, Any]:
     with uow:
         employee = _find(uow, caller, employee_id)
         reason = rules.refuse_change(
@@ -137,13 +161,12 @@ def update_employee(uow, now, caller, employee_id, data):
         elif changed:
             _emit(uow, EMPLOYEE_UPDATED, employee, now)
         if changed:
-            activity.about(uow, now, employee, "employee.updated",
-                           f"{employee.email}: {'; '.join(changes)}")
+            activity.about(uow, now, employee, "employee.updated", f"{employee.email}: {'; '.join(changes)}")
         uow.commit()
         return views.employee(employee)
 
 
-def delete_employee(uow, now, caller, employee_id):
+def delete_employee(uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_id: str) -> None:
     with uow:
         employee = _find(uow, caller, employee_id)
         reason = rules.refuse_removal(caller["employee_id"], employee, _primary_contact_id(uow, caller))
@@ -156,7 +179,7 @@ def delete_employee(uow, now, caller, employee_id):
         uow.commit()
 
 
-def designate_primary_contact(uow, caller, employee_id):
+def designate_primary_contact(uow: UnitOfWork, caller: Caller, employee_id: str) -> dict[str, Any] | None:
     """Accounts asks before it makes someone the company's primary contact: an active employee of
     the same partner, or None."""
     with uow:

@@ -4,16 +4,21 @@ Each check first records itself as a failed attempt, and counts the attempts bef
 racing for one email see each other, and no more than 5 passwords are ever checked in the window.
 A correct password then takes its attempt back.
 """
+
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import delete
 
 from portal_common.errors import InvalidCredentials, RateLimited
+from portal_common.unit_of_work import UnitOfWork
 
 from identity.adapters import repository
 from identity.adapters.orm import LoginFailure
 from identity.domain import lockout
 
 
-def email_key(email):
+def email_key(email: str) -> str:
     return email.strip().lower()
 
 
@@ -38,7 +43,9 @@ def _drop(uow, attempt_id):
         uow.commit()
 
 
-def check_password(uow, hasher, key, password_hash, password, now):
+def check_password(
+    uow: UnitOfWork, hasher: Any, key: str | None, password_hash: str | None, password: str, now: dt.datetime
+) -> None:
     """Verify (off the event loop); a wrong password stays counted toward the lockout."""
     # An attempt refused for want of a hashing slot (429) stays counted: once begun, others have
     # counted it, and giving it back could let a sixth password through.

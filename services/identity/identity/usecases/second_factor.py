@@ -4,7 +4,14 @@ Both are claimed with conditional updates, so a code cannot be spent twice even 
 arriving together. Every route that takes a code counts the wrong ones toward one limit per
 employee (`lockout.MAX_CODE_FAILURES` in the window), then answers 429.
 """
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
 from portal_common.errors import InvalidCode, RateLimited
+from portal_common.unit_of_work import UnitOfWork
 
 from identity.adapters import repository
 from identity.adapters.orm import LoginFailure
@@ -15,7 +22,7 @@ def _guesses_key(employee_id):
     return f"code:{employee_id}"
 
 
-def refuse_when_locked(session, employee_id, now):
+def refuse_when_locked(session: Session, employee_id: str, now: dt.datetime) -> None:
     """429 while the employee's wrong codes in the window are used up."""
     wrong = repository.failures_in_window(session, _guesses_key(employee_id), lockout.window_start(now))
     wait = lockout.seconds_locked(wrong, now, most=lockout.MAX_CODE_FAILURES)
@@ -23,11 +30,11 @@ def refuse_when_locked(session, employee_id, now):
         raise RateLimited.retry_after(wait, "Too many wrong codes: try again later.")
 
 
-def count_wrong_code(session, employee_id, now):
+def count_wrong_code(session: Session, employee_id: str, now: dt.datetime) -> None:
     session.add(LoginFailure(email_key=_guesses_key(employee_id), at=now))
 
 
-def use_code(uow, employee, code, now, message=None):
+def use_code(uow: UnitOfWork, employee: Any, code: str | None, now: dt.datetime, message: str | None = None) -> None:
     """Spend `code` in the unit of work's transaction; a wrong one is counted (that transaction
     then holds nothing else, and is committed) and refused with 401."""
     refuse_when_locked(uow.session, employee.id, now)
@@ -39,7 +46,7 @@ def use_code(uow, employee, code, now, message=None):
     raise InvalidCode(message) if message else InvalidCode()
 
 
-def spend_code(session, employee, code, now):
+def spend_code(session: Session, employee: Any, code: str | None, now: dt.datetime) -> bool:
     """Accept `code` for `employee` and spend it; False when it is wrong, expired or used."""
     if not employee.totp_secret or not code:
         return False

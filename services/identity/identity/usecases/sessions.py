@@ -1,9 +1,15 @@
 """Signing in and out, the two-step challenge, and authenticating a bearer token."""
+
 import datetime as dt
 import secrets
+from typing import Any
 
+from sqlalchemy.orm import Session as DbSession
+
+from portal_common.caller import Caller
 from portal_common.errors import InvalidCode, InvalidCredentials, Unauthenticated
 from portal_common.ids import new_id
+from portal_common.unit_of_work import UnitOfWork
 
 from identity.adapters import repository
 from identity.adapters.orm import RESET, Challenge, Employee, Partner, Session, TrustedDevice
@@ -19,9 +25,9 @@ CHALLENGE_MAX_FAILURES = 5
 DEVICE_TRUST = dt.timedelta(days=30)
 
 
-def open_session(session, employee, now):
+def open_session(session: DbSession, employee: Any, now: dt.datetime) -> dict[str, Any]:
     token = credentials.new_token()
-    required = session.get(Partner, employee.partner_id).require_two_factor
+    required = session.get_one(Partner, employee.partner_id).require_two_factor
     row = Session(
         id=new_id(),
         token_hash=credentials.digest(token),
@@ -34,7 +40,7 @@ def open_session(session, employee, now):
     return {"token": token, "expires_at": row.expires_at, "employee": views.session_employee(employee)}
 
 
-def sign_in(uow, hasher, now, data):
+def sign_in(uow: UnitOfWork, hasher: Any, now: dt.datetime, data: dict[str, Any]) -> Any:
     key = email_key(data["email"])
     with uow:
         employee = repository.employee_by_email(uow.session, key)
@@ -89,7 +95,7 @@ def _trusted(session, employee, device_token, now):
     return True
 
 
-def verify(uow, now, data, user_agent=None):
+def verify(uow: UnitOfWork, now: dt.datetime, data: dict[str, Any], user_agent: str | None = None) -> Any:
     with uow:
         challenge = uow.session.get(Challenge, data["challenge"])
         if (
@@ -110,8 +116,13 @@ def verify(uow, now, data, user_agent=None):
         if not repository.claim_challenge(uow.session, challenge.id, now):
             raise InvalidCode("This sign-in challenge was already used: sign in again.")
         answer = open_session(uow.session, employee, now)
-        activity.by_themselves(uow, now, employee, "session.created", "Signed in with a second factor"
-                               + (", remembering this device" if data.get("remember_device") else ""))
+        activity.by_themselves(
+            uow,
+            now,
+            employee,
+            "session.created",
+            "Signed in with a second factor" + (", remembering this device" if data.get("remember_device") else ""),
+        )
         if data.get("remember_device"):
             device_token = credentials.new_token()
             device = TrustedDevice(
@@ -128,7 +139,7 @@ def verify(uow, now, data, user_agent=None):
         return answer
 
 
-def authenticate(uow, now, token):
+def authenticate(uow: UnitOfWork, now: dt.datetime, token: str) -> dict[str, Any]:
     """Who holds this token: the employee as `GET /v1/me` shows them, plus the session's id and end
     (seconds since the epoch: a gateway remembers the answer no longer than the session lasts)."""
     if not token:
@@ -138,11 +149,14 @@ def authenticate(uow, now, token):
         if found is None:
             raise Unauthenticated()
         session, employee, required = found
-        return {**views.me(employee, required and session.setup_only), "session_id": session.id,
-                "session_expires_at": session.expires_at.timestamp()}
+        return {
+            **views.me(employee, required and session.setup_only),
+            "session_id": session.id,
+            "session_expires_at": session.expires_at.timestamp(),
+        }
 
 
-def sign_out(uow, now, caller):
+def sign_out(uow: UnitOfWork, now: dt.datetime, caller: Caller) -> None:
     with uow:
         row = uow.session.get(Session, caller["session_id"])
         if row is not None:
@@ -154,7 +168,7 @@ def sign_out(uow, now, caller):
         uow.commit()
 
 
-def change_password(uow, hasher, now, caller, data):
+def change_password(uow: UnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> None:
     with uow:
         employee = uow.session.get(Employee, caller["employee_id"])
     key = employee.email_key
@@ -163,8 +177,9 @@ def change_password(uow, hasher, now, caller, data):
     with uow:
         employee = uow.session.get(Employee, employee.id)
         if employee.two_factor_enabled:
-            use_code(uow, employee, data.get("code"), now,
-                     "Your second-factor code is required to change the password.")
+            use_code(
+                uow, employee, data.get("code"), now, "Your second-factor code is required to change the password."
+            )
         employee.password_hash = new_hash
         repository.delete_sessions(uow.session, employee.id, keep_session_id=caller["session_id"])
         repository.delete_devices(uow.session, employee.id)

@@ -1,11 +1,16 @@
 """Setting up, confirming and disabling two-step verification; the trusted devices it remembers."""
+
+import datetime as dt
 import io
+from typing import Any
 
 import segno
 
+from portal_common.caller import Caller
 from portal_common.errors import Conflict, InvalidCode, NotFound
 from portal_common.ids import new_id
 from portal_common.pagination import paginate
+from portal_common.unit_of_work import UnitOfWork
 
 from identity.adapters import repository
 from identity.adapters.orm import Employee, RecoveryCode, TrustedDevice
@@ -18,7 +23,7 @@ from identity.usecases.second_factor import use_code
 QR_SCALE = 4
 
 
-def set_up(uow, caller):
+def set_up(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
     with uow:
         employee = uow.session.get(Employee, caller["employee_id"])
         if employee.two_factor_enabled:
@@ -39,7 +44,7 @@ def _standalone_svg(qr):
     return out.getvalue().decode()
 
 
-def confirm(uow, now, caller, data):
+def confirm(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     with uow:
         employee = uow.session.get(Employee, caller["employee_id"])
         if employee.two_factor_enabled:
@@ -64,7 +69,7 @@ def confirm(uow, now, caller, data):
     return {"recovery_codes": codes}
 
 
-def disable(uow, hasher, now, caller, data):
+def disable(uow: UnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> None:
     with uow:
         employee = uow.session.get(Employee, caller["employee_id"])
     if not employee.two_factor_enabled:
@@ -83,7 +88,7 @@ def disable(uow, hasher, now, caller, data):
         uow.commit()
 
 
-def list_devices(uow, now, caller, page):
+def list_devices(uow: UnitOfWork, now: dt.datetime, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
     with uow:
         rows, next_cursor = paginate(
             uow.session, repository.devices_of(caller["employee_id"], now), TrustedDevice.id, **page
@@ -91,13 +96,18 @@ def list_devices(uow, now, caller, page):
         return {"items": [views.device(row) for row in rows], "next_cursor": next_cursor}
 
 
-def revoke_device(uow, now, caller, device_id):
+def revoke_device(uow: UnitOfWork, now: dt.datetime, caller: Caller, device_id: str) -> None:
     with uow:
         device = uow.session.get(TrustedDevice, device_id)
         if device is None or device.employee_id != caller["employee_id"]:
             raise NotFound("No such device.")
         uow.session.delete(device)
         employee = uow.session.get(Employee, device.employee_id)
-        activity.about(uow, now, employee, "device.revoked",
-                       f"Stopped trusting a device ({(device.user_agent or 'unknown browser')[:80]})")
+        activity.about(
+            uow,
+            now,
+            employee,
+            "device.revoked",
+            f"Stopped trusting a device ({(device.user_agent or 'unknown browser')[:80]})",
+        )
         uow.commit()

@@ -1,11 +1,13 @@
 """The shapes identity answers with (dumped through the contract's schemas by the service)."""
 
+from typing import Any
 
-def session_employee(employee):
+
+def session_employee(employee: Any) -> dict[str, Any]:
     return {"id": employee.id, "email": employee.email, "name": employee.name, "role": employee.role}
 
 
-def me(employee, setup_only=False):
+def me(employee: Any, setup_only: bool = False) -> dict[str, Any]:
     """`two_factor_setup_required`: the session was opened while the company required a second factor
     this employee has not set up yet, so it may only set one up (the gateway enforces it)."""
     return {
@@ -16,7 +18,7 @@ def me(employee, setup_only=False):
     }
 
 
-def employee(employee):
+def employee(employee: Any) -> dict[str, Any]:
     status = status_of(employee)
     return {
         **session_employee(employee),
@@ -26,13 +28,13 @@ def employee(employee):
     }
 
 
-def status_of(employee):
+def status_of(employee: Any) -> str:
     if not employee.active:
         return "deactivated"
     return "invited" if employee.password_hash is None else "active"
 
 
-def device(device):
+def device(device: Any) -> dict[str, Any]:
     return {
         "id": device.id,
         "created_at": device.created_at,

@@ -1,4 +1,5 @@
 """Identity on a real RabbitMQ: its RPC answers, its events, and races settled in the database."""
+
 import logging
 
 import eventlet
@@ -41,7 +42,7 @@ def test_sign_up_publishes_employee_created_after_commit(rpc, container_factory,
     listener.start()
     with entrypoint_waiter(listener, "on_employee_created"):
         answer = sign_up(rpc)
-    (event_type, payload), = Listener.seen
+    ((event_type, payload),) = Listener.seen
     assert payload["id"] == answer["employee"]["id"]
     assert payload["partner_id"] == answer["partner"]["id"]
     assert payload["role"] == "owner" and payload["version"] == 1

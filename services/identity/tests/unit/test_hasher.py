@@ -1,5 +1,6 @@
 """Password hashing is bounded: at most so many at once, and a request that finds no slot for a
 second is answered 429 rather than queued without end."""
+
 import time
 
 import eventlet

@@ -1,4 +1,5 @@
 """Second-factor seeds are sealed at rest, and the keys rotate."""
+
 import sqlite3
 
 import pytest
@@ -37,9 +38,21 @@ def test_a_seed_is_stored_sealed_and_read_back_and_rotates_to_a_new_key(tmp_path
     with Session(engine) as session, session.begin():
         session.add(Partner(id="p1", name="P", created_at=utc_now()))
         session.flush()
-        session.add(Employee(id="e1", partner_id="p1", email="a@b.test", email_key="a@b.test", name="A", role="owner",
-                             active=True, version=1, password_hash="x", created_at=utc_now(),
-                             totp_secret="JBSWY3DPEHPK3PXP"))
+        session.add(
+            Employee(
+                id="e1",
+                partner_id="p1",
+                email="a@b.test",
+                email_key="a@b.test",
+                name="A",
+                role="owner",
+                active=True,
+                version=1,
+                password_hash="x",
+                created_at=utc_now(),
+                totp_secret="JBSWY3DPEHPK3PXP",
+            )
+        )
     stored = sqlite3.connect(tmp_path / "identity.db").execute("SELECT totp_secret FROM employees").fetchone()[0]
     assert "JBSWY3DPEHPK3PXP" not in stored and Fernet(old).decrypt(stored.encode()) == b"JBSWY3DPEHPK3PXP"
 

@@ -1,5 +1,6 @@
 """Monitoring's tables: a replica of accounts and computers (from accounts' events), every backup
 report, and each partner's threshold. The migration creates exactly these (a test compares)."""
+
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

@@ -4,6 +4,7 @@ gateway's own plain-Python check (monitoring reads thousands a second). A messag
 else was not written by a gateway of this release: it is parked whole for an operator
 (`Unprocessable`), nothing of it stored.
 """
+
 from portal_common.event_handlers import Unprocessable
 from portal_common.schemas.monitoring import REPORT_FIELDS, plain_utc, plainly_valid_report
 

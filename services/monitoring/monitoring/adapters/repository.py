@@ -1,5 +1,6 @@
 """Monitoring's queries. A partner sees the live computers of the live accounts it administers;
 each state is computed from the partner's threshold at the time of the read."""
+
 import functools
 
 from sqlalchemy import Integer, and_, bindparam, func, or_, select
@@ -19,7 +20,8 @@ def threshold(session, partner_id):
 
 
 _THRESHOLD = select(PartnerSettings.__table__.c.not_backing_up_after_hours).where(
-    PartnerSettings.__table__.c.partner_id == bindparam("partner_id"))
+    PartnerSettings.__table__.c.partner_id == bindparam("partner_id")
+)
 
 
 def state_is(state, cutoff):
@@ -62,7 +64,8 @@ def overview(session, partner_id, cutoff):
     """(accounts, computers, bytes backed up, computers not backing up) of the partner's visible
     accounts, in one statement."""
     accounts, computers, bytes_backed_up, not_backing_up = session.execute(
-        _overview(session.bind.dialect.name), {"partner_id": partner_id, "cutoff": cutoff}).one()
+        _overview(session.bind.dialect.name), {"partner_id": partner_id, "cutoff": cutoff}
+    ).one()
     return accounts, computers, int(bytes_backed_up), int(not_backing_up)
 
 

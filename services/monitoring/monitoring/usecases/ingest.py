@@ -1,7 +1,12 @@
 """Agents' backup reports, each stored exactly once."""
-import logging
 
-from sqlalchemy import insert, select
+import datetime as dt
+import logging
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select
+
+from portal_common.unit_of_work import UnitOfWork
 
 from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredComputer, Report
@@ -9,17 +14,28 @@ from monitoring.domain import states
 from monitoring.usecases.summaries import account_changed, backup_failed, set_state
 
 log = logging.getLogger(__name__)
-REPORTS_INSERT = insert(Report.__table__)
+REPORTS_INSERT = insert(cast(Table, Report.__table__))
 
 
 class UnknownComputer(LookupError):
     """A report of a computer whose `computer_added` has not reached monitoring yet."""
 
-REPORT_FIELDS = ("id", "computer_id", "started_at", "finished_at", "status", "bytes_selected", "bytes_backed_up",
-                 "files", "error", "received_at")
+
+REPORT_FIELDS = (
+    "id",
+    "computer_id",
+    "started_at",
+    "finished_at",
+    "status",
+    "bytes_selected",
+    "bytes_backed_up",
+    "files",
+    "error",
+    "received_at",
+)
 
 
-def store_reports(uow, now, groups):
+def store_reports(uow: UnitOfWork, now: dt.datetime, groups: list[list[dict[str, Any]]]) -> Any:
     """Groups of reports (the messages that arrived together) in one transaction, each report stored
     once. Per group, one outcome per report: True, False (stored before) or the error that keeps it
     out. When the transaction fails, each group is tried alone, and a group that fails alone report
@@ -37,7 +53,7 @@ def store_reports(uow, now, groups):
         return [[store_reports(uow, now, [[report]])[0][0] for report in reports]]
     grouped, start = [], 0
     for group in groups:
-        grouped.append(outcomes[start:start + len(group)])
+        grouped.append(outcomes[start : start + len(group)])
         start += len(group)
     return grouped
 
@@ -49,10 +65,19 @@ def _store_together(uow, now, reports):
         # Locked, in a fixed order: reports of one computer stored at once must not overwrite each
         # other's latest, and two batches must not wait for each other's computers.
         wanted = sorted({report["computer_id"] for report in reports})
-        computers = {computer.id: computer for computer in uow.session.scalars(
-            select(MonitoredComputer).where(MonitoredComputer.id.in_(wanted))
-            .order_by(MonitoredComputer.id).with_for_update())}
-        thresholds, changed_accounts, outcomes, rows = {}, set(), [], []
+        computers = {
+            computer.id: computer
+            for computer in uow.session.scalars(
+                select(MonitoredComputer)
+                .where(MonitoredComputer.id.in_(wanted))
+                .order_by(MonitoredComputer.id)
+                .with_for_update()
+            )
+        }
+        thresholds: dict[str, Any] = {}
+        changed_accounts: set[str] = set()
+        outcomes: list[bool | UnknownComputer] = []
+        rows: list[dict[str, Any]] = []
         for report in reports:
             if report["id"] in known:
                 outcomes.append(False)

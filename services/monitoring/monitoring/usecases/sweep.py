@@ -1,11 +1,17 @@
 """Time passing turns computers `not_backing_up` with no report at all: a periodic sweep finds the
 ones whose stored state is out of date and tells accounts."""
+
+import datetime as dt
+from typing import Any
+
+from portal_common.unit_of_work import UnitOfWork
+
 from monitoring.adapters import repository
 from monitoring.domain import states
 from monitoring.usecases.summaries import account_changed, set_state
 
 
-def sweep(uow, now):
+def sweep(uow: UnitOfWork, now: dt.datetime) -> Any:
     with uow:
         partners = repository.partners_to_sweep(uow.session)
     changed = 0

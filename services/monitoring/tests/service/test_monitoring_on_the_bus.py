@@ -1,6 +1,7 @@
 """Monitoring on a real RabbitMQ: its replica takes every event twice and late and ends the same;
 reports are stored once, wait for their computer, and what can never be stored is parked for an
 operator; time alone turns computers not_backing_up and accounts hear of it."""
+
 import datetime as dt
 import logging
 import time
@@ -34,21 +35,48 @@ class Listener:
 
 
 def account_event(version, released=False):
-    return event(ACCOUNT_RELEASED if released else ACCOUNT_CREATED, "a1", version, partner_id="p1", name="Contoso",
-                 administered=True, released=released, item={"id": "a1", "name": "Contoso"})
+    return event(
+        ACCOUNT_RELEASED if released else ACCOUNT_CREATED,
+        "a1",
+        version,
+        partner_id="p1",
+        name="Contoso",
+        administered=True,
+        released=released,
+        item={"id": "a1", "name": "Contoso"},
+    )
 
 
 def computer_event(clock, version, removed=False, computer_id="c1"):
-    return event(COMPUTER_REMOVED if removed else COMPUTER_ADDED, computer_id, version, account_id="a1",
-                 partner_id="p1", name="PC", kind="workstation", agent_key_hash="h-" + computer_id,
-                 created_at=iso(clock.now()), removed=removed)
+    return event(
+        COMPUTER_REMOVED if removed else COMPUTER_ADDED,
+        computer_id,
+        version,
+        account_id="a1",
+        partner_id="p1",
+        name="PC",
+        kind="workstation",
+        agent_key_hash="h-" + computer_id,
+        created_at=iso(clock.now()),
+        removed=removed,
+    )
 
 
 def report(clock, report_id, bytes_backed_up=100, computer_id="c1"):
     now = clock.now()
-    return {"id": report_id, "computer_id": computer_id, "partner_id": "p1", "received_at": iso(now),
-            "started_at": iso(now - dt.timedelta(minutes=5)), "finished_at": iso(now), "status": "success",
-            "bytes_selected": 2000, "bytes_backed_up": bytes_backed_up, "files": 3, "error": None}
+    return {
+        "id": report_id,
+        "computer_id": computer_id,
+        "partner_id": "p1",
+        "received_at": iso(now),
+        "started_at": iso(now - dt.timedelta(minutes=5)),
+        "finished_at": iso(now),
+        "status": "success",
+        "bytes_selected": 2000,
+        "bytes_backed_up": bytes_backed_up,
+        "files": 3,
+        "error": None,
+    }
 
 
 def reports_message(*reports):
@@ -114,8 +142,9 @@ def test_a_report_that_comes_before_its_computer_is_stored_once_the_computer_doe
     assert parked(config) == 0
 
 
-def test_time_alone_turns_a_computer_not_backing_up_and_accounts_hear_of_it(rpc, monitoring, container_factory,
-                                                                            config, clock):
+def test_time_alone_turns_a_computer_not_backing_up_and_accounts_hear_of_it(
+    rpc, monitoring, container_factory, config, clock
+):
     Listener.seen = []
     listener = container_factory(Listener, config)
     listener.start()
@@ -142,8 +171,9 @@ def test_time_alone_turns_a_computer_not_backing_up_and_accounts_hear_of_it(rpc,
     assert len(Listener.seen) == count
 
 
-def test_a_report_whose_computer_never_comes_is_parked_after_its_tries_then_replayed(rpc, monitoring, config, clock,
-                                                                                    caplog):
+def test_a_report_whose_computer_never_comes_is_parked_after_its_tries_then_replayed(
+    rpc, monitoring, config, clock, caplog
+):
     """A poison message: tried with back-off (0.2 s, 0.5 s here), parked with an error naming the
     event while the others flow, and stored when an operator replays it after the cause is mended."""
     known_computer(monitoring, config, clock)
@@ -153,7 +183,7 @@ def test_a_report_whose_computer_never_comes_is_parked_after_its_tries_then_repl
     publish(config, AGENT_REPORTS_RECEIVED, reports_message(report(clock, "r-good", 5)))
     assert eventually(lambda: stored(rpc) == ["r-good"])
     assert eventually(lambda: parked(config) == 1)
-    error, = [record.getMessage() for record in caplog.records if "parked" in record.getMessage()]
+    (error,) = [record.getMessage() for record in caplog.records if "parked" in record.getMessage()]
     assert "agent_reports_received" in error and poison["event_id"] in error and "3 tries" in error
 
     known_computer(monitoring, config, clock, computer_id="c-late")
@@ -181,12 +211,17 @@ def test_reports_arriving_together_are_stored_together(rpc, monitoring, config, 
     burst = []
     for n in range(30):
         finished = start + dt.timedelta(minutes=n)
-        burst.append({**report(clock, f"r{n:02d}", bytes_backed_up=1000 + n), "finished_at": iso(finished),
-                      "started_at": iso(finished - dt.timedelta(minutes=1))})
+        burst.append(
+            {
+                **report(clock, f"r{n:02d}", bytes_backed_up=1000 + n),
+                "finished_at": iso(finished),
+                "started_at": iso(finished - dt.timedelta(minutes=1)),
+            }
+        )
     burst.insert(20, burst[3])  # delivered twice, in the same burst
     burst.reverse()  # the newest first: the latest backup must still win
     for start in range(0, len(burst), 4):  # messages of four
-        publish(config, AGENT_REPORTS_RECEIVED, reports_message(*burst[start:start + 4]))
+        publish(config, AGENT_REPORTS_RECEIVED, reports_message(*burst[start : start + 4]))
     assert eventually(lambda: stored(rpc) == [f"r{n:02d}" for n in range(30)])
     assert rpc.overview(CALLER)["bytes_backed_up"] == 1029  # the latest backup's
 
@@ -204,8 +239,7 @@ class AlertListener:
         self.seen.append(("failed", payload))
 
 
-def test_each_failed_backup_is_told_once_with_what_an_alert_needs(rpc, monitoring, container_factory, config,
-                                                                 clock):
+def test_each_failed_backup_is_told_once_with_what_an_alert_needs(rpc, monitoring, container_factory, config, clock):
     AlertListener.seen = []
     listener = container_factory(AlertListener, config)
     listener.start()
@@ -214,9 +248,13 @@ def test_each_failed_backup_is_told_once_with_what_an_alert_needs(rpc, monitorin
         deliver_reports(monitoring, config, report(clock, "r1"))
     clock.advance(minutes=1)
     failed = {**report(clock, "r2"), "status": "failed", "bytes_backed_up": 0, "error": "disk full"}
-    older_failure = {**report(clock, "r0"), "status": "failed", "bytes_backed_up": 0,
-                     "started_at": iso(clock.now() - dt.timedelta(days=1, minutes=5)),
-                     "finished_at": iso(clock.now() - dt.timedelta(days=1))}
+    older_failure = {
+        **report(clock, "r0"),
+        "status": "failed",
+        "bytes_backed_up": 0,
+        "started_at": iso(clock.now() - dt.timedelta(days=1, minutes=5)),
+        "finished_at": iso(clock.now() - dt.timedelta(days=1)),
+    }
     with entrypoint_waiter(listener, "on_computer_backup_failed"):
         deliver_reports(monitoring, config, failed, older_failure)
     deliver_reports(monitoring, config, failed)  # delivered again: stored once, told once
@@ -226,7 +264,11 @@ def test_each_failed_backup_is_told_once_with_what_an_alert_needs(rpc, monitorin
     assert [payload["id"] for _, payload in AlertListener.seen[1:]] == ["r2", "r0"]
     status, told = AlertListener.seen[0][1], AlertListener.seen[1][1]
     assert (status["status"], status["previous_status"], status["name"], status["account_name"]) == (
-        "ok", "new", "PC", "Contoso")
+        "ok",
+        "new",
+        "PC",
+        "Contoso",
+    )
     assert status["administered"] is True and status["last_status"] == "success"
     assert told["id"] == "r2" and told["computer_id"] == "c1" and told["error"] == "disk full"
     assert told["status"] == "ok" and told["last_status"] == "failed" and told["kind"] == "workstation"

@@ -5,6 +5,7 @@
 the start), with optional `user:password@` (percent-encoded; only over TLS) and port (25, 587 and 465
 by default).
 """
+
 import email.policy
 import email.utils
 import os
@@ -64,7 +65,9 @@ class SmtpSender:
         self.username = urllib.parse.unquote(parts.username) if parts.username else None
         self.password = urllib.parse.unquote(parts.password or "")
         if self.username and self.scheme == "smtp":
-            raise ValueError(f"{SMTP_URL_CONFIG_KEY}: a user and password travel only over smtp+starttls:// or smtps://")
+            raise ValueError(
+                f"{SMTP_URL_CONFIG_KEY}: a user and password travel only over smtp+starttls:// or smtps://"
+            )
 
     def send(self, mail, message):
         tls = self.tls

@@ -1,5 +1,6 @@
 """Notifications' tables: each partner's company (from accounts' events) and alert preferences, the
 alerts already made (one per occurrence), and outgoing mail. The migration creates exactly these."""
+
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

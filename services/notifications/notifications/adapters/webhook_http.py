@@ -3,6 +3,7 @@ forgery): the host is resolved once and every address it has must be public (not
 link-local, multicast, reserved) unless private networks are allowed; the connection goes to the
 address that was checked (no second lookup a DNS rebinding could change); redirects are not
 followed; at most `RESPONSE_KEPT_BYTES` of the answer are read; the whole exchange has a deadline."""
+
 import http.client
 import ipaddress
 import socket

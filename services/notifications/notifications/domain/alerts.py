@@ -1,6 +1,9 @@
 """Which alert an event from monitoring makes, and what its mail says. Plain Python: the events'
 payloads in, an `Alert` (or nothing) out."""
+
 import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 from notifications.domain import mails
 
@@ -23,7 +26,7 @@ class Alert:
     version: int | None = None
 
 
-def of_status_change(event):
+def of_status_change(event: Mapping[str, Any]) -> Alert | None:
     """A computer that stops backing up, or starts again after it had stopped; of an administered
     account only (a released customer's computers are not the partner's to watch)."""
     if not event["administered"]:
@@ -34,27 +37,39 @@ def of_status_change(event):
         alert_type = BACKING_UP_AGAIN
     else:
         return None
-    return Alert(f"{alert_type}:{event['id']}:{event['version']}", alert_type, event["partner_id"],
-                 _computer_data(event, event["id"]), subject=event["id"], version=event["version"])
+    return Alert(
+        f"{alert_type}:{event['id']}:{event['version']}",
+        alert_type,
+        event["partner_id"],
+        _computer_data(event, event["id"]),
+        subject=event["id"],
+        version=event["version"],
+    )
 
 
-def of_failed_backup(event):
+def of_failed_backup(event: Mapping[str, Any]) -> Alert | None:
     if not event["administered"]:
         return None
-    data = {**_computer_data(event, event["computer_id"]), "error": event["error"],
-            "finished_at": event["finished_at"]}
+    data = {**_computer_data(event, event["computer_id"]), "error": event["error"], "finished_at": event["finished_at"]}
     return Alert(f"{BACKUP_FAILED}:{event['id']}", BACKUP_FAILED, event["partner_id"], data)
 
 
-def _computer_data(event, computer_id):
+def _computer_data(event: Mapping[str, Any], computer_id: str) -> dict[str, Any]:
     return {
-        "computer": {"id": computer_id, "name": event["name"], "kind": event["kind"], "account_id": event["account_id"],
-                     "account_name": event["account_name"]},
-        "status": event["status"], "last_success_at": event["last_success_at"], "last_status": event["last_status"],
+        "computer": {
+            "id": computer_id,
+            "name": event["name"],
+            "kind": event["kind"],
+            "account_id": event["account_id"],
+            "account_name": event["account_name"],
+        },
+        "status": event["status"],
+        "last_success_at": event["last_success_at"],
+        "last_status": event["last_status"],
     }
 
 
-def of_subscription_ending(event, account_name):
+def of_subscription_ending(event: Mapping[str, Any], account_name: str | None) -> Alert:
     """A subscription that will not renew (30 and 7 days before), or a trial (3 days before): once
     per warning and expiry."""
     alert_type = TRIAL_ENDING if event["subscription"]["status"] == "trial" else SUBSCRIPTION_EXPIRING
@@ -62,21 +77,28 @@ def of_subscription_ending(event, account_name):
     return Alert(key, alert_type, event["partner_id"], subscription_data(event, account_name))
 
 
-def subscription_data(event, account_name):
+def subscription_data(event: Mapping[str, Any], account_name: str | None) -> dict[str, Any]:
     """A subscription as webhooks tell it: the contract's item, with its account's id and name."""
     account = {"id": event["account_id"], "name": account_name} if event["account_id"] else None
     return {**event["subscription"], "account": account}
 
 
-def mail_of(alert, company_name, portal_url):
+def mail_of(alert: Alert, company_name: str, portal_url: str) -> mails.Mail:
     """The alert's mail: one line that says what happened, what is known, and where to look."""
-    what, facts, page = (_subscription_news if alert.type in (SUBSCRIPTION_EXPIRING, TRIAL_ENDING)
-                         else _computer_news)(alert)
-    return mails.compose(company_name, what, facts, mails.link(portal_url, page), "See it in Partner Portal",
-                         f"Sent to {company_name} by Partner Portal: change which alerts you get under Notifications.")
+    what, facts, page = (_subscription_news if alert.type in (SUBSCRIPTION_EXPIRING, TRIAL_ENDING) else _computer_news)(
+        alert
+    )
+    return mails.compose(
+        company_name,
+        what,
+        facts,
+        mails.link(portal_url, page),
+        "See it in Partner Portal",
+        f"Sent to {company_name} by Partner Portal: change which alerts you get under Notifications.",
+    )
 
 
-def _computer_news(alert):
+def _computer_news(alert: Alert) -> tuple[str, list[tuple[str, Any]], str]:
     computer = alert.data["computer"]
     what = {
         NOT_BACKING_UP: f"{computer['name']} has stopped backing up",
@@ -94,7 +116,7 @@ def _computer_news(alert):
     return what, facts, f"accounts/{computer['account_id']}"
 
 
-def _subscription_news(alert):
+def _subscription_news(alert: Alert) -> tuple[str, list[tuple[str, Any]], str]:
     subscription, account = alert.data, alert.data["account"]
     ends = f"on {subscription['expires_at'][:10]}"
     whose = f" for {account['name']}" if account else " in your inventory"
@@ -111,4 +133,3 @@ def _subscription_news(alert):
     if alert.type == SUBSCRIPTION_EXPIRING:
         facts.append(("Auto-renew", "off"))
     return what, facts, f"accounts/{account['id']}" if account else "purchase"
-

@@ -1,11 +1,15 @@
 """An alert is made once per occurrence (its key), and mailed to the partner's recipients when they
 chose its type; the mail waits in the `mails` table for the sender."""
+
+import datetime as dt
 import json
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal_common.ids import derived_id
+from portal_common.unit_of_work import UnitOfWork
 
 from notifications.adapters.orm import Account, Alert, Partner
 from notifications.domain import alerts
@@ -21,7 +25,7 @@ class AccountNotKnownYet(Exception):
     """accounts' account_created is on its way: the event is tried again later."""
 
 
-def account_name(uow, account_id):
+def account_name(uow: UnitOfWork, account_id: str) -> str | None:
     """The name of a subscription's account (None: in inventory), from accounts' events."""
     if not account_id:
         return None
@@ -32,12 +36,12 @@ def account_name(uow, account_id):
     return account.name
 
 
-def subscription_alert(uow, event):
+def subscription_alert(uow: UnitOfWork, event: dict[str, Any]) -> alerts.Alert:
     """The alert of billing's warning, with the account's name."""
     return alerts.of_subscription_ending(event, account_name(uow, event["account_id"]))
 
 
-def raise_alert(uow, now, alert, portal_url):
+def raise_alert(uow: UnitOfWork, now: dt.datetime, alert: Any, portal_url: str) -> None:
     if alert is None:
         return
     with uow:
@@ -48,14 +52,27 @@ def raise_alert(uow, now, alert, portal_url):
             raise CompanyNotKnownYet(f"no company for partner {alert.partner_id} yet")
         if alert.subject is not None and _newer_told(uow.session, alert):
             return
-        uow.session.add(Alert(key=alert.key, type=alert.type, partner_id=alert.partner_id,
-                              data=json.dumps(alert.data), created_at=now, subject=alert.subject,
-                              version=alert.version))
+        uow.session.add(
+            Alert(
+                key=alert.key,
+                type=alert.type,
+                partner_id=alert.partner_id,
+                data=json.dumps(alert.data),
+                created_at=now,
+                subject=alert.subject,
+                version=alert.version,
+            )
+        )
         webhooks.enqueue(uow.session, now, alert.partner_id, alert.type, "msg_" + derived_id(alert.key), alert.data)
         chosen = effective(uow.session, alert.partner_id)
         if chosen["email"]["enabled"] and chosen["email"]["recipients"] and alert.type in chosen["events"]:
-            mail.post(uow.session, now, alert.partner_id, chosen["email"]["recipients"],
-                      alerts.mail_of(alert, partner.name, portal_url))
+            mail.post(
+                uow.session,
+                now,
+                alert.partner_id,
+                chosen["email"]["recipients"],
+                alerts.mail_of(alert, partner.name, portal_url),
+            )
         try:
             uow.commit()
         except IntegrityError:  # another worker made it a moment ago
@@ -64,5 +81,7 @@ def raise_alert(uow, now, alert, portal_url):
 
 def _newer_told(session, alert):
     """Whether a later state of the same thing was alerted already (this event came late)."""
-    return session.scalars(select(Alert.key).where(Alert.subject == alert.subject, Alert.version > alert.version)
-                           ).first() is not None
+    return (
+        session.scalars(select(Alert.key).where(Alert.subject == alert.subject, Alert.version > alert.version)).first()
+        is not None
+    )

@@ -2,16 +2,21 @@
 never take the same one and a sender that dies leaves it due again), sent outside any transaction,
 and its outcome recorded on its own. A failure is tried again after growing delays, then given up;
 a mail with a link is not sent after the link's end. A body is dropped once the mail is done."""
+
 import datetime as dt
 import json
 import logging
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from portal_common.ids import new_id
+from portal_common.unit_of_work import UnitOfWork
 
 from notifications.adapters.mailer import SMTP_TIMEOUT_SECONDS, message_of
 from notifications.adapters.orm import Mail
+from notifications.domain import mails
 
 log = logging.getLogger(__name__)
 RETRY_DELAYS_SECONDS = (10, 60, 300, 1800, 7200)  # then the mail is `failed`: about 2.6 hours in all
@@ -20,15 +25,35 @@ ERROR_MAX = 500
 LEASE = dt.timedelta(seconds=SMTP_TIMEOUT_SECONDS * 3)  # a claimed mail's send, with room to spare
 
 
-def post(session, now, partner_id, recipients, mail, mail_id=None, send_before=None):
+def post(
+    session: Session,
+    now: dt.datetime,
+    partner_id: str,
+    recipients: list[str],
+    mail: mails.Mail,
+    mail_id: str | None = None,
+    send_before: dt.datetime | None = None,
+) -> None:
     """Put a composed mail (`domain.mails.Mail`) in the `mails` table, due at once; the sender takes
     it from there. In the caller's transaction."""
-    session.add(Mail(id=mail_id or new_id(), partner_id=partner_id, recipients=json.dumps(list(recipients)),
-                     subject=mail.subject, text=mail.text, html=mail.html, created_at=now, status="pending",
-                     attempts=0, next_attempt_at=now, send_before=send_before))
+    session.add(
+        Mail(
+            id=mail_id or new_id(),
+            partner_id=partner_id,
+            recipients=json.dumps(list(recipients)),
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            created_at=now,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            send_before=send_before,
+        )
+    )
 
 
-def send_pending(uow, postbox, clock):
+def send_pending(uow: UnitOfWork, postbox: Any, clock: Any) -> Any:
     """Send what is due until nothing is; how many were sent."""
     sent = 0
     while True:
@@ -42,16 +67,28 @@ def send_pending(uow, postbox, clock):
 def _claim(uow, now):
     with uow:
         due = uow.session.scalars(
-            select(Mail).where(Mail.status == "pending", Mail.next_attempt_at <= now)
-            .order_by(Mail.next_attempt_at, Mail.id).limit(SEND_BATCH).with_for_update(skip_locked=True)).all()
+            select(Mail)
+            .where(Mail.status == "pending", Mail.next_attempt_at <= now)
+            .order_by(Mail.next_attempt_at, Mail.id)
+            .limit(SEND_BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
         claimed = []
         for mail in due:
             if mail.send_before is not None and mail.send_before <= now:
                 _give_up(mail, "its link ended before it could be sent")
                 continue
             mail.next_attempt_at = now + LEASE
-            claimed.append({"id": mail.id, "recipients": json.loads(mail.recipients), "subject": mail.subject,
-                            "text": mail.text, "html": mail.html, "created_at": mail.created_at})
+            claimed.append(
+                {
+                    "id": mail.id,
+                    "recipients": json.loads(mail.recipients),
+                    "subject": mail.subject,
+                    "text": mail.text,
+                    "html": mail.html,
+                    "created_at": mail.created_at,
+                }
+            )
         uow.commit()
         return claimed
 

@@ -1,29 +1,40 @@
 """A partner's alert preferences. Until it chooses, every alert type goes by mail to its primary
 contact (whoever that is at the time)."""
+
+import datetime as dt
 import json
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from portal_common.activity import record
+from portal_common.caller import Caller
 from portal_common.schemas.notifications import ALERT_TYPES
+from portal_common.unit_of_work import UnitOfWork
 
 from notifications.adapters.orm import AlertSettings, Partner
 
 
-def effective(session, partner_id):
+def effective(session: Session, partner_id: str) -> dict[str, Any]:
     row = session.get(AlertSettings, partner_id)
     if row is not None:
-        return {"email": {"enabled": row.email_enabled, "recipients": json.loads(row.recipients)},
-                "events": json.loads(row.events)}
+        return {
+            "email": {"enabled": row.email_enabled, "recipients": json.loads(row.recipients)},
+            "events": json.loads(row.events),
+        }
     partner = session.get(Partner, partner_id)
-    return {"email": {"enabled": True, "recipients": [partner.primary_contact_email] if partner else []},
-            "events": list(ALERT_TYPES)}
+    return {
+        "email": {"enabled": True, "recipients": [partner.primary_contact_email] if partner else []},
+        "events": list(ALERT_TYPES),
+    }
 
 
-def get_settings(uow, caller):
+def get_settings(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
     with uow:
         return effective(uow.session, caller["partner_id"])
 
 
-def put_settings(uow, now, caller, data):
+def put_settings(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     with uow:
         before = effective(uow.session, caller["partner_id"])
         row = uow.session.get(AlertSettings, caller["partner_id"])
@@ -37,10 +48,18 @@ def put_settings(uow, now, caller, data):
         after = effective(uow.session, caller["partner_id"])
         if after != before:
             recipients = len(after["email"]["recipients"])
-            mail = f"by mail to {recipients} recipient{'s' if recipients != 1 else ''}" if after["email"]["enabled"] \
+            mail = (
+                f"by mail to {recipients} recipient{'s' if recipients != 1 else ''}"
+                if after["email"]["enabled"]
                 else "no mail"
-            record(uow, now, caller["partner_id"], "notifications.settings_changed",
-                   ("notification_settings", caller["partner_id"], None),
-                   f"Alerts: {len(after['events'])} of {len(ALERT_TYPES)} types, {mail}")
+            )
+            record(
+                uow,
+                now,
+                caller["partner_id"],
+                "notifications.settings_changed",
+                ("notification_settings", caller["partner_id"], None),
+                f"Alerts: {len(after['events'])} of {len(ALERT_TYPES)} types, {mail}",
+            )
         uow.commit()
         return effective(uow.session, caller["partner_id"])

@@ -1,26 +1,38 @@
 """A partner's webhook endpoints, and the deliveries of events to them (`usecases.deliveries` sends)."""
+
+import datetime as dt
 import json
 import urllib.parse
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from portal_common.activity import record
+from portal_common.caller import Caller
 from portal_common.errors import Conflict, NotFound, ValidationFailed
 from portal_common.events import iso
 from portal_common.ids import new_id
 from portal_common.pagination import decode_cursor, one_page
+from portal_common.unit_of_work import UnitOfWork
 
 from notifications.adapters.orm import Attempt, Delivery, Webhook
 from notifications.adapters.webhook_http import UrlRefused, target
 from notifications.domain import webhooks as rules
 
 
-def view(row):
-    return {"id": row.id, "url": row.url, "events": json.loads(row.events), "description": row.description,
-            "active": row.active, "created_at": row.created_at}
+def view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "url": row.url,
+        "events": json.loads(row.events),
+        "description": row.description,
+        "active": row.active,
+        "created_at": row.created_at,
+    }
 
 
-def recorded(uow, now, row, activity_type, summary):
+def recorded(uow: UnitOfWork, now: dt.datetime, row: Any, activity_type: str, summary: str) -> None:
     """An audit entry about the endpoint, named by its host alone: a URL's path or query may carry a
     token of the partner's."""
     host = urllib.parse.urlsplit(row.url).hostname or "?"
@@ -42,33 +54,46 @@ def _find(uow, caller, webhook_id):
     return row
 
 
-def create(uow, now, caller, data, allow_private):
+def create(
+    uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any], allow_private: bool
+) -> dict[str, Any]:
     url = _checked_url(data["url"], allow_private)
     with uow:
         kept = uow.session.scalar(select(func.count()).where(Webhook.partner_id == caller["partner_id"]))
         if kept >= rules.WEBHOOKS_PER_PARTNER:
             raise Conflict(f"At most {rules.WEBHOOKS_PER_PARTNER} webhooks: remove one first.")
-        row = Webhook(id=new_id(), partner_id=caller["partner_id"], url=url, events=json.dumps(data["events"]),
-                      description=data["description"], active=True, secret=rules.new_secret(), created_at=now)
+        row = Webhook(
+            id=new_id(),
+            partner_id=caller["partner_id"],
+            url=url,
+            events=json.dumps(data["events"]),
+            description=data["description"],
+            active=True,
+            secret=rules.new_secret(),
+            created_at=now,
+        )
         uow.session.add(row)
         recorded(uow, now, row, "webhook.created", f"Added a webhook for {', '.join(data['events'])}")
         uow.commit()
         return {**view(row), "secret": row.secret}
 
 
-def list_webhooks(uow, caller):
+def list_webhooks(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
     with uow:
-        rows = uow.session.scalars(select(Webhook).where(Webhook.partner_id == caller["partner_id"])
-                                   .order_by(Webhook.id)).all()
+        rows = uow.session.scalars(
+            select(Webhook).where(Webhook.partner_id == caller["partner_id"]).order_by(Webhook.id)
+        ).all()
         return {"items": [view(row) for row in rows], "next_cursor": None}
 
 
-def get(uow, caller, webhook_id):
+def get(uow: UnitOfWork, caller: Caller, webhook_id: str) -> dict[str, Any]:
     with uow:
         return view(_find(uow, caller, webhook_id))
 
 
-def change(uow, now, caller, webhook_id, data, allow_private):
+def change(
+    uow: UnitOfWork, now: dt.datetime, caller: Caller, webhook_id: str, data: dict[str, Any], allow_private: bool
+) -> Any:
     if "url" in data:
         _checked_url(data["url"], allow_private)
     with uow:
@@ -94,7 +119,7 @@ def _change_summary(row, changed):
     return "Changed the webhook's " + ", ".join(changed)
 
 
-def remove(uow, now, caller, webhook_id):
+def remove(uow: UnitOfWork, now: dt.datetime, caller: Caller, webhook_id: str) -> None:
     with uow:
         row = _find(uow, caller, webhook_id)
         recorded(uow, now, row, "webhook.deleted", "Removed the webhook")
@@ -105,7 +130,7 @@ def remove(uow, now, caller, webhook_id):
         uow.commit()
 
 
-def send_test(uow, now, caller, webhook_id):
+def send_test(uow: UnitOfWork, now: dt.datetime, caller: Caller, webhook_id: str) -> None:
     with uow:
         row = _find(uow, caller, webhook_id)
         if not row.active:
@@ -114,13 +139,16 @@ def send_test(uow, now, caller, webhook_id):
         uow.commit()
 
 
-def give_up_pending(session, webhook_id, now):
+def give_up_pending(session: Session, webhook_id: str, now: dt.datetime) -> None:
     """An endpoint switched off: what waited for it will not be sent."""
-    session.execute(update(Delivery).where(Delivery.webhook_id == webhook_id, Delivery.status == "pending")
-                    .values(status="failed", finished_at=now, next_attempt_at=None))
+    session.execute(
+        update(Delivery)
+        .where(Delivery.webhook_id == webhook_id, Delivery.status == "pending")
+        .values(status="failed", finished_at=now, next_attempt_at=None)
+    )
 
 
-def deliveries(uow, caller, webhook_id, page):
+def deliveries(uow: UnitOfWork, caller: Caller, webhook_id: str, page: dict[str, Any]) -> dict[str, Any]:
     """Newest first, a page at a time."""
     with uow:
         row = _find(uow, caller, webhook_id)
@@ -133,20 +161,31 @@ def deliveries(uow, caller, webhook_id, page):
 
 
 def _delivery_view(row):
-    return {"id": row.id, "event_id": row.event_id, "type": row.type, "status": row.status,
-            "attempts": row.attempts, "response_status": row.response_status,
-            "next_attempt_at": row.next_attempt_at if row.status == "pending" else None,
-            "delivered_at": row.delivered_at, "created_at": row.created_at}
+    return {
+        "id": row.id,
+        "event_id": row.event_id,
+        "type": row.type,
+        "status": row.status,
+        "attempts": row.attempts,
+        "response_status": row.response_status,
+        "next_attempt_at": row.next_attempt_at if row.status == "pending" else None,
+        "delivered_at": row.delivered_at,
+        "created_at": row.created_at,
+    }
 
 
-def announce(uow, now, partner_id, event_type, event_id, data):
+def announce(
+    uow: UnitOfWork, now: dt.datetime, partner_id: str, event_type: str, event_id: str, data: dict[str, Any]
+) -> None:
     """Another service's event, for the endpoints that asked for its type."""
     with uow:
         enqueue(uow.session, now, partner_id, event_type, event_id, data)
         uow.commit()
 
 
-def enqueue(session, now, partner_id, event_type, event_id, data):
+def enqueue(
+    session: Session, now: dt.datetime, partner_id: str, event_type: str, event_id: str, data: dict[str, Any]
+) -> None:
     """A delivery of the event to each active endpoint of the partner that asked for its type; in
     the caller's transaction. One per endpoint and event, however often the event arrives."""
     for row in session.scalars(select(Webhook).where(Webhook.partner_id == partner_id, Webhook.active)).all():
@@ -155,10 +194,22 @@ def enqueue(session, now, partner_id, event_type, event_id, data):
 
 
 def _deliver(session, now, webhook, event_type, event_id, data):
-    known = session.scalars(select(Delivery.id).where(Delivery.webhook_id == webhook.id,
-                                                      Delivery.event_id == event_id)).first()
+    known = session.scalars(
+        select(Delivery.id).where(Delivery.webhook_id == webhook.id, Delivery.event_id == event_id)
+    ).first()
     if known:
         return
     body = json.dumps({"type": event_type, "timestamp": iso(now), "data": data}, separators=(",", ":"))
-    session.add(Delivery(id=new_id(), webhook_id=webhook.id, event_id=event_id, type=event_type, body=body,
-                         status="pending", attempts=0, next_attempt_at=now, created_at=now))
+    session.add(
+        Delivery(
+            id=new_id(),
+            webhook_id=webhook.id,
+            event_id=event_id,
+            type=event_type,
+            body=body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )

@@ -12,5 +12,10 @@ def _service():
 
 
 clock, config, notifications, rpc = service_fixtures(
-    "notifications", NOTIFICATIONS_DIR, _service, MAIL_DIR=lambda tmp_path: str(tmp_path / "mail"),
-    MAIL_SEND_SECONDS=0.2, PORTAL_URL="https://portal.example")
+    "notifications",
+    NOTIFICATIONS_DIR,
+    _service,
+    MAIL_DIR=lambda tmp_path: str(tmp_path / "mail"),
+    MAIL_SEND_SECONDS=0.2,
+    PORTAL_URL="https://portal.example",
+)

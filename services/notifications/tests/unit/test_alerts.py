@@ -1,8 +1,17 @@
 """Which alert an event makes, and what its mail says."""
+
 from notifications.domain import alerts
 
-COMPUTER = {"account_id": "a1", "partner_id": "p1", "name": "FILESRV", "kind": "server", "account_name": "Contoso",
-            "administered": True, "last_success_at": "2026-11-28T10:00:00Z", "last_status": "success"}
+COMPUTER = {
+    "account_id": "a1",
+    "partner_id": "p1",
+    "name": "FILESRV",
+    "kind": "server",
+    "account_name": "Contoso",
+    "administered": True,
+    "last_success_at": "2026-11-28T10:00:00Z",
+    "last_status": "success",
+}
 
 
 def status_changed(status, previous, version=2, **changes):
@@ -27,7 +36,10 @@ def test_the_alerts_data_is_what_the_contract_gives_a_webhook():
     alert = alerts.of_status_change(status_changed("not_backing_up", "ok"))
     assert alert.data == {
         "computer": {"id": "c1", "name": "FILESRV", "kind": "server", "account_id": "a1", "account_name": "Contoso"},
-        "status": "not_backing_up", "last_success_at": "2026-11-28T10:00:00Z", "last_status": "success"}
+        "status": "not_backing_up",
+        "last_success_at": "2026-11-28T10:00:00Z",
+        "last_status": "success",
+    }
 
 
 def test_a_mail_says_what_happened_in_one_header_line_and_escapes_what_partners_typed():
@@ -41,21 +53,44 @@ def test_a_mail_says_what_happened_in_one_header_line_and_escapes_what_partners_
 
 
 def test_a_failed_backup_mail_carries_its_error_or_says_there_was_none():
-    event = {**COMPUTER, "id": "r1", "version": 1, "computer_id": "c1", "status": "ok",
-             "finished_at": "2026-12-01T02:00:00Z", "error": None}
+    event = {
+        **COMPUTER,
+        "id": "r1",
+        "version": 1,
+        "computer_id": "c1",
+        "status": "ok",
+        "finished_at": "2026-12-01T02:00:00Z",
+        "error": None,
+    }
     mail = alerts.mail_of(alerts.of_failed_backup(event), "Acme", "http://127.0.0.1:8000")
     assert "(the agent gave no error text)" in mail.text and "Finished at: 2026-12-01T02:00:00Z" in mail.text
 
 
-SUBSCRIPTION = {"id": "s1", "product": "safe-pro", "plan": "power", "term_years": 1, "quantity": 5,
-                "status": "active", "account_id": "a1", "starts_at": "2026-01-01T00:00:00Z",
-                "expires_at": "2027-01-01T00:00:00Z", "auto_renew": False, "addons": []}
+SUBSCRIPTION = {
+    "id": "s1",
+    "product": "safe-pro",
+    "plan": "power",
+    "term_years": 1,
+    "quantity": 5,
+    "status": "active",
+    "account_id": "a1",
+    "starts_at": "2026-01-01T00:00:00Z",
+    "expires_at": "2027-01-01T00:00:00Z",
+    "auto_renew": False,
+    "addons": [],
+}
 
 
 def ending(days, **changes):
     subscription = {**SUBSCRIPTION, **changes}
-    return {"id": "s1", "version": 3, "partner_id": "p1", "account_id": subscription["account_id"],
-            "subscription": subscription, "days": days}
+    return {
+        "id": "s1",
+        "version": 3,
+        "partner_id": "p1",
+        "account_id": subscription["account_id"],
+        "subscription": subscription,
+        "days": days,
+    }
 
 
 def test_a_subscription_or_trial_ending_is_an_alert_once_per_warning_and_expiry():

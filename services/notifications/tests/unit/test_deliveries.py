@@ -1,5 +1,6 @@
 """Deliveries are claimed one at a time per endpoint, leased while in flight (a sender that dies
 leaves them due again: a restart retries them), and recorded try by try."""
+
 import datetime as dt
 import json
 
@@ -29,9 +30,18 @@ def uow(tmp_path):
 
 def endpoint(uow, webhook_id, events=("webhook.test",)):
     with uow:
-        uow.session.add(Webhook(id=webhook_id, partner_id="p1", url=f"https://{webhook_id}.example/", active=True,
-                                events=json.dumps(list(events)), description=None, secret="whsec_c2VjcmV0",
-                                created_at=NOW))
+        uow.session.add(
+            Webhook(
+                id=webhook_id,
+                partner_id="p1",
+                url=f"https://{webhook_id}.example/",
+                active=True,
+                events=json.dumps(list(events)),
+                description=None,
+                secret="whsec_c2VjcmV0",
+                created_at=NOW,
+            )
+        )
         uow.commit()
 
 

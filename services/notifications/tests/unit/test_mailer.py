@@ -1,4 +1,5 @@
 """Mail leaves as an `.eml` file, or over SMTP to a real server (aiosmtpd, in this process)."""
+
 import datetime as dt
 import email
 import email.policy
@@ -12,9 +13,14 @@ from tests.harness import free_port
 
 from notifications.adapters.mailer import MailDrop, SmtpSender, message_of, transport
 
-MAIL = {"id": "01m8v2qxeq806ejxpgf5wy2qvf", "recipients": ["ann@acme.test", "ops@acme.test"],
-        "subject": "[Acme] FILESRV has stopped backing up", "text": "Plain words.\n",
-        "html": "<p>Rich words.</p>", "created_at": dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.timezone.utc)}
+MAIL = {
+    "id": "01m8v2qxeq806ejxpgf5wy2qvf",
+    "recipients": ["ann@acme.test", "ops@acme.test"],
+    "subject": "[Acme] FILESRV has stopped backing up",
+    "text": "Plain words.\n",
+    "html": "<p>Rich words.</p>",
+    "created_at": dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.timezone.utc),
+}
 
 
 class Inbox:
@@ -37,16 +43,23 @@ def certificate(tmp_path_factory):
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
     folder = tmp_path_factory.mktemp("tls")
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server.load_cert_chain(folder / "cert.pem", folder / "key.pem")
     client = ssl.create_default_context(cafile=str(folder / "cert.pem"))
@@ -65,8 +78,14 @@ def smtp_server(certificate):
         logins.append((auth_data.login, auth_data.password))
         return AuthResult(success=(auth_data.login, auth_data.password) == (b"portal", b"s3cret/pass"))
 
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticate,
-                            tls_context=certificate[0], require_starttls=True)
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticate,
+        tls_context=certificate[0],
+        require_starttls=True,
+    )
     controller.start()
     yield controller, inbox, logins
     controller.stop()
@@ -104,7 +123,8 @@ def test_a_server_whose_certificate_is_not_trusted_gets_nothing(smtp_server):
     controller, inbox, _ = smtp_server
     with pytest.raises(ssl.SSLError):
         SmtpSender(f"smtp+starttls://portal:s3cret%2Fpass@127.0.0.1:{controller.port}").send(
-            MAIL, message_of(MAIL, "portal@acme.test"))
+            MAIL, message_of(MAIL, "portal@acme.test")
+        )
     assert inbox.received == []
 
 
@@ -118,9 +138,14 @@ def test_a_server_that_is_not_there_is_an_error_at_once_the_sender_tries_again_l
         SmtpSender(f"smtp://127.0.0.1:{free_port()}").send(MAIL, message_of(MAIL, "portal@acme.test"))
 
 
-@pytest.mark.parametrize("url, scheme, port", [
-    ("smtp://mail.example", "smtp", 25), ("smtp+starttls://u:p@mail.example", "smtp+starttls", 587),
-    ("smtps://mail.example:2465", "smtps", 2465)])
+@pytest.mark.parametrize(
+    "url, scheme, port",
+    [
+        ("smtp://mail.example", "smtp", 25),
+        ("smtp+starttls://u:p@mail.example", "smtp+starttls", 587),
+        ("smtps://mail.example:2465", "smtps", 2465),
+    ],
+)
 def test_the_url_says_how_to_reach_the_server(url, scheme, port):
     sender = SmtpSender(url)
     assert (sender.scheme, sender.host, sender.port) == (scheme, "mail.example", port)

@@ -1,4 +1,5 @@
 """What waits in `mails` is sent once, tried again after a failure at growing delays, then given up."""
+
 import datetime as dt
 import json
 
@@ -41,9 +42,21 @@ def uow(tmp_path):
 def waiting(uow, *ids, send_before=None):
     with uow:
         for mail_id in ids:
-            uow.session.add(Mail(id=mail_id, partner_id="p1", recipients=json.dumps(["ann@acme.test"]),
-                                 subject="s", text="t", html="h", created_at=NOW, status="pending", attempts=0,
-                                 next_attempt_at=NOW, send_before=send_before))
+            uow.session.add(
+                Mail(
+                    id=mail_id,
+                    partner_id="p1",
+                    recipients=json.dumps(["ann@acme.test"]),
+                    subject="s",
+                    text="t",
+                    html="h",
+                    created_at=NOW,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=NOW,
+                    send_before=send_before,
+                )
+            )
         uow.commit()
 
 
