@@ -104,6 +104,7 @@ def test_a_request_id_is_on_the_lines_of_every_service_the_request_reached(syste
     handler.emit = records.append
     logger = logging.getLogger("portal.entrypoints")
     logger.addHandler(handler)
+    level = logger.level
     logger.setLevel(logging.INFO)
     try:
         answer = owner.client.post(
@@ -128,6 +129,7 @@ def test_a_request_id_is_on_the_lines_of_every_service_the_request_reached(syste
             time.sleep(0.05)
     finally:
         logger.removeHandler(handler)
+        logger.setLevel(level)  # the rest of the run logs at what it did
     # The gateway's route, billing's RPC, and the events it caused in accounts and audit.
     assert {"place_order", "on_subscription_changed", "on_billing_activity"} <= traced, traced
     stamped = [record for record in records if getattr(record, "request_id", None) == "trace-me-42"]

@@ -35,3 +35,12 @@ export function pagedList({ fetchPage, columns, caption, empty, rowAttrs, pageSi
 
   return { node, load, items: () => items };
 }
+
+/** Load `list` again from its first page whenever `form`'s filters change or it is submitted. */
+export function reloadOnFilters(form, list) {
+  form.addEventListener("change", () => list.load());
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    list.load();
+  });
+}

@@ -5,7 +5,7 @@ import { h } from "./dom.js";
 import { csvButton } from "./csv.js";
 import { field } from "./forms.js";
 import { dateTime, dayStart, zoneName } from "./format.js";
-import { pagedList } from "./lists.js";
+import { pagedList, reloadOnFilters } from "./lists.js";
 import { can } from "./roles.js";
 import { card, pageHeader } from "./ui.js";
 
@@ -107,11 +107,7 @@ export async function render(ctx, params, query) {
     empty: "Nothing recorded matches.",
     rowAttrs: (e) => ({ "data-event": e.id, "data-type": e.type }),
   });
-  filters.addEventListener("change", () => list.load());
-  filters.addEventListener("submit", (event) => {
-    event.preventDefault();
-    list.load();
-  });
+  reloadOnFilters(filters, list);
   await list.load();
   return h("div", { class: "page" },
     pageHeader("Activity", `Every change, sign-in and sign-out in your portal · times in ${zoneName()}`,

@@ -5,7 +5,7 @@ import { catalog, plan as findPlan, planName } from "./catalog.js";
 import { csvButton } from "./csv.js";
 import { field } from "./forms.js";
 import { date, number, years } from "./format.js";
-import { pagedList } from "./lists.js";
+import { pagedList, reloadOnFilters } from "./lists.js";
 import { accountCell, accountNames, subscriptionsNav } from "./subscriptions-nav.js";
 import { card, pageHeader, statusBadge } from "./ui.js";
 
@@ -41,11 +41,7 @@ export async function render(ctx, params, query) {
     empty: "No subscription matches.",
     rowAttrs: (s) => ({ "data-subscription": s.id, "data-status": s.status }),
   });
-  filters.addEventListener("change", () => list.load());
-  filters.addEventListener("submit", (event) => {
-    event.preventDefault();
-    list.load();
-  });
+  reloadOnFilters(filters, list);
   await list.load();
   return h("div", { class: "page" },
     pageHeader("Subscriptions", "Everything your customers and your inventory hold.",
