@@ -16,8 +16,9 @@ run: setup
 	BROKER_STARTED_FILE=data/.broker-started scripts/ensure-broker.sh
 	BROKER_STARTED_FILE=data/.broker-started $(BIN)/python scripts/run.py
 
+# The suite in TEST_SHARDS parts (default 2) run at once, whole modules each (tests/shards.py).
 test: setup lint broker postgres wrk browser
-	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest $(PYTEST_ARGS)
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python scripts/run_tests.py $(PYTEST_ARGS)
 
 # The code checks `make test` runs first: ruff's lint and its format check, one configuration (ruff.toml);
 # then mypy on portal_common and every service's domain and usecases packages (mypy.ini names them).
@@ -29,7 +30,7 @@ lint: setup
 # The end-to-end tests again, on fresh PostgreSQL databases (what runs when services scale out).
 POSTGRES_URI ?= postgresql://postgres@127.0.0.1:5432
 test-postgres: setup broker postgres
-	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/pytest tests/e2e --postgres $(POSTGRES_URI) $(PYTEST_ARGS)
+	PYTHONWARNINGS=ignore::DeprecationWarning $(BIN)/python scripts/run_tests.py tests/e2e --postgres $(POSTGRES_URI) $(PYTEST_ARGS)
 
 # The fault and bad-input tests alone (`make test` runs them too): a private RabbitMQ node stopped and
 # started under load, kill -9 of one of two billing processes, events twice and late, fuzzing, secrets.

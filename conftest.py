@@ -6,3 +6,5 @@ warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
+
+pytest_plugins = ("tests.shards",)

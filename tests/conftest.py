@@ -1,6 +1,7 @@
 import contextlib
 import os
 
+import eventlet
 import pytest
 
 from tests.databases import postgres_databases
@@ -15,6 +16,11 @@ def pytest_addoption(parser):
     )
 
 
+# Systems being taken down while the next module runs: killing one waits about a second for each
+# consumer's poll to notice, a minute over the suite that nothing needs to wait for.
+TEARDOWNS = eventlet.GreenPool()
+
+
 @pytest.fixture(scope="module")
 def system(request, tmp_path_factory):
     """The whole system on a fresh vhost and fresh databases, shared by one test module.
@@ -24,10 +30,20 @@ def system(request, tmp_path_factory):
     amqp_uri = request.config.getoption("RABBIT_AMQP_URI")
     management_uri = request.config.getoption("RABBIT_API_URI")
     postgres = request.config.getoption("--postgres")
-    with contextlib.ExitStack() as stack:
+    stack = contextlib.ExitStack()
+    try:
         db_uris = stack.enter_context(postgres_databases(postgres, SERVICES)) if postgres else None
         vhost_uri = stack.enter_context(Vhost(amqp_uri, management_uri))
-        yield stack.enter_context(System(vhost_uri, data_dir=tmp_path_factory.mktemp("data"), db_uris=db_uris))
+        system = stack.enter_context(System(vhost_uri, data_dir=tmp_path_factory.mktemp("data"), db_uris=db_uris))
+    except BaseException:
+        stack.close()
+        raise
+    yield system
+    TEARDOWNS.spawn(stack.close)  # the system, then its vhost, then its databases, in the background
+
+
+def pytest_sessionfinish(session):
+    TEARDOWNS.waitall()
 
 
 @pytest.fixture

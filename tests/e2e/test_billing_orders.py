@@ -378,23 +378,6 @@ def test_the_same_key_with_another_body_is_409_and_charges_nothing(owner):
     nothing_charged(owner, orders, subs)
 
 
-def test_keys_are_scoped_to_the_partner(owner, system):
-    other = sign_up(system)
-    key = new_key()
-    mine = post_order(owner, [item(quantity=1)], key=key)
-
-    same_body = post_order(other, [item(quantity=1)], key=key)
-    assert mine.status_code == same_body.status_code == 201, same_body.text
-    assert same_body.json()["id"] != mine.json()["id"]
-    third = sign_up(system)
-    other_body = post_order(third, [item("safe", "prime", 2, 9)], key=key)
-    assert other_body.status_code == 201, other_body.text
-
-    assert [o["id"] for o in all_orders(owner)] == [mine.json()["id"]]
-    assert [o["id"] for o in all_orders(other)] == [same_body.json()["id"]]
-    assert [line["quantity"] for line in all_orders(third)[0]["lines"]] == [9]
-
-
 def test_two_concurrent_requests_with_one_key_make_one_order(owner):
     account = open_account(owner)
     key = new_key()

@@ -20,6 +20,8 @@ from tests.faults.load import Load
 from tests.flows import walk
 from tests.harness import System
 
+pytestmark = pytest.mark.alone  # its timings would be spoilt by another process beside it
+
 RPC_TIMEOUT = 2.0
 HEALTHY_WITHIN = 15.0
 LOAD_SECONDS = 1.5

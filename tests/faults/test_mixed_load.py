@@ -16,6 +16,8 @@ import pytest
 from tests.faults.processes import Processes
 from tests.harness import SERVICES, ApiClient, Vhost
 
+pytestmark = pytest.mark.alone  # its timings would be spoilt by another process beside it
+
 CLIENTS_EACH = 24  # more than twice a service's 10 workers, for each kind
 SECONDS = 8
 SLOWEST_SECONDS = 3  # the processes' RPC timeout: a stall would answer 503 after it

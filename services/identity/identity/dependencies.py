@@ -1,5 +1,6 @@
 """Identity's own dependency providers."""
 
+import logging
 import os
 
 import eventlet.tpool
@@ -11,6 +12,8 @@ from nameko.extensions import DependencyProvider
 from portal_common.errors import RateLimited
 
 from identity.adapters import sealed
+
+log = logging.getLogger(__name__)
 
 # A real hash of a password nobody has: verifying against it costs what a real check costs, so an
 # unknown email is not told apart by timing.
@@ -25,6 +28,13 @@ ARGON2_PARALLELISM = 4
 # Hashes at once: as many as the machine has cores; a request waits this long for one, then is 429.
 HASH_WAIT_SECONDS = 1.0
 HASHES_CONFIG_KEY = "PASSWORD_HASHES_AT_ONCE"
+# The test harness signs up thousands of employees on throw-away systems: there, and never in a
+# deployment, `PASSWORD_HASHING: fast` hashes with one pass over 1 MiB (identity warns when it starts).
+HASHING_CONFIG_KEY = "PASSWORD_HASHING"
+HASHING_COSTS = {
+    "rfc9106": {"time_cost": ARGON2_TIME_COST, "memory_cost": ARGON2_MEMORY_KIB, "parallelism": ARGON2_PARALLELISM},
+    "fast": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+}
 
 
 class Hasher:
@@ -62,9 +72,12 @@ class Hasher:
 class PasswordHasher(DependencyProvider):
     def setup(self):
         at_once = int(self.container.config.get(HASHES_CONFIG_KEY) or os.cpu_count() or 1)
-        self.hasher = Hasher(
-            Argon2(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_PARALLELISM), at_once
-        )
+        hashing = self.container.config.get(HASHING_CONFIG_KEY) or "rfc9106"
+        if hashing not in HASHING_COSTS:
+            raise ValueError(f"{HASHING_CONFIG_KEY} is one of {sorted(HASHING_COSTS)}, not {hashing!r}")
+        if hashing != "rfc9106":
+            log.warning("passwords hashed with the %r argon2 parameters: for tests only", hashing)
+        self.hasher = Hasher(Argon2(**HASHING_COSTS[hashing]), at_once)
 
     def get_dependency(self, worker_ctx):
         return self.hasher

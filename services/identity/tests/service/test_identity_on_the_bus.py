@@ -138,8 +138,10 @@ def test_racing_wrong_passwords_never_get_more_than_five_checks(rpc, config):
                 return type(exc)
 
     answers = list(eventlet.GreenPool().imap(guess, range(12)))
-    assert answers.count(InvalidCredentials) == 5
-    assert answers.count(RateLimited) == 7
+    # Five checks at most; on a busy machine a guess that waited too long for a hashing slot is
+    # refused (429) and still counted, so fewer than five may have been checked.
+    assert set(answers) == {InvalidCredentials, RateLimited}, answers
+    assert 1 <= answers.count(InvalidCredentials) <= 5
 
 
 def wrong_code(secret, when):

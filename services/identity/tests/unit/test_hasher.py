@@ -2,13 +2,15 @@
 second is answered 429 rather than queued without end."""
 
 import time
+import types
 
+import argon2
 import eventlet
 import pytest
 
 from portal_common.errors import RateLimited
 
-from identity.dependencies import HASH_WAIT_SECONDS, Hasher
+from identity.dependencies import HASH_WAIT_SECONDS, Hasher, PasswordHasher
 
 
 class SlowArgon2:
@@ -35,3 +37,25 @@ def test_past_the_bound_a_hash_waits_a_second_then_is_refused():
     assert refused.value.retry_after_seconds == 1
     assert first.wait() is True
     assert hasher.verify("h", "p") is True  # a slot again
+
+
+@pytest.mark.parametrize(
+    "config, memory_kib, passes",
+    [({}, 64 * 1024, 3), ({"PASSWORD_HASHING": "rfc9106"}, 64 * 1024, 3), ({"PASSWORD_HASHING": "fast"}, 1024, 1)],
+)
+def test_passwords_are_hashed_with_rfc_9106s_parameters_unless_a_test_system_asks_for_cheap_ones(
+    config, memory_kib, passes
+):
+    provider = PasswordHasher()
+    provider.container = types.SimpleNamespace(config=config)
+    provider.setup()
+
+    parameters = argon2.extract_parameters(provider.hasher.hash("a password of someone"))
+    assert (parameters.memory_cost, parameters.time_cost) == (memory_kib, passes)
+
+
+def test_an_unknown_hashing_setting_stops_identity_from_starting():
+    provider = PasswordHasher()
+    provider.container = types.SimpleNamespace(config={"PASSWORD_HASHING": "none"})
+    with pytest.raises(ValueError, match="PASSWORD_HASHING"):
+        provider.setup()

@@ -1,0 +1,65 @@
+"""The unit of work of use-case tests: a service's tables in an in-memory SQLite database, and the
+events its use cases stage read back from the outbox they were written to. No broker, no other
+service, no HTTP: a use case runs in milliseconds, so a service's own rules are tested here and the
+end-to-end suite keeps what crosses services.
+
+The fake is the database, not the queries: billing's conditional updates (a renewal won once, an
+inventory subscription claimed once) are rules of their own, and a dict standing in for them would
+test a second implementation of them rather than the one that runs.
+"""
+
+import json
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from portal_common.outbox import OUTBOX_TABLE
+from portal_common.unit_of_work import UnitOfWork
+
+ACTOR = "employee-1"
+REQUEST_ID = "request-1"
+
+
+def _foreign_keys_on(dbapi_connection, _record):
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """One connection shared by every session of the test (`StaticPool`), so the database lives as
+    long as this object; its use cases run one after the other, as a worker runs them."""
+
+    def __init__(self, base: type[DeclarativeBase], producer: str, actor: str | None = ACTOR) -> None:
+        self.engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+        event.listen(self.engine, "connect", _foreign_keys_on)
+        base.metadata.create_all(self.engine)
+        super().__init__(
+            sessionmaker(bind=self.engine, expire_on_commit=False),
+            base.metadata.tables[OUTBOX_TABLE],
+            actor=actor,
+            request_id=REQUEST_ID if actor else None,
+            producer=producer,
+        )
+        self.commits = 0
+
+    def commit(self) -> None:
+        super().commit()
+        self.commits += 1
+
+    def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        """The envelopes committed so far (of one type, if given), oldest first."""
+        return [payload for name, payload in self._outbox_rows() if event_type in (None, name)]
+
+    def activity(self) -> list[tuple[str, str]]:
+        """The audit entries committed so far, as (type, summary)."""
+        return [
+            (payload["type"], payload["summary"]) for name, payload in self._outbox_rows() if name.endswith("_activity")
+        ]
+
+    def _outbox_rows(self) -> list[tuple[str, dict[str, Any]]]:
+        table = self._outbox
+        assert table is not None
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table.c.event_type, table.c.payload).order_by(table.c.id)).all()
+        return [(name, json.loads(payload)) for name, payload in rows]
