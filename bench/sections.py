@@ -207,18 +207,26 @@ def rpc_round_trip(size, data_dir, results):
     )
 
 
+# The two pages every partner opens first, answered from the gateway's kept reads (issue 19): for
+# a partner whose data did not change, measured against the no-RPC floor (a), not one hop (b).
+KEPT_READS = ("/v1/accounts?limit={accounts}", "/v1/monitoring/overview")
+
+
 def authenticated_reads(size, data_dir, results):
     stack, partner = shared_stack(size, data_dir, results)
-    for path in ("/v1/me", f"/v1/accounts?limit={size.accounts}", "/v1/monitoring/overview"):
+    kept = [path.format(accounts=size.accounts) for path in KEPT_READS]
+    for path in ("/v1/me", *kept):
         for connections in size.concurrency:
-            runs, row = measure_in_turn(size, stack, "/bench/rpc", path, connections, auth=partner.auth)
+            floor = "/livez" if path in kept else "/bench/rpc"
+            runs, row = measure_in_turn(size, stack, floor, path, connections, auth=partner.auth)
             all_answered(runs, 200)
-            anchor = results.anchors[f"b{connections}"]
+            key, least = ("a", 0.4) if path in kept else ("b", 0.8)
+            anchor = results.anchors[f"{key}{connections}"]
             row.section, row.name = "reads", f"GET {path}, c={connections}"
             row.anchor = f"{anchor.name}, run in turn with it"
-            row.target = "≥ 0.80x of (b), p99 < 2x (b)'s"
-            row.met = row.ratio >= 0.8 and row.p99_ratio < 2
-            row.note = f"p99 {row.p99_ratio:.2f}x (b)'s; {row.note}"
+            row.target = f"≥ {least:.2f}x of ({key})" + ("" if path in kept else ", p99 < 2x (b)'s")
+            row.met = row.ratio >= least and (path in kept or row.p99_ratio < 2)
+            row.note = f"p99 {row.p99_ratio:.2f}x ({key})'s; {row.note}"
             results.anchors[f"{path}{connections}"] = row
             results.rows.append(row)
 
@@ -408,7 +416,8 @@ def scale_of_data(size, data_dir, results):
 
 def scale_on(engine_name, size, folder, db_uris, results):
     folder.mkdir()
-    with Stack(folder, db_uris) as stack:
+    # The queries themselves, not the gateway's kept answers to them.
+    with Stack(folder, db_uris, env={"READ_CACHE_SECONDS": "0"}) as stack:
         partner = population.sign_up(stack.base_url)
         started = time.monotonic()
         seed.seed(

@@ -123,6 +123,7 @@ class ApiEntrypoint(HttpRequestHandler):
         raw_body=(),
         raw_response=(),
         csv=False,
+        kept=False,
         enabled_by=None,
         **kwargs,
     ):
@@ -138,6 +139,7 @@ class ApiEntrypoint(HttpRequestHandler):
         self.raw_body = raw_body  # content types of a body that is not JSON (a logo)
         self.raw_response = raw_response
         self.csv = csv  # a list that answers `Accept: text/csv` with all of itself (`gateway.csv_lists`)
+        self.kept = kept  # answered from `gateway.read_cache`, with an ETag (304 to If-None-Match)
         self.idempotent = idempotent  # True (a key is required), or when one is, in words
         # A config key: the route exists only when it is true. Such a route (a benchmark's) is not
         # part of the API, and not in /openapi.json.

@@ -20,6 +20,18 @@ CSV_ANSWER = (
     "arrays as JSON text), a text cell beginning with =, +, -, @, a tab or a carriage return written behind a `'`. "
     "Streamed: should a later page fail, the body ends without its last chunk (a cut connection)."
 )
+ETAG = {
+    "description": "The answer's version: send it back in If-None-Match to be answered 304 while it holds.",
+    "schema": {"type": "string"},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag this route answered: 304 with no body while the answer is the same.",
+    "schema": {"type": "string"},
+}
+NOT_MODIFIED = "Not modified: the answer is still the one of the ETag sent in If-None-Match."
 CSV_DISPOSITION = {
     "description": 'With CSV: `attachment; filename="<list>-<YYYY-MM-DD>.csv"`.',
     "schema": {"type": "string"},
@@ -101,6 +113,10 @@ def _operation(name, entrypoint):
             answer["content"]["text/csv"] = {"schema": {"type": "string"}}
             answer["headers"] = {"Content-Disposition": CSV_DISPOSITION}
         operation["responses"][str(status)] = answer
+    if entrypoint.kept:
+        operation.setdefault("parameters", []).append(IF_NONE_MATCH)
+        operation["responses"]["200"].setdefault("headers", {})["ETag"] = ETAG
+        operation["responses"]["304"] = {"description": NOT_MODIFIED, "headers": {"ETag": ETAG}}
     errors = set(entrypoint.errors)
     if entrypoint.tag != "operations":  # every call that crosses the bus may time out
         errors.add(503)

@@ -25,6 +25,17 @@ def json_text_response(status, text, headers=None):
     return response
 
 
+def kept_json_response(request, body, etag):
+    """A JSON text with its ETag; 304 with no body to a client whose If-None-Match holds it."""
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if request.if_none_match.contains_weak(etag.strip('"')):
+        response = Response(status=304)
+        response.headers.update(SECURITY_HEADERS)
+        response.headers.update(headers)
+        return response
+    return json_text_response(200, body, headers)
+
+
 def no_content():
     response = json_response(204, None)
     del response.headers["Content-Type"]

@@ -9,6 +9,7 @@ from portal_common.rpc import FOLLOW_UP_TIMEOUT_SECONDS, ServiceRpc
 from gateway import agents
 from gateway.auth import Authenticator
 from gateway.limits import SignInLimiter
+from gateway.read_cache import ReadCache
 from gateway.report_publisher import ReportPublisher
 from gateway.routes.accounts import AccountsRoutes
 from gateway.routes.audit import AuditRoutes
@@ -45,6 +46,7 @@ class GatewayService(
     notifications = ServiceRpc("notifications")
     audit = ServiceRpc("audit")
     guard = Authenticator()
+    reads = ReadCache()
     clock = Clock()
     known_agents = agents.AgentKeys()
     sign_in_limits = SignInLimiter()

@@ -14,7 +14,7 @@ from portal_common.schemas.common import page_of
 
 from gateway import csv_lists
 from gateway.http import api, json_body, query_args
-from gateway.responses import SECURITY_HEADERS, json_response, json_text_response, no_content
+from gateway.responses import SECURITY_HEADERS, json_response, kept_json_response, no_content
 from gateway.routes import AUTH, BODY
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ class AccountsRoutes:
         responses={200: page_of(account_schemas.AccountItem)},
         errors=(400,) + AUTH,
         csv=True,
+        kept=True,
     )
     def list_accounts(self, request):
         caller = self.guard.caller()
@@ -132,7 +133,13 @@ class AccountsRoutes:
                 request,
                 self.clock.now(),
             )
-        return json_text_response(200, self.accounts.list_accounts(caller, query_args(request)))
+        query = query_args(request)
+        body, etag = self.reads.answer(
+            caller["partner_id"],
+            ("accounts", tuple(sorted(request.args.items(multi=True)))),
+            lambda: self.accounts.list_accounts(caller, query),
+        )
+        return kept_json_response(request, body, etag)
 
     @api(
         "GET",

@@ -1,5 +1,7 @@
 """Agents' reports and the partner's monitoring views."""
 
+import json
+
 from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
@@ -13,7 +15,7 @@ from portal_common.schemas.common import PageQuery, page_of
 
 from gateway import agents, csv_lists
 from gateway.http import api, json_body, query_args
-from gateway.responses import json_response
+from gateway.responses import json_response, kept_json_response
 from gateway.routes import AUTH, BODY
 
 
@@ -94,9 +96,16 @@ class MonitoringRoutes:
         summary="Totals over the accounts you administer.",
         responses={200: monitoring_schemas.Overview},
         errors=AUTH,
+        kept=True,
     )
     def monitoring_overview(self, request):
-        return json_response(200, self.monitoring.overview(self.guard.caller()))
+        caller = self.guard.caller()
+        body, etag = self.reads.answer(
+            caller["partner_id"],
+            ("overview",),
+            lambda: json.dumps(self.monitoring.overview(caller), separators=(",", ":")),
+        )
+        return kept_json_response(request, body, etag)
 
     @api(
         "GET",

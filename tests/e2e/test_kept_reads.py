@@ -1,0 +1,104 @@
+"""The accounts list and the monitoring overview are kept by each gateway for at most a second
+(`gateway.read_cache`): a partner's own change shows at once at the gateway that carried it, any
+change shows within two seconds at every gateway (the contract's bound), and a client that sends
+back the ETag it got is answered 304 while nothing changed."""
+
+import time
+
+import pytest
+from nameko.containers import ServiceContainer
+
+from tests.e2e.test_billing_helpers import add_computer, item, open_account, post_order
+from tests.faults.answers import report_body
+from tests.flows import sign_up
+from tests.harness import ApiClient, free_port
+
+from gateway.service import GatewayService
+
+pytestmark = pytest.mark.e2e
+EVERY_GATEWAY_SECONDS = 2  # the contract's bound for a change to show everywhere
+
+
+@pytest.fixture(scope="module")
+def second_gateway(system):
+    """Another gateway instance on the same bus, as when the gateway is scaled out."""
+    port = free_port()
+    container = ServiceContainer(GatewayService, {**system.config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
+    container.start()
+    yield f"http://127.0.0.1:{port}"
+    container.kill()
+
+
+def names(client):
+    response = client.get("/v1/accounts", params={"limit": 50})
+    assert response.status_code == 200, response.text
+    return {account["name"] for account in response.json()["items"]}
+
+
+def within(seconds, check):
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < seconds, f"not within {seconds} s"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_a_partners_own_change_shows_at_once_here_and_within_two_seconds_at_another_gateway(system, second_gateway):
+    owner = sign_up(system)
+    there = ApiClient(second_gateway, owner.token)
+    assert names(owner.client) == names(there) == set()  # both gateways keep the empty list
+
+    open_account(owner, name="Contoso")
+
+    assert names(owner.client) == {"Contoso"}  # the very next read, no waiting
+    within(EVERY_GATEWAY_SECONDS, lambda: names(there) == {"Contoso"})
+
+
+def test_a_change_no_client_made_shows_within_two_seconds(system, clock):
+    owner = sign_up(system)
+    account = open_account(owner)
+    assert post_order(owner, [item("safe", "basic", 1, 1, account["id"])]).status_code == 201
+    computer = add_computer(owner, account["id"]).json()
+
+    def overview():
+        return owner.client.get("/v1/monitoring/overview").json()
+
+    within(EVERY_GATEWAY_SECONDS * 2, lambda: overview()["computers"] == 1)  # computer_added travels first
+    assert overview()["bytes_backed_up"] == 0  # and now kept
+    agent = system.client()
+    reported = agent.post(
+        "/v1/agent/reports",
+        json=report_body(clock.now(), backed_up=1234),
+        headers={"Authorization": f"Agent {computer['agent_key']}"},
+    )
+    assert reported.status_code == 202, reported.text
+
+    within(EVERY_GATEWAY_SECONDS, lambda: overview()["bytes_backed_up"] == 1234)
+
+
+@pytest.mark.parametrize("path", ["/v1/accounts", "/v1/monitoring/overview"])
+def test_an_unchanged_answer_is_304_to_a_client_that_sends_its_etag(system, path):
+    owner = sign_up(system)
+    first = owner.client.get(path)
+    assert first.status_code == 200, first.text
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert "no-cache" in first.headers["Cache-Control"]
+
+    again = owner.client.get(path, headers={"If-None-Match": etag})
+    assert (again.status_code, again.content, again.headers["ETag"]) == (304, b"", etag)
+    assert owner.client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+    open_account(owner, name="Changed")  # the overview learns of it by an event: within the bound
+    within(EVERY_GATEWAY_SECONDS, lambda: owner.client.get(path, headers={"If-None-Match": etag}).status_code == 200)
+    assert owner.client.get(path).headers["ETag"] != etag
+
+
+def test_kept_answers_are_the_partners_own(system):
+    first, second = sign_up(system), sign_up(system)
+    open_account(first, name="First's")
+
+    assert names(first.client) == {"First's"}
+    assert names(second.client) == set()
+    assert first.client.get("/v1/accounts", params={"limit": 1}).json()["items"][0]["name"] == "First's"
+    assert first.client.get("/v1/accounts", params={"q": "nothing"}).json()["items"] == []
