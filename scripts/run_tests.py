@@ -10,7 +10,6 @@ keep the parts even as modules come and go.
 """
 
 import argparse
-import collections
 import json
 import os
 import pathlib
@@ -19,7 +18,6 @@ import sys
 import tempfile
 import threading
 import time
-import xml.etree.ElementTree as ElementTree
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODULE_SECONDS = ROOT / "tests" / "module_seconds.json"
@@ -35,13 +33,13 @@ def relay(part, stream, lock):
 
 
 def module_seconds(reports):
-    """Seconds per test module (setup, call and teardown) from pytest's JUnit XML reports."""
-    seconds = collections.Counter()
+    """The recorded seconds per test module, with those of the modules this run ran (from each part's
+    `--record-seconds` file) replaced."""
+    seconds = json.loads(MODULE_SECONDS.read_text()) if MODULE_SECONDS.exists() else {}
     for report in reports:
-        for case in ElementTree.parse(report).iter("testcase"):
-            path = case.get("file") or case.get("classname", "").replace(".", "/") + ".py"
-            seconds[path] += float(case.get("time", 0))
-    return {module: round(total, 1) for module, total in sorted(seconds.items())}
+        if report.exists():
+            seconds.update(json.loads(report.read_text()))
+    return dict(sorted(seconds.items()))
 
 
 def run_at_once(parts, reports, pytest_args, record):
@@ -50,13 +48,20 @@ def run_at_once(parts, reports, pytest_args, record):
     for part, report in zip(parts, reports, strict=True):
         command = [sys.executable, "-m", "pytest", f"--shard={part}", *pytest_args]
         if record:
-            command += ["--junitxml", str(report), "-o", "junit_family=xunit1"]
-        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            command.append(f"--record-seconds={report}")
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
         thread = threading.Thread(target=relay, args=(part, process.stdout, lock))
         thread.start()
         processes.append(process)
         relays.append(thread)
-    statuses = [process.wait() for process in processes]
+    try:
+        statuses = [process.wait() for process in processes]
+    finally:  # the runner stopped (Ctrl-C, a signal): so are its parts
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
     for thread in relays:
         thread.join()
     return statuses
@@ -81,10 +86,10 @@ def main():
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="portal-test-parts-") as folder:
         parts = [f"{part}/{args.shards}" for part in range(1, args.shards + 1)]
-        reports = [pathlib.Path(folder) / f"part-{index}.xml" for index in range(len(parts) + 1)]
+        reports = [pathlib.Path(folder) / f"part-{index}.json" for index in range(len(parts) + 1)]
         statuses = run_at_once(parts, reports[:-1], pytest_args, args.record)
         statuses += run_at_once(["alone"], reports[-1:], pytest_args, args.record)
-        if args.record and all(status == 0 for status in statuses):
+        if args.record and worst(statuses) == 0:
             MODULE_SECONDS.write_text(json.dumps(module_seconds(reports), indent=1) + "\n")
             print(f"recorded {MODULE_SECONDS.relative_to(ROOT)}")
     took = time.monotonic() - started

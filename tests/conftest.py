@@ -17,8 +17,10 @@ def pytest_addoption(parser):
 
 
 # Systems being taken down while the next module runs: killing one waits about a second for each
-# consumer's poll to notice, a minute over the suite that nothing needs to wait for.
-TEARDOWNS = eventlet.GreenPool()
+# consumer's poll to notice, a minute over the suite that nothing needs to wait for. Each is waited
+# for at the end, and one that failed or hung fails the run.
+TEARDOWNS = {}  # the module's name -> the green thread taking its system down
+TEARDOWN_SECONDS = 60
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +41,21 @@ def system(request, tmp_path_factory):
         stack.close()
         raise
     yield system
-    TEARDOWNS.spawn(stack.close)  # the system, then its vhost, then its databases, in the background
+    # The system, then its vhost, then its databases, in the background.
+    TEARDOWNS[request.module.__name__] = eventlet.spawn(stack.close)
 
 
 def pytest_sessionfinish(session):
-    TEARDOWNS.waitall()
+    failed = []
+    for module, teardown in TEARDOWNS.items():
+        try:
+            with eventlet.Timeout(TEARDOWN_SECONDS):
+                teardown.wait()
+        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - each is reported below
+            failed.append(f"{module}: {exc!r}")
+    if failed:
+        session.config.get_terminal_writer().line("systems not taken down cleanly:\n" + "\n".join(failed), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ The seconds are refreshed with `scripts/run_tests.py --record` after a whole run
 not name yet counts as an average one.
 """
 
+import collections
 import json
 import pathlib
 
@@ -17,12 +18,14 @@ import pytest
 
 MODULE_SECONDS = pathlib.Path(__file__).with_name("module_seconds.json")
 ALONE = "alone"
+_spent = collections.Counter()  # seconds per module in this run (setup, call and teardown)
 
 
 def pytest_addoption(parser):
     parser.addoption(
         "--shard", help="K/N: only the K-th of N balanced parts of the modules not marked alone; alone: only those"
     )
+    parser.addoption("--record-seconds", help="write the seconds each module took to this JSON file")
 
 
 def parse_shard(text):
@@ -68,3 +71,13 @@ def pytest_collection_modifyitems(config, items):
     chosen = {id(item) for item in kept}
     config.hook.pytest_deselected(items=[item for item in items if id(item) not in chosen])
     items[:] = kept
+
+
+def pytest_runtest_logreport(report):
+    _spent[report.nodeid.split("::", 1)[0]] += report.duration
+
+
+def pytest_sessionfinish(session):
+    path = session.config.getoption("--record-seconds")
+    if path:
+        pathlib.Path(path).write_text(json.dumps({module: round(seconds, 1) for module, seconds in _spent.items()}))

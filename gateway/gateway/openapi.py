@@ -21,14 +21,14 @@ CSV_ANSWER = (
     "Streamed: should a later page fail, the body ends without its last chunk (a cut connection)."
 )
 ETAG = {
-    "description": "The answer's version: send it back in If-None-Match to be answered 304 while it holds.",
+    "description": "The JSON answer's version (not CSV's): send it back in If-None-Match for a 304 while it holds.",
     "schema": {"type": "string"},
 }
 IF_NONE_MATCH = {
     "name": "If-None-Match",
     "in": "header",
     "required": False,
-    "description": "An ETag this route answered: 304 with no body while the answer is the same.",
+    "description": "An ETag this route answered with JSON: 304 with no body while the answer is the same.",
     "schema": {"type": "string"},
 }
 NOT_MODIFIED = "Not modified: the answer is still the one of the ETag sent in If-None-Match."

@@ -63,12 +63,12 @@ class KeptReads:
         asking = self._asking[key] = Event()
         try:
             body = ask()
-        except Exception as exc:
+            found = (body, etag_of(body))
+        except BaseException as exc:  # whatever ends the call (a timeout, a kill) ends the waiters' too
             asking.send_exception(exc)
             raise
         finally:
             del self._asking[key]
-        found = (body, etag_of(body))
         if key[1] == self.epoch(partner_id):  # no write since it was asked
             self._answers[key] = found
         asking.send(found)

@@ -26,14 +26,14 @@ def json_text_response(status, text, headers=None):
 
 
 def kept_json_response(request, body, etag):
-    """A JSON text with its ETag; 304 with no body to a client whose If-None-Match holds it."""
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    """A JSON text with its ETag; 304 with no body to a client whose If-None-Match holds it. Still
+    `no-store`: a client that wants the 304 keeps the body itself, no shared or disk cache does."""
     if request.if_none_match.contains_weak(etag.strip('"')):
         response = Response(status=304)
         response.headers.update(SECURITY_HEADERS)
-        response.headers.update(headers)
+        response.headers["ETag"] = etag
         return response
-    return json_text_response(200, body, headers)
+    return json_text_response(200, body, {"ETag": etag})
 
 
 def no_content():

@@ -6,10 +6,14 @@ import types
 
 import eventlet
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
+from portal_common import request_context
 from portal_common.errors import ValidationFailed
 
 from gateway.read_cache import READ_CACHE_SECONDS, KeptReads, ReadCache, etag_of
+from gateway.responses import kept_json_response
 
 
 class Timer:
@@ -122,3 +126,43 @@ def test_the_setting_is_zero_to_two_seconds_and_zero_keeps_nothing():
     for wrong in ("2.5", "-1"):
         with pytest.raises(ValueError, match="READ_CACHE_SECONDS"):
             provider({"READ_CACHE_SECONDS": wrong})
+
+
+def worker(method, partner_id=None):
+    data = {request_context.PARTNER_ID: partner_id} if partner_id else {}
+    return types.SimpleNamespace(args=(types.SimpleNamespace(method=method),), data=data)
+
+
+def test_a_partners_request_that_may_change_something_forgets_its_answers_and_a_read_does_not():
+    cache = provider({})
+    for partner in ("p1", "p2"):
+        cache.kept.answer(partner, "overview", lambda: "kept")
+
+    for read in ("GET", "HEAD"):
+        cache.worker_result(worker(read, "p1"))
+    cache.worker_result(worker("POST"))  # an agent's report, a sign-in: no employee of a partner
+    assert cache.kept.answer("p1", "overview", lambda: "asked again")[0] == "kept"
+
+    cache.worker_result(worker("DELETE", "p1"))
+    assert cache.kept.answer("p1", "overview", lambda: "asked again")[0] == "asked again"
+    assert cache.kept.answer("p2", "overview", lambda: "asked again")[0] == "kept"
+
+
+@pytest.mark.parametrize("sent", ['"{tag}"', 'W/"{tag}"', '"other", "{tag}"', "*"])
+def test_a_client_that_sends_the_etag_back_is_answered_304_with_no_body(sent):
+    etag = etag_of('{"accounts":1}')
+    request = Request(EnvironBuilder(headers={"If-None-Match": sent.format(tag=etag.strip('"'))}).get_environ())
+
+    response = kept_json_response(request, '{"accounts":1}', etag)
+
+    assert (response.status_code, response.get_data(), response.headers["ETag"]) == (304, b"", etag)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_any_other_client_gets_the_body_with_its_etag():
+    etag = etag_of("{}")
+    for headers in ({}, {"If-None-Match": '"stale"'}):
+        request = Request(EnvironBuilder(headers=headers).get_environ())
+        response = kept_json_response(request, "{}", etag)
+        assert (response.status_code, response.get_data(), response.headers["ETag"]) == (200, b"{}", etag)
+        assert response.headers["Cache-Control"] == "no-store"

@@ -18,6 +18,8 @@ import pytest
 from tests.flows import PASSWORD, sign_up
 from tests.harness import system_of_its_own
 
+pytestmark = pytest.mark.alone  # its timings would be spoilt by another process beside it
+
 DEADLINE_SECONDS = 2
 MOST_CONNECTIONS = 260
 SLOW = 200

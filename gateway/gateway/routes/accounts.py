@@ -136,7 +136,7 @@ class AccountsRoutes:
         query = query_args(request)
         body, etag = self.reads.answer(
             caller["partner_id"],
-            ("accounts", tuple(sorted(request.args.items(multi=True)))),
+            ("accounts", tuple(sorted(query.items()))),  # what the service is asked, nothing else
             lambda: self.accounts.list_accounts(caller, query),
         )
         return kept_json_response(request, body, etag)
