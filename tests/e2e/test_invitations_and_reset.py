@@ -5,7 +5,10 @@ import statistics
 import time
 
 import pytest
+from sqlalchemy import text
 
+from portal_common.db import make_engine
+from tests.e2e.test_billing_helpers import eventually
 from tests.flows import (
     NEW_PASSWORD,
     PASSWORD,
@@ -26,7 +29,26 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def owner(system, clock):
-    return sign_up(system, company_name="Northwind MSP")
+    owner = sign_up(system, company_name="Northwind MSP")
+    company_known_to_notifications(system, owner.partner_id, "Northwind MSP")
+    return owner
+
+
+def company_known_to_notifications(system, partner_id, name):
+    """Mails name the company once accounts' company_changed has reached notifications, an instant
+    after sign-up; a link asked for in that same instant (as these tests do, and nobody else) could
+    come first and say "your company"."""
+    engine = make_engine(system.db_uris["notifications"])
+    query = text("SELECT name FROM partners WHERE partner_id = :partner_id")
+    try:
+
+        def known():
+            with engine.connect() as connection:
+                return connection.execute(query, {"partner_id": partner_id}).scalar() == name
+
+        eventually(known, what="the company known to notifications")
+    finally:
+        engine.dispose()
 
 
 def invite(owner, email=None, role="support"):
