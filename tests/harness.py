@@ -211,6 +211,20 @@ class System:
     def client(self, token=None):
         return ApiClient(self.base_url, token)
 
+    @contextlib.contextmanager
+    def another_gateway(self, **config):
+        """One more gateway instance on the same bus, as when the gateway is scaled out (with settings
+        of its own, if given); yields its base URL."""
+        from nameko.containers import ServiceContainer
+
+        port = free_port()
+        container = ServiceContainer(_gateway(), {**self.config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", **config})
+        container.start()
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            container.kill()
+
 
 @contextlib.contextmanager
 def system_of_its_own(request, data_dir, **config):

@@ -12,8 +12,12 @@ SECURITY_HEADERS = {
 }
 
 
+def compact_json(body):
+    return json.dumps(body, separators=(",", ":"))
+
+
 def json_response(status, body, headers=None):
-    return json_text_response(status, None if body is None else json.dumps(body, separators=(",", ":")), headers)
+    return json_text_response(status, None if body is None else compact_json(body), headers)
 
 
 def json_text_response(status, text, headers=None):

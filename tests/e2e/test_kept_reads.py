@@ -4,18 +4,14 @@ keeping answers for two seconds; any change shows within two seconds at a gatewa
 the default half second; and a client that sends back the ETag it got is answered 304 while nothing
 changed."""
 
-import time
-
 import pytest
-from nameko.containers import ServiceContainer
 
-from tests.e2e.test_billing_helpers import add_computer, item, open_account, post_order
+from tests.e2e.test_billing_helpers import add_computer, eventually, item, open_account, post_order
 from tests.faults.answers import report_body
 from tests.flows import sign_up
-from tests.harness import ApiClient, free_port, system_of_its_own
+from tests.harness import ApiClient, system_of_its_own
 
 from gateway.read_cache import READ_CACHE_MAX_SECONDS, READ_CACHE_SECONDS
-from gateway.service import GatewayService
 
 pytestmark = pytest.mark.e2e
 EVERY_GATEWAY_SECONDS = 2  # the contract's bound for a change to show everywhere
@@ -34,13 +30,8 @@ def system(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def second_gateway(system):
-    """Another gateway instance on the same bus, as when the gateway is scaled out."""
-    port = free_port()
-    config = {**system.config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "READ_CACHE_SECONDS": READ_CACHE_SECONDS}
-    container = ServiceContainer(GatewayService, config)
-    container.start()
-    yield f"http://127.0.0.1:{port}"
-    container.kill()
+    with system.another_gateway(READ_CACHE_SECONDS=READ_CACHE_SECONDS) as url:
+        yield url
 
 
 def names(client):
@@ -50,11 +41,7 @@ def names(client):
 
 
 def within(seconds, check):
-    started = time.monotonic()
-    while not check():
-        assert time.monotonic() - started < seconds, f"not within {seconds} s"
-        time.sleep(0.05)
-    return time.monotonic() - started
+    eventually(check, timeout=seconds, what=f"the change within {seconds} s")
 
 
 def test_a_partners_own_change_shows_at_once_here_and_within_two_seconds_at_another_gateway(system, second_gateway):

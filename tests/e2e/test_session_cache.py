@@ -9,21 +9,15 @@ import pytest
 from nameko.containers import ServiceContainer
 
 from tests.flows import create_employee, sign_in_token, sign_up
-from tests.harness import ApiClient, free_port
-
-from gateway.service import GatewayService
+from tests.harness import ApiClient
 
 BROADCAST_SECONDS = 3
 
 
 @pytest.fixture(scope="module")
 def second_gateway(system):
-    """Another gateway instance on the same bus, as when the gateway is scaled out."""
-    port = free_port()
-    container = ServiceContainer(GatewayService, {**system.config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
-    container.start()
-    yield f"http://127.0.0.1:{port}"
-    container.stop()
+    with system.another_gateway() as url:
+        yield url
 
 
 def soon(check, seconds=BROADCAST_SECONDS):

@@ -1,7 +1,5 @@
 """Agents' reports and the partner's monitoring views."""
 
-import json
-
 from nameko.events import BROADCAST, event_handler
 
 from portal_common import roles
@@ -15,7 +13,7 @@ from portal_common.schemas.common import PageQuery, page_of
 
 from gateway import agents, csv_lists
 from gateway.http import api, json_body, query_args
-from gateway.responses import json_response, kept_json_response
+from gateway.responses import compact_json, json_response, kept_json_response
 from gateway.routes import AUTH, BODY
 
 
@@ -103,7 +101,7 @@ class MonitoringRoutes:
         body, etag = self.reads.answer(
             caller["partner_id"],
             ("overview",),
-            lambda: json.dumps(self.monitoring.overview(caller), separators=(",", ":")),
+            lambda: compact_json(self.monitoring.overview(caller)),
         )
         return kept_json_response(request, body, etag)
 
