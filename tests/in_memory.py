@@ -1,17 +1,17 @@
-"""The unit of work of use-case tests: a service's tables in an in-memory SQLite database, and the
-events its use cases stage read back from the outbox they were written to. No broker, no other
-service, no HTTP: a use case runs in milliseconds, so a service's own rules are tested here and the
-end-to-end suite keeps what crosses services.
+"""The unit of work of use-case tests: a service's own unit of work, with its repositories, over
+its tables in an in-memory SQLite database, and the events its use cases stage read back from the
+outbox they were written to. No broker, no other service, no HTTP: a use case runs in milliseconds,
+so a service's own rules are tested here and the end-to-end suite keeps what crosses services.
 
-The fake is the database, not the queries: billing's conditional updates (a renewal won once, an
-inventory subscription claimed once) are rules of their own, and a dict standing in for them would
-test a second implementation of them rather than the one that runs.
+The fake is the database under the repositories, not the repositories: billing's conditional
+updates (a renewal won once, an inventory subscription claimed once) are rules of their own, and a
+dict standing in for them would test a second implementation of them rather than the one that runs.
 """
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -21,27 +21,40 @@ from portal_common.unit_of_work import UnitOfWork
 ACTOR = "employee-1"
 REQUEST_ID = "request-1"
 
+UnitOfWorkT = TypeVar("UnitOfWorkT", bound=UnitOfWork)
+
 
 def _foreign_keys_on(dbapi_connection, _record):
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
-class InMemoryUnitOfWork(UnitOfWork):
-    """One connection shared by every session of the test (`StaticPool`), so the database lives as
-    long as this object; its use cases run one after the other, as a worker runs them."""
+def in_memory(
+    unit_of_work: type[UnitOfWorkT], base: type[DeclarativeBase], producer: str, actor: str | None = ACTOR
+) -> UnitOfWorkT:
+    """The service's `unit_of_work` over a fresh in-memory database of `base`'s tables, as a worker
+    of `producer` signed in as `actor` (None: the system) would get it."""
+    engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _foreign_keys_on)
+    base.metadata.create_all(engine)
+    recording = type(f"InMemory{unit_of_work.__name__}", (Recording, unit_of_work), {})
+    uow = recording(
+        sessionmaker(bind=engine, expire_on_commit=False),
+        base.metadata.tables[OUTBOX_TABLE],
+        actor=actor,
+        request_id=REQUEST_ID if actor else None,
+        producer=producer,
+    )
+    uow.engine = engine
+    return uow
 
-    def __init__(self, base: type[DeclarativeBase], producer: str, actor: str | None = ACTOR) -> None:
-        self.engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
-        event.listen(self.engine, "connect", _foreign_keys_on)
-        base.metadata.create_all(self.engine)
-        super().__init__(
-            sessionmaker(bind=self.engine, expire_on_commit=False),
-            base.metadata.tables[OUTBOX_TABLE],
-            actor=actor,
-            request_id=REQUEST_ID if actor else None,
-            producer=producer,
-        )
-        self.commits = 0
+
+class Recording(UnitOfWork):
+    """What a test reads back of the use cases it ran. One connection is shared by every session of
+    the test (`StaticPool`), so the database lives as long as the engine; the use cases run one
+    after the other, as a worker runs them."""
+
+    commits = 0
+    engine: Engine
 
     def commit(self) -> None:
         super().commit()

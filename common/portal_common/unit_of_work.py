@@ -1,14 +1,18 @@
-"""One transaction per use, and the events it reports written in it (the outbox).
+"""One transaction per use, its repositories, and the events it reports written in it (the outbox).
 
-Use cases `emit()` events of the registry (`portal_common.events`); `commit()` writes them to the
-service's outbox table in the same transaction as the change, then wakes the relay
-(`portal_common.outbox`) that publishes them.
+Each service's unit of work (`<service>.adapters.unit_of_work`) binds its repositories to the
+session when it opens, as cosmicpython's does: use cases read and write through `uow.<repository>`
+and never touch the session, so their tests hand them one over an in-memory database
+(`tests/in_memory.py`). Use cases `emit()` events of the registry (`portal_common.events`);
+`commit()` writes them to the service's outbox table in the same transaction as the change, then
+wakes the relay (`portal_common.outbox`) that publishes them.
 """
 
+import copy
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 from nameko_sqlalchemy import Database
 from sqlalchemy import Table, insert
@@ -23,8 +27,8 @@ OUTBOX_STOP_SECONDS = 5  # a graceful stop publishes what is left, for at most t
 
 
 class UnitOfWork:
-    """`with uow:` opens a session; `commit()` is explicit, and leaving the block without it rolls
-    back. Events are stamped with the request's actor and id."""
+    """`with uow:` opens a session and the repositories on it; `commit()` is explicit, and leaving
+    the block without it rolls back. Events are stamped with the request's actor and id."""
 
     def __init__(
         self,
@@ -43,10 +47,14 @@ class UnitOfWork:
         self._pending: list[tuple[Any, dict[str, Any], Any]] = []
         self.session: Any = None  # an sqlalchemy Session inside `with uow:`
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> Self:
         self.session = self._session_factory()
         self._pending = []
+        self.open_repositories(self.session)
         return self
+
+    def open_repositories(self, session: Session) -> None:
+        """A service's unit of work binds its repositories to the session here."""
 
     def __exit__(self, *exc_info: object) -> None:
         # close() rolls back what was not committed and detaches the objects with their loaded
@@ -54,16 +62,23 @@ class UnitOfWork:
         self.session.close()
         self._pending = []
 
-    def another(self) -> "UnitOfWork":
-        """A unit of work of its own, for work that runs beside this one (a green thread)."""
-        return UnitOfWork(
-            self._session_factory, self._outbox, self._on_commit, self.actor, self.request_id, self.producer
-        )
+    def another(self) -> Self:
+        """A unit of work of its own, of the same kind, for work that runs beside this one (a green
+        thread)."""
+        twin = copy.copy(self)
+        twin.session, twin._pending = None, []
+        return twin
 
-    def as_system(self) -> "UnitOfWork":
+    def as_system(self) -> Self:
         """A unit of work of its own for what the system does by itself, whichever request's worker
         started it: its events (and audit entries) carry no actor and no request id."""
-        return UnitOfWork(self._session_factory, self._outbox, self._on_commit, producer=self.producer)
+        twin = self.another()
+        twin.actor = twin.request_id = None
+        return twin
+
+    def flush(self) -> None:
+        """Send what the repositories hold so far (ids, constraints) without committing."""
+        self.session.flush()
 
     def emit(
         self,
@@ -103,7 +118,11 @@ class UnitOfWork:
 
 class UnitOfWorkProvider(Database):
     """nameko-sqlalchemy's `Database` (same `DB_URIS` key, `<service>:<Base>`), handing each worker
-    a `UnitOfWork`, and running the service's outbox relay."""
+    the service's unit of work, and running the service's outbox relay."""
+
+    def __init__(self, declarative_base: Any, unit_of_work: type[UnitOfWork] = UnitOfWork, **options: Any) -> None:
+        super().__init__(declarative_base, **options)
+        self.unit_of_work = unit_of_work
 
     def setup(self) -> None:
         service_name = self.container.service_name
@@ -122,7 +141,9 @@ class UnitOfWorkProvider(Database):
 
     def get_dependency(self, worker_ctx: Any) -> UnitOfWork:
         actor, request_id = request_context.of_worker(worker_ctx)
-        return UnitOfWork(self.Session, self.outbox, self.relay.wake, actor, request_id, self.container.service_name)
+        return self.unit_of_work(
+            self.Session, self.outbox, self.relay.wake, actor, request_id, self.container.service_name
+        )
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         pass

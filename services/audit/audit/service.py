@@ -30,6 +30,7 @@ from portal_common.timer import every
 from portal_common.unit_of_work import UnitOfWorkProvider
 
 from audit.adapters.orm import Base
+from audit.adapters.unit_of_work import AuditUnitOfWork
 from audit.usecases import entries, people
 
 command = rpc(expected_exceptions=PortalError)
@@ -44,7 +45,7 @@ class AuditService(HealthCheck):
     name = "audit"
     observer = Observer()
 
-    uow = UnitOfWorkProvider(Base)
+    uow = UnitOfWorkProvider(Base, AuditUnitOfWork)
     clock = Clock()
     config = Config()
 

@@ -3,20 +3,18 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
-
 from portal_common.caller import Caller
 from portal_common.db import create_once
 from portal_common.events import from_iso
 from portal_common.pagination import decode_time_cursor, encode_time_cursor
-from portal_common.unit_of_work import UnitOfWork
 
-from audit.adapters.orm import Entry, Person
+from audit.adapters.orm import Entry
+from audit.adapters.unit_of_work import AuditUnitOfWork
 
 SWEEP_BATCH = 5_000  # entries deleted per transaction by the retention sweep
 
 
-def keep(uow: UnitOfWork, event: dict[str, Any]) -> None:
+def keep(uow: AuditUnitOfWork, event: dict[str, Any]) -> None:
     """An entry from an `<service>_activity` event; the same event twice is kept once (its id)."""
     create_once(
         uow,
@@ -35,27 +33,11 @@ def keep(uow: UnitOfWork, event: dict[str, Any]) -> None:
     )
 
 
-def list_entries(uow: UnitOfWork, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
+def list_entries(uow: AuditUnitOfWork, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
     """The partner's entries, newest first, filtered; the cursor is the last entry's time and id."""
-    columns = Entry.__table__.c
-    stmt = (
-        select(Entry, Person)
-        .outerjoin(Person, (Person.id == Entry.actor_id) & (Person.partner_id == Entry.partner_id))
-        .where(Entry.partner_id == caller["partner_id"])
-    )
-    for field, column in (("type", columns.type), ("actor_id", columns.actor_id), ("target_id", columns.target_id)):
-        if query.get(field) is not None:
-            stmt = stmt.where(column == query[field])
-    if query.get("since") is not None:
-        stmt = stmt.where(Entry.occurred_at >= query["since"])
-    if query.get("until") is not None:
-        stmt = stmt.where(Entry.occurred_at <= query["until"])
-    if query.get("cursor"):
-        last_at, last_id = decode_time_cursor(query["cursor"])
-        stmt = stmt.where(or_(Entry.occurred_at < last_at, and_(Entry.occurred_at == last_at, Entry.id < last_id)))
-    stmt = stmt.order_by(Entry.occurred_at.desc(), Entry.id.desc()).limit(query["limit"] + 1)
+    after = decode_time_cursor(query["cursor"]) if query.get("cursor") else None
     with uow:
-        rows = uow.session.execute(stmt).all()
+        rows = uow.entries.page_of_partner(caller["partner_id"], query, after, query["limit"] + 1)
     page = rows[: query["limit"]]
     last = page[-1][0] if len(rows) > query["limit"] else None
     return {
@@ -79,14 +61,14 @@ def _item(entry, person):
     }
 
 
-def forget_older_than(uow: UnitOfWork, cutoff: dt.datetime) -> int:
+def forget_older_than(uow: AuditUnitOfWork, cutoff: dt.datetime) -> int:
     """Delete entries that occurred before `cutoff`, a batch per transaction; answers how many."""
     deleted = 0
     while True:
         with uow:
-            ids = uow.session.scalars(select(Entry.id).where(Entry.occurred_at < cutoff).limit(SWEEP_BATCH)).all()
+            ids = uow.entries.ids_older_than(cutoff, SWEEP_BATCH)
             if not ids:
                 return deleted
-            uow.session.execute(delete(Entry).where(Entry.id.in_(ids)))
+            uow.entries.delete(ids)
             uow.commit()
         deleted += len(ids)

@@ -4,12 +4,12 @@ newer, never deleted (an entry names its actor after they are removed)."""
 from typing import Any
 
 from portal_common.db import keep_newest
-from portal_common.unit_of_work import UnitOfWork
 
 from audit.adapters.orm import Person
+from audit.adapters.unit_of_work import AuditUnitOfWork
 
 
-def track(uow: UnitOfWork, event: dict[str, Any]) -> None:
+def track(uow: AuditUnitOfWork, event: dict[str, Any]) -> None:
     """From an `employee_*` event."""
 
     def apply(person: Any) -> None:

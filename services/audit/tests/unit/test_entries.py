@@ -10,10 +10,10 @@ from portal_common import migrate
 from portal_common.db import make_engine
 from portal_common.errors import ValidationFailed
 from portal_common.events import ACTIVITY_RECORDED, checked, iso
-from portal_common.unit_of_work import UnitOfWork
 from tests.harness import ROOT
 
 from audit.adapters.orm import outbox
+from audit.adapters.unit_of_work import AuditUnitOfWork
 from audit.usecases import entries, people
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -25,7 +25,7 @@ def uow(tmp_path):
     uri = f"sqlite:///{tmp_path / 'audit.db'}"
     migrate.upgrade(ROOT / "services" / "audit", uri)
     engine = make_engine(uri)
-    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False), outbox)
+    yield AuditUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False), outbox)
     engine.dispose()
 
 

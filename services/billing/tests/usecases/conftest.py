@@ -3,7 +3,8 @@ in milliseconds, with no broker and no gateway."""
 
 import pytest
 
-from tests.in_memory import InMemoryUnitOfWork
+from portal_common.unit_of_work import UnitOfWork
+from tests.in_memory import in_memory
 
 from billing.adapters import catalog_file
 from billing.adapters.orm import Base
@@ -11,7 +12,7 @@ from billing.adapters.orm import Base
 
 @pytest.fixture
 def uow():
-    return InMemoryUnitOfWork(Base, "billing")
+    return in_memory(UnitOfWork, Base, "billing")
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,12 @@
 
 import pytest
 
-from tests.in_memory import InMemoryUnitOfWork
+from portal_common.unit_of_work import UnitOfWork
+from tests.in_memory import in_memory
 
 from monitoring.adapters.orm import Base
 
 
 @pytest.fixture
 def uow():
-    return InMemoryUnitOfWork(Base, "monitoring", actor=None)
+    return in_memory(UnitOfWork, Base, "monitoring", actor=None)
