@@ -22,10 +22,11 @@ from portal_common.db import make_engine  # noqa: E402
 from portal_common.errors import PortalError  # noqa: E402
 from portal_common.schemas import accounts as api  # noqa: E402
 from portal_common.schemas import load  # noqa: E402
-from portal_common.unit_of_work import UnitOfWork  # noqa: E402
 
+from accounts.adapters.unit_of_work import AccountsUnitOfWork  # noqa: E402
 from accounts.usecases import accounts as accounts_usecases  # noqa: E402
 from gateway.auth import bearer_token  # noqa: E402
+from identity.adapters.unit_of_work import IdentityUnitOfWork  # noqa: E402
 from identity.usecases import sessions  # noqa: E402
 
 
@@ -36,10 +37,10 @@ def app_for(identity_uri, accounts_uri):
     def app(environ, start_response):
         request = Request(environ)
         try:
-            me = sessions.authenticate(UnitOfWork(identity_sessions), utc_now(), bearer_token(request))
+            me = sessions.authenticate(IdentityUnitOfWork(identity_sessions), utc_now(), bearer_token(request))
             caller = {"partner_id": me["partner_id"], "employee_id": me["id"], "role": me["role"]}
             query = load(api.AccountQuery, request.args.to_dict())
-            page = accounts_usecases.list_accounts(UnitOfWork(accounts_sessions), caller, query)
+            page = accounts_usecases.list_accounts(AccountsUnitOfWork(accounts_sessions), caller, query)
             response = Response(page, status=200, mimetype="application/json")
         except PortalError as error:
             response = Response(

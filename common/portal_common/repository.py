@@ -1,8 +1,9 @@
 """What every repository of a service shares: it reads and writes one kind of row through the
 session its unit of work opened (`portal_common.unit_of_work`), scoped as its methods say."""
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
+from sqlalchemy import CursorResult, Update, delete
 from sqlalchemy.orm import Session
 
 
@@ -18,3 +19,15 @@ class Repository:
     def get(self, key: Any, for_update: bool = False) -> Any:
         """The row with this primary key, or None; `for_update` locks it (PostgreSQL)."""
         return self.session.get(self.model, key, with_for_update=for_update)
+
+    def remove(self, row: Any) -> None:
+        self.session.delete(row)
+
+    def _delete_where(self, *conditions: Any) -> None:
+        self.session.execute(delete(self.model).where(*conditions))
+
+    def _changed_one(self, statement: Update) -> bool:
+        """Run a conditional UPDATE of one row, leaving the session's copies as they are; whether the
+        row still met the condition (and so was changed by this transaction, not another)."""
+        result = self.session.execute(statement.execution_options(synchronize_session=False))
+        return cast(CursorResult[Any], result).rowcount == 1

@@ -16,12 +16,17 @@ from typing import Any, Self
 
 from nameko_sqlalchemy import Database
 from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal_common import request_context
 from portal_common.db import make_engine
 from portal_common.events import EventType, checked
 from portal_common.outbox import OUTBOX_TABLE, OutboxRelay
+
+# What `commit()` (or a flush) raises when a row breaks a constraint of the database (a unique key a
+# concurrent request took first), so that use cases can answer it without knowing the database library.
+ConstraintViolated = IntegrityError
 
 OUTBOX_STOP_SECONDS = 5  # a graceful stop publishes what is left, for at most this long
 
@@ -75,6 +80,11 @@ class UnitOfWork:
         twin = self.another()
         twin.actor = twin.request_id = None
         return twin
+
+    def rollback(self) -> None:
+        """Drop what the transaction holds so far and go on in a new one, inside the same `with uow:`."""
+        self._pending = []
+        self.session.rollback()
 
     def flush(self) -> None:
         """Send what the repositories hold so far (ids, constraints) without committing."""

@@ -15,6 +15,7 @@ from portal_common.schemas import dump, load
 from portal_common.unit_of_work import UnitOfWorkProvider
 
 from accounts.adapters.orm import Base
+from accounts.adapters.unit_of_work import AccountsUnitOfWork
 from accounts.usecases import accounts, company, members, read_model
 
 command = rpc(expected_exceptions=PortalError)
@@ -24,7 +25,7 @@ class AccountsService(HealthCheck):
     name = "accounts"
     observer = Observer()
 
-    uow = UnitOfWorkProvider(Base)
+    uow = UnitOfWorkProvider(Base, AccountsUnitOfWork)
     clock = Clock()
     identity = ServiceRpc("identity")
 

@@ -16,6 +16,7 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 
 from billing.adapters import catalog_file
 from billing.adapters.orm import Base
+from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.dependencies import RENEWAL_INTERVAL_CONFIG_KEY, CatalogProvider
 from billing.usecases import orders, renewals, subscriptions, trials, upgrades, warnings
 
@@ -27,7 +28,7 @@ class BillingService(HealthCheck):
     name = "billing"
     observer = Observer()
 
-    uow = UnitOfWorkProvider(Base)
+    uow = UnitOfWorkProvider(Base, BillingUnitOfWork)
     clock = Clock()
     catalog = CatalogProvider()
 

@@ -9,14 +9,13 @@ runs (the rows are locked while they are sealed again); on SQLite, stop identity
 import os
 import sys
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from portal_common.db import make_engine
 
 from identity.adapters import sealed
-from identity.adapters.orm import Employee
+from identity.adapters.repository import Employees
 
 SEALED = ("totp_secret", "totp_pending_secret")
 
@@ -27,11 +26,7 @@ def rotate(db_uri, keys):
     engine = make_engine(db_uri)
     try:
         with Session(engine) as session, session.begin():
-            employees = session.scalars(
-                select(Employee)
-                .where(or_(*(getattr(Employee, name).is_not(None) for name in SEALED)))
-                .with_for_update()
-            ).all()
+            employees = Employees(session).holding_any_of(SEALED, for_update=True)
             for employee in employees:
                 for name in SEALED:  # opened with whichever key sealed it, sealed with the first
                     flag_modified(employee, name)

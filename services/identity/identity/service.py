@@ -11,6 +11,7 @@ from portal_common.schemas.common import PageQuery
 from portal_common.unit_of_work import UnitOfWorkProvider
 
 from identity.adapters.orm import Base
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 from identity.dependencies import PasswordHasher, SeedKeys
 from identity.usecases import employees, links, policy, sessions, two_factor
 
@@ -26,7 +27,7 @@ class IdentityService(HealthCheck):
     name = "identity"
     observer = Observer()
 
-    uow = UnitOfWorkProvider(Base)
+    uow = UnitOfWorkProvider(Base, IdentityUnitOfWork)
     clock = Clock()
     hasher = PasswordHasher()
     seed_keys = SeedKeys()

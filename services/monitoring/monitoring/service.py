@@ -25,6 +25,7 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 
 from monitoring.adapters.orm import Base
 from monitoring.adapters.report_messages import reports_of
+from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
 from monitoring.report_batches import ReportBatches
 from monitoring.usecases import queries, replica, settings, sweep
 
@@ -38,7 +39,7 @@ class MonitoringService(HealthCheck):
     name = "monitoring"
     observer = Observer()
 
-    uow = UnitOfWorkProvider(Base)
+    uow = UnitOfWorkProvider(Base, MonitoringUnitOfWork)
     clock = Clock()
     report_batches = ReportBatches()
 

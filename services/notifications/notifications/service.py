@@ -32,6 +32,7 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 
 from notifications.adapters import webhook_http
 from notifications.adapters.orm import Base
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from notifications.dependencies import Mailer
 from notifications.domain import alerts as alert_rules
 from notifications.domain import employee_mails
@@ -49,7 +50,7 @@ class NotificationsService(HealthCheck):
     name = "notifications"
     observer = Observer()
 
-    uow = UnitOfWorkProvider(Base)
+    uow = UnitOfWorkProvider(Base, NotificationsUnitOfWork)
     clock = Clock()
     postbox = Mailer()
     webhook_sender = WebhookSender()

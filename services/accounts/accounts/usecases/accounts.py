@@ -11,17 +11,17 @@ from portal_common.ids import new_id
 from portal_common.pagination import decode_cursor, one_page
 from portal_common.schemas import accounts as api
 from portal_common.schemas import dump
-from portal_common.unit_of_work import UnitOfWork
 
-from accounts.adapters import listing, repository
+from accounts.adapters import listing
 from accounts.adapters.orm import Account
+from accounts.adapters.unit_of_work import AccountsUnitOfWork
 from accounts.usecases import views
 from accounts.usecases.read_model import project
 
 
-def find(uow: UnitOfWork, caller: Caller, account_id: str, for_update: bool = False) -> Any:
+def find(uow: AccountsUnitOfWork, caller: Caller, account_id: str, for_update: bool = False) -> Account:
     """The partner's live account, or 404: another partner's and released accounts are not found."""
-    account = repository.account_of_partner(uow.session, caller["partner_id"], account_id, for_update)
+    account = uow.accounts.of_partner(caller["partner_id"], account_id, for_update)
     if account is None:
         raise NotFound("No such account.")
     return account
@@ -41,7 +41,7 @@ def _emit(uow, event_type, account, now):
     )
 
 
-def create_account(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+def create_account(uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     with uow:
         account = Account(
             id=new_id(),
@@ -60,7 +60,7 @@ def create_account(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict
             computers_not_backing_up=0,
         )
         project(account)
-        uow.session.add(account)
+        uow.accounts.add(account)
         _emit(uow, ACCOUNT_CREATED, account, now)
         record(
             uow,
@@ -74,18 +74,18 @@ def create_account(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict
         return views.account(account)
 
 
-def list_accounts(uow: UnitOfWork, caller: Caller, query: dict[str, Any]) -> Any:
+def list_accounts(uow: AccountsUnitOfWork, caller: Caller, query: dict[str, Any]) -> Any:
     """A page of the partner's accounts, as the contract's JSON text (`adapters.listing`)."""
     after = decode_cursor(query["cursor"]) if query["cursor"] else None
     with uow:
-        rows = repository.listed_page(
-            uow.session, caller["partner_id"], query["limit"] + 1, after, query.get("status"), query.get("q")
+        rows = uow.accounts.listed_page(
+            caller["partner_id"], query["limit"] + 1, after, query.get("status"), query.get("q")
         )
     page, next_cursor = one_page(rows, query["limit"], lambda row: row.id)
     return listing.page_json([row.listed for row in page], next_cursor)
 
 
-def account_briefs(uow: UnitOfWork, caller: Caller, account_ids: list[str]) -> list[dict[str, Any]]:
+def account_briefs(uow: AccountsUnitOfWork, caller: Caller, account_ids: list[str]) -> list[dict[str, Any]]:
     """What the gateway checks before billing sells to accounts: each is this partner's and live."""
     with uow:
         return [
@@ -94,19 +94,19 @@ def account_briefs(uow: UnitOfWork, caller: Caller, account_ids: list[str]) -> l
         ]
 
 
-def get_account(uow: UnitOfWork, caller: Caller, account_id: str) -> dict[str, Any]:
+def get_account(uow: AccountsUnitOfWork, caller: Caller, account_id: str) -> dict[str, Any]:
     with uow:
         account = find(uow, caller, account_id)
-        computers = repository.computers_of(uow.session, account.id)
+        computers = uow.computers.live_of_account(account.id)
         return {
             **views.account(account),
-            "users": [views.user(row) for row in repository.users_of(uow.session, account.id)],
+            "users": [views.user(row) for row in uow.users.of_account(account.id)],
             "computers": [views.computer(row) for row in computers],
             "computer_count": len(computers),
         }
 
 
-def release_account(uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str) -> dict[str, Any]:
+def release_account(uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller, account_id: str) -> dict[str, Any]:
     """The account leaves this partner; its users, computers and history stay as they are."""
     with uow:
         account = find(uow, caller, account_id)

@@ -8,9 +8,9 @@ from portal_common.caller import Caller
 from portal_common.db import create_once
 from portal_common.errors import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from portal_common.events import COMPANY_CHANGED
-from portal_common.unit_of_work import UnitOfWork
 
 from accounts.adapters.orm import Company, Logo
+from accounts.adapters.unit_of_work import AccountsUnitOfWork
 from accounts.domain import logo as logo_rules
 from accounts.usecases import views
 
@@ -18,11 +18,13 @@ DEFAULT_TIMEZONE = "UTC"
 PROFILE_PARTS = {"name": "name", "address": "address", "location": "location", "primary_contact_id": "primary contact"}
 
 
-def create_company(uow: UnitOfWork, now: dt.datetime, partner_id: str, name: str, owner: dict[str, Any]) -> None:
+def create_company(
+    uow: AccountsUnitOfWork, now: dt.datetime, partner_id: str, name: str, owner: dict[str, Any]
+) -> None:
     """Made at sign-up; running it again changes nothing: the gateway's call and identity's event
     both arrive, often at the same moment (the primary key settles that race)."""
     with uow:
-        known = uow.session.get(Company, partner_id) is not None
+        known = uow.companies.get(partner_id) is not None
     if not known:
         create_once(
             uow,
@@ -58,22 +60,22 @@ def _announced(uow, now, row):
 
 
 def _company(uow, caller):
-    row = uow.session.get(Company, caller["partner_id"])
+    row = uow.companies.get(caller["partner_id"])
     if row is None:
         raise NotFound("The company profile is not there yet: try again in a moment.")
     return row
 
 
-def get_company(uow: UnitOfWork, directory: Any, caller: Caller) -> dict[str, Any]:
+def get_company(uow: AccountsUnitOfWork, directory: Any, caller: Caller) -> dict[str, Any]:
     """`directory` is identity, which keeps the company's sign-in policy (sign-in enforces it)."""
     with uow:
         row = _company(uow, caller)
-        answer = views.company(row, uow.session.get(Logo, row.partner_id) is not None)
+        answer = views.company(row, uow.logos.exists(row.partner_id))
     return {**answer, "require_two_factor": directory.two_factor_required(caller)}
 
 
 def update_company(
-    uow: UnitOfWork, directory: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]
+    uow: AccountsUnitOfWork, directory: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]
 ) -> dict[str, Any]:
     """`directory` answers who an employee is (identity); a primary contact must be an active
     employee of the same partner, which identity also records so it refuses to remove them. The
@@ -98,7 +100,7 @@ def update_company(
         row = _company(uow, caller)
         if not profile:
             return {
-                **views.company(row, uow.session.get(Logo, row.partner_id) is not None),
+                **views.company(row, uow.logos.exists(row.partner_id)),
                 "require_two_factor": required,
             }
         if "name" in data:
@@ -122,10 +124,12 @@ def update_company(
             "Changed the company's " + ", ".join(PROFILE_PARTS[key] for key in profile),
         )
         uow.commit()
-        return {**views.company(row, uow.session.get(Logo, row.partner_id) is not None), "require_two_factor": required}
+        return {**views.company(row, uow.logos.exists(row.partner_id)), "require_two_factor": required}
 
 
-def put_logo(uow: UnitOfWork, now: dt.datetime, caller: Caller, content_type: str, data: bytes) -> dict[str, Any]:
+def put_logo(
+    uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller, content_type: str, data: bytes
+) -> dict[str, Any]:
     if len(data) > logo_rules.MAX_LOGO_BYTES:
         raise PayloadTooLarge("A logo is at most 1 MiB.")
     problem = logo_rules.problem_with(content_type, data)
@@ -133,30 +137,30 @@ def put_logo(uow: UnitOfWork, now: dt.datetime, caller: Caller, content_type: st
         raise UnsupportedMediaType(problem)
     with uow:
         _company(uow, caller)
-        logo = uow.session.get(Logo, caller["partner_id"])
+        logo = uow.logos.get(caller["partner_id"])
         if logo is None:
             logo = Logo(partner_id=caller["partner_id"])
-            uow.session.add(logo)
+            uow.logos.add(logo)
         logo.content_type, logo.data, logo.updated_at = content_type, data, now
         _logo_changed(uow, now, caller, f"Uploaded a new logo ({content_type}, {len(data):,} bytes)")
         uow.commit()
     return {"logo_url": views.LOGO_URL}
 
 
-def get_logo(uow: UnitOfWork, caller: Caller) -> tuple[str, bytes]:
+def get_logo(uow: AccountsUnitOfWork, caller: Caller) -> tuple[str, bytes]:
     with uow:
-        logo = uow.session.get(Logo, caller["partner_id"])
+        logo = uow.logos.get(caller["partner_id"])
         if logo is None:
             raise NotFound("The company has no logo.")
         return logo.content_type, logo.data
 
 
-def delete_logo(uow: UnitOfWork, now: dt.datetime, caller: Caller) -> None:
+def delete_logo(uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller) -> None:
     """Deleting a logo that is not there is done already: no error."""
     with uow:
-        logo = uow.session.get(Logo, caller["partner_id"])
+        logo = uow.logos.get(caller["partner_id"])
         if logo is not None:
-            uow.session.delete(logo)
+            uow.logos.remove(logo)
             _logo_changed(uow, now, caller, "Removed the logo")
             uow.commit()
 

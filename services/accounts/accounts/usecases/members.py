@@ -3,17 +3,15 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from portal_common.activity import record
 from portal_common.caller import Caller
 from portal_common.errors import Conflict, NoFreeSeat, NotAdministrator, NotFound
 from portal_common.events import COMPUTER_ADDED, COMPUTER_REMOVED, iso
 from portal_common.ids import new_id
-from portal_common.unit_of_work import UnitOfWork
+from portal_common.unit_of_work import ConstraintViolated
 
-from accounts.adapters import repository
 from accounts.adapters.orm import AccountUser, Computer
+from accounts.adapters.unit_of_work import AccountsUnitOfWork
 from accounts.domain import agent_keys, computer_names, seats
 from accounts.usecases import views
 from accounts.usecases.accounts import find
@@ -28,12 +26,12 @@ def _administered(uow, caller, account_id, for_update=False):
 
 
 def add_user(
-    uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, data: dict[str, Any]
+    uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller, account_id: str, data: dict[str, Any]
 ) -> dict[str, Any]:
     with uow:
         account = _administered(uow, caller, account_id)
         email_key = data["email"].strip().lower()
-        if repository.user_by_email(uow.session, account.id, email_key) is not None:
+        if uow.users.by_email(account.id, email_key) is not None:
             raise Conflict("This account already has a user with that email.", {"email": ["Already a user."]})
         user = AccountUser(
             id=new_id(),
@@ -43,7 +41,7 @@ def add_user(
             name=data["name"].strip(),
             created_at=now,
         )
-        uow.session.add(user)
+        uow.users.add(user)
         record(
             uow,
             now,
@@ -54,15 +52,15 @@ def add_user(
         )
         try:
             uow.commit()
-        except IntegrityError:
+        except ConstraintViolated:
             raise Conflict("This account already has a user with that email.") from None
         return views.user(user)
 
 
-def remove_user(uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, user_id: str) -> None:
+def remove_user(uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller, account_id: str, user_id: str) -> None:
     with uow:
         account = _administered(uow, caller, account_id)
-        user = uow.session.get(AccountUser, user_id)
+        user = uow.users.get(user_id)
         if user is None or user.account_id != account.id:
             raise NotFound("No such user on this account.")
         record(
@@ -73,7 +71,7 @@ def remove_user(uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: s
             ("account_user", user.id, user.name),
             f"Removed user {user.email} from {account.name}",
         )
-        uow.session.delete(user)
+        uow.users.remove(user)
         uow.commit()
 
 
@@ -94,14 +92,14 @@ def _emit(uow, event_type, computer, account, now, version):
 
 
 def add_computer(
-    uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, data: dict[str, Any], bought: Any
+    uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller, account_id: str, data: dict[str, Any], bought: Any
 ) -> dict[str, Any]:
     """`bought`: the seats the account's subscriptions give now, as billing answers them."""
     agent_key = agent_keys.new_agent_key()
     with uow:
         account = _administered(uow, caller, account_id, for_update=True)
         key = computer_names.name_key(data["name"])
-        if repository.live_computer_named(uow.session, account.id, key) is not None:
+        if uow.computers.live_named(account.id, key) is not None:
             raise _name_taken(data["name"])
         reason = seats.refuse_computer(
             data["kind"], account.computers, account.servers, bought["seats"], bought["server_seats"]
@@ -125,7 +123,7 @@ def add_computer(
             agent_key_hash=agent_keys.digest(agent_key),
             created_at=now,
         )
-        uow.session.add(computer)
+        uow.computers.add(computer)
         account.computers += 1
         account.servers += computer.kind == "server"
         project(account)
@@ -140,7 +138,7 @@ def add_computer(
         )
         try:
             uow.commit()
-        except IntegrityError:  # the database's unique name, should a concurrent add have slipped past
+        except ConstraintViolated:  # the database's unique name, should a concurrent add have slipped past
             raise _name_taken(data["name"]) from None
         return {**views.computer(computer), "agent_key": agent_key}
 
@@ -158,17 +156,19 @@ def _free_name(uow, computer):
     key, computer.name_key = computer.name_key, None
     if key is None:
         return
-    uow.session.flush()  # the key gone before a twin takes it: the unique index sees it once
-    for other in repository.unkeyed_live_computers(uow.session, computer.account_id):
+    uow.flush()  # the key gone before a twin takes it: the unique index sees it once
+    for other in uow.computers.unkeyed_live(computer.account_id):
         if computer_names.name_key(other.name) == key:
             other.name_key = key
             return
 
 
-def remove_computer(uow: UnitOfWork, now: dt.datetime, caller: Caller, account_id: str, computer_id: str) -> None:
+def remove_computer(
+    uow: AccountsUnitOfWork, now: dt.datetime, caller: Caller, account_id: str, computer_id: str
+) -> None:
     with uow:
         account = _administered(uow, caller, account_id, for_update=True)
-        computer = uow.session.get(Computer, computer_id)
+        computer = uow.computers.get(computer_id)
         if computer is None or computer.account_id != account.id or computer.removed_at is not None:
             raise NotFound("No such computer on this account.")
         computer.removed_at = now
@@ -188,17 +188,17 @@ def remove_computer(uow: UnitOfWork, now: dt.datetime, caller: Caller, account_i
         uow.commit()
 
 
-def computer_monitored(uow: UnitOfWork, caller: Caller, computer_id: str) -> Any:
+def computer_monitored(uow: AccountsUnitOfWork, caller: Caller, computer_id: str) -> bool:
     """Whether monitoring shows the computer to the caller: live, of a live account the caller's
     partner administers."""
     with uow:
-        return repository.monitored_computer(uow.session, caller["partner_id"], computer_id) is not None
+        return uow.computers.monitored_by(caller["partner_id"], computer_id)
 
 
-def agent_identity(uow: UnitOfWork, key_hash: str) -> dict[str, Any] | None:
+def agent_identity(uow: AccountsUnitOfWork, key_hash: str) -> dict[str, Any] | None:
     """The computer an agent key belongs to, or None for an unknown or removed one."""
     with uow:
-        found = repository.computer_by_key(uow.session, key_hash)
+        found = uow.computers.by_agent_key(key_hash)
         if found is None:
             return None
         computer, partner_id = found

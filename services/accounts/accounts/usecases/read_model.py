@@ -8,10 +8,9 @@ may arrive twice or late.
 from typing import Any
 
 from portal_common.events import from_iso
-from portal_common.unit_of_work import UnitOfWork
 
 from accounts.adapters import listing
-from accounts.adapters.orm import Account
+from accounts.adapters.unit_of_work import AccountsUnitOfWork
 
 
 def project(account: Any) -> None:
@@ -19,9 +18,9 @@ def project(account: Any) -> None:
     account.listed = listing.listed_json(account)
 
 
-def apply_billing_summary(uow: UnitOfWork, summary: dict[str, Any]) -> bool:
+def apply_billing_summary(uow: AccountsUnitOfWork, summary: dict[str, Any]) -> bool:
     with uow:
-        account = uow.session.get(Account, summary["id"], with_for_update=True)
+        account = uow.accounts.get(summary["id"], for_update=True)
         if account is None or summary["version"] <= account.billing_version:
             return False
         account.billing_version = summary["version"]
@@ -34,9 +33,9 @@ def apply_billing_summary(uow: UnitOfWork, summary: dict[str, Any]) -> bool:
         return True
 
 
-def apply_backup_summary(uow: UnitOfWork, summary: dict[str, Any]) -> bool:
+def apply_backup_summary(uow: AccountsUnitOfWork, summary: dict[str, Any]) -> bool:
     with uow:
-        account = uow.session.get(Account, summary["id"], with_for_update=True)
+        account = uow.accounts.get(summary["id"], for_update=True)
         if account is None or summary["version"] <= account.backup_version:
             return False
         account.backup_version = summary["version"]

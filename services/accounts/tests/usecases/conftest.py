@@ -2,12 +2,12 @@
 
 import pytest
 
-from portal_common.unit_of_work import UnitOfWork
 from tests.in_memory import in_memory
 
 from accounts.adapters.orm import Base
+from accounts.adapters.unit_of_work import AccountsUnitOfWork
 
 
 @pytest.fixture
 def uow():
-    return in_memory(UnitOfWork, Base, "accounts")
+    return in_memory(AccountsUnitOfWork, Base, "accounts")

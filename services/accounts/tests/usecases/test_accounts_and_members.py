@@ -4,42 +4,22 @@ name, a reseller's account not administered here, and a released account gone fo
 its data kept."""
 
 import datetime as dt
-import json
 
 import pytest
 
 from portal_common.errors import Conflict, NoFreeSeat, NotAdministrator, NotFound
 from portal_common.events import iso
-from portal_common.schemas import accounts as api
-from portal_common.schemas import load
 
-from accounts.adapters.orm import AccountUser, Computer
 from accounts.usecases import accounts, members, read_model
-
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
-PARTNER = {"partner_id": "partner-1", "employee_id": "employee-1", "role": "owner"}
-OTHER_PARTNER = {"partner_id": "partner-2", "employee_id": "employee-2", "role": "owner"}
-TWO_SEATS = {"seats": 2, "server_seats": 0}
-
-
-def open_account(uow, name="Contoso", administered=True, caller=PARTNER):
-    email = f"it@{name.split()[0].lower()}.test"
-    data = load(api.AccountCreateRequest, {"name": name, "contact_email": email, "administered": administered})
-    return accounts.create_account(uow, NOW, caller, data)
-
-
-def listed(uow, caller=PARTNER, **query):
-    page = accounts.list_accounts(uow, caller, load(api.AccountQuery, query))
-    return json.loads(page)["items"]
-
-
-def add_user(uow, account_id, email, name="Pat"):
-    return members.add_user(uow, NOW, PARTNER, account_id, load(api.UserCreateRequest, {"email": email, "name": name}))
-
-
-def add_computer(uow, account_id, name, kind="workstation", seats=TWO_SEATS):
-    data = load(api.ComputerCreateRequest, {"name": name, "kind": kind})
-    return members.add_computer(uow, NOW, PARTNER, account_id, data, seats)
+from services.accounts.tests.usecases.partner_calls import (
+    NOW,
+    OTHER_PARTNER,
+    PARTNER,
+    add_computer,
+    add_user,
+    listed,
+    open_account,
+)
 
 
 def billing_summary(account_id, version, status, plan="power"):
@@ -77,7 +57,9 @@ def test_the_list_keeps_monitorings_newest_backup_summary(uow):
     summary = {"id": account["id"], "bytes_backed_up": 5_000, "computers_not_backing_up": 2}
 
     assert read_model.apply_backup_summary(uow, {**summary, "version": 3})
-    assert not read_model.apply_backup_summary(uow, {**summary, "version": 2, "bytes_backed_up": 1})
+    assert not read_model.apply_backup_summary(uow, {**summary, "version": 2, "bytes_backed_up": 1})  # late
+    assert not read_model.apply_backup_summary(uow, {**summary, "version": 3, "bytes_backed_up": 1})  # twice
+    assert not read_model.apply_backup_summary(uow, {**summary, "id": "no-such-account", "version": 1})
 
     [item] = listed(uow)
     assert (item["bytes_backed_up"], item["computers_not_backing_up"]) == (5_000, 2)
@@ -107,6 +89,18 @@ def test_users_are_unique_by_email_per_account_and_free_their_email_when_removed
         members.remove_user(uow, NOW, PARTNER, first["id"], user["id"])
     assert add_user(uow, first["id"], "pat@contoso.test")["email"] == "pat@contoso.test"
     assert [kind for kind, _ in uow.activity()].count("account_user.added") == 3
+
+
+def test_a_users_removal_is_the_accounts_own_and_recorded(uow):
+    contoso, fabrikam = open_account(uow), open_account(uow, "Fabrikam")
+    user = add_user(uow, contoso["id"], "pat@contoso.test")
+
+    with pytest.raises(NotFound):
+        members.remove_user(uow, NOW, PARTNER, fabrikam["id"], user["id"])
+    members.remove_user(uow, NOW, PARTNER, contoso["id"], user["id"])
+
+    assert accounts.get_account(uow, PARTNER, contoso["id"])["users"] == []
+    assert uow.activity()[-1] == ("account_user.removed", "Removed user pat@contoso.test from Contoso")
 
 
 def test_computers_stay_within_the_seats_and_one_name_per_account(uow):
@@ -149,5 +143,5 @@ def test_a_released_account_is_gone_for_the_partner_and_its_data_stays(uow):
         accounts.get_account(uow, PARTNER, account["id"])
     assert listed(uow) == []
     with uow:
-        assert uow.session.query(AccountUser).count() == 1 and uow.session.query(Computer).count() == 1
+        assert len(uow.users.of_account(account["id"])) == len(uow.computers.live_of_account(account["id"])) == 1
     assert [event["id"] for event in uow.events("account_released")] == [account["id"]]

@@ -1,133 +1,231 @@
-"""Billing's queries. Every read of a partner's data is scoped by partner id."""
+"""Billing's repositories, one per kind of row. Every read of a partner's data is scoped by partner id.
 
-from sqlalchemy import or_, select, update
+A change that two requests or two billing instances may race to make is a conditional UPDATE that
+answers whether it won (its rowcount): the database settles the race, not a read before the write.
+"""
 
-from billing.adapters.orm import AccountLink, Order, OrderLine, Subscription, SubscriptionAddon
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+
+from portal_common.pagination import paginate, paginate_by_time
+from portal_common.repository import Repository
+
+from billing.adapters.orm import AccountLink, IdempotencyKey, Order, OrderLine, Subscription, SubscriptionAddon
 
 
-def subscription_of_partner(session, partner_id, subscription_id, for_update=False, live_only=False):
-    """A partner's subscription; with `live_only`, not one of an account it released (those run to
-    their expiry, and the partner can look at them but no longer change or add to them)."""
-    stmt = select(Subscription).where(Subscription.id == subscription_id, Subscription.partner_id == partner_id)
-    if live_only:
-        stmt = stmt.outerjoin(AccountLink, AccountLink.account_id == Subscription.account_id).where(
-            or_(AccountLink.released.is_(None), AccountLink.released.is_(False))
+class Subscriptions(Repository):
+    model = Subscription
+
+    def of_partner(
+        self, partner_id: str, subscription_id: str, for_update: bool = False, live_only: bool = False
+    ) -> Subscription | None:
+        """A partner's subscription; with `live_only`, not one of an account it released (those run to
+        their expiry, and the partner can look at them but no longer change or add to them)."""
+        stmt = select(Subscription).where(Subscription.id == subscription_id, Subscription.partner_id == partner_id)
+        if live_only:
+            stmt = stmt.outerjoin(AccountLink, AccountLink.account_id == Subscription.account_id).where(
+                or_(AccountLink.released.is_(None), AccountLink.released.is_(False))
+            )
+        if for_update:
+            stmt = stmt.with_for_update(of=Subscription)
+        return self.session.scalars(stmt).one_or_none()
+
+    def page_of_partner(
+        self, partner_id: str, filters: dict[str, Any], limit: int, cursor: str | None
+    ) -> tuple[Sequence[Subscription], str | None]:
+        """A page of the partner's subscriptions in id order; with `expires_before` in `filters` (the
+        renewals view), those expiring before then, soonest expiry first. `filters` may also hold
+        `status`, `account_id` and `auto_renew`."""
+        stmt = select(Subscription).where(Subscription.partner_id == partner_id)
+        if filters.get("status"):
+            stmt = stmt.where(Subscription.status == filters["status"])
+        if filters.get("account_id"):
+            stmt = stmt.where(Subscription.account_id == filters["account_id"])
+        if filters.get("expires_before") is not None:
+            stmt = stmt.where(Subscription.expires_at < filters["expires_before"])
+        if filters.get("auto_renew") is not None:
+            stmt = stmt.where(Subscription.auto_renew.is_(filters["auto_renew"]))
+        if "expires_before" in filters:
+            return paginate_by_time(self.session, stmt, Subscription.expires_at, Subscription.id, limit, cursor)
+        return paginate(self.session, stmt, Subscription.id, limit, cursor)
+
+    def of_account(self, account_id: str) -> Sequence[Subscription]:
+        """Every subscription the account has had, whoever's, in id order."""
+        return self.session.scalars(
+            select(Subscription).where(Subscription.account_id == account_id).order_by(Subscription.id)
+        ).all()
+
+    def as_stored(self, subscription_id: str) -> Subscription | None:
+        """The subscription as the database holds it now (after a conditional update, which leaves the
+        session's copy as it was)."""
+        return self.session.get(Subscription, subscription_id, populate_existing=True)
+
+    def refresh(self, row: Subscription) -> None:
+        """Read this session's row again as the database holds it now."""
+        self.session.refresh(row)
+
+    def due(self, now: dt.datetime, limit: int) -> Sequence[Subscription]:
+        """Trials and active subscriptions that have reached their expiry, soonest first."""
+        return self.session.scalars(
+            select(Subscription)
+            .where(Subscription.status.in_(("trial", "active")), Subscription.expires_at <= now)
+            .order_by(Subscription.expires_at)
+            .limit(limit)
+        ).all()
+
+    def ending_unrenewed(
+        self, now: dt.datetime, horizon: dt.datetime, after: str, limit: int
+    ) -> Sequence[Subscription]:
+        """Trials, and active subscriptions with auto-renew off, that end after `now` and by `horizon`:
+        up to `limit` of them in id order, after the id `after`."""
+        return self.session.scalars(
+            select(Subscription)
+            .where(
+                or_(
+                    Subscription.status == "trial",
+                    and_(Subscription.status == "active", Subscription.auto_renew.is_(False)),
+                ),
+                Subscription.expires_at > now,
+                Subscription.expires_at <= horizon,
+                Subscription.id > after,
+            )
+            .order_by(Subscription.id)
+            .limit(limit)
+        ).all()
+
+    def claim_available(
+        self,
+        partner_id: str,
+        subscription_id: str,
+        account_id: str,
+        starts_at: dt.datetime,
+        expires_at: dt.datetime,
+    ) -> bool:
+        """Move an inventory subscription onto an account, if nobody did first (settled in the UPDATE)."""
+        return self._changed_one(
+            update(Subscription)
+            .where(
+                Subscription.id == subscription_id,
+                Subscription.partner_id == partner_id,
+                Subscription.status == "available",
+            )
+            .values(
+                status="active",
+                account_id=account_id,
+                starts_at=starts_at,
+                expires_at=expires_at,
+                version=Subscription.version + 1,
+            )
         )
-    if for_update:
-        stmt = stmt.with_for_update(of=Subscription)
-    return session.scalars(stmt).one_or_none()
 
-
-def subscriptions_of_partner(partner_id, status=None, account_id=None, expires_before=None, auto_renew=None):
-    stmt = select(Subscription).where(Subscription.partner_id == partner_id)
-    if status:
-        stmt = stmt.where(Subscription.status == status)
-    if account_id:
-        stmt = stmt.where(Subscription.account_id == account_id)
-    if expires_before is not None:
-        stmt = stmt.where(Subscription.expires_at < expires_before)
-    if auto_renew is not None:
-        stmt = stmt.where(Subscription.auto_renew.is_(auto_renew))
-    return stmt
-
-
-def subscriptions_of_account(session, account_id):
-    return session.scalars(
-        select(Subscription).where(Subscription.account_id == account_id).order_by(Subscription.id)
-    ).all()
-
-
-def addons_of(session, subscription_ids):
-    if not subscription_ids:
-        return {}
-    rows = session.scalars(
-        select(SubscriptionAddon)
-        .where(SubscriptionAddon.subscription_id.in_(subscription_ids))
-        .order_by(SubscriptionAddon.id)
-    ).all()
-    grouped = {}
-    for row in rows:
-        grouped.setdefault(row.subscription_id, []).append(row)
-    return grouped
-
-
-def order_of_partner(session, partner_id, order_id):
-    return session.scalars(select(Order).where(Order.id == order_id, Order.partner_id == partner_id)).one_or_none()
-
-
-def orders_of_partner(partner_id):
-    return select(Order).where(Order.partner_id == partner_id)
-
-
-def lines_of(session, order_ids):
-    rows = session.scalars(
-        select(OrderLine).where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.order_id, OrderLine.position)
-    ).all()
-    grouped = {}
-    for row in rows:
-        grouped.setdefault(row.order_id, []).append(row)
-    return grouped
-
-
-def lock_account(session, account_id):
-    """The account's link row (see `usecases.shared.link_account`), locked for this transaction."""
-    return session.scalars(select(AccountLink).where(AccountLink.account_id == account_id).with_for_update()).one()
-
-
-def claim_available(session, partner_id, subscription_id, account_id, starts_at, expires_at):
-    """Move an inventory subscription onto an account, if nobody did first (settled in the UPDATE)."""
-    result = session.execute(
-        update(Subscription)
-        .where(
-            Subscription.id == subscription_id,
-            Subscription.partner_id == partner_id,
-            Subscription.status == "available",
+    def renew_if_unchanged(
+        self, subscription: Subscription, new_starts_at: dt.datetime, new_expires_at: dt.datetime
+    ) -> bool:
+        """Renew once even if two billing instances race on the same subscription."""
+        return self._changed_one(
+            update(Subscription)
+            .where(
+                Subscription.id == subscription.id,
+                Subscription.status == "active",
+                Subscription.expires_at == subscription.expires_at,
+            )
+            .values(starts_at=new_starts_at, expires_at=new_expires_at, version=Subscription.version + 1)
         )
-        .values(
-            status="active",
-            account_id=account_id,
-            starts_at=starts_at,
-            expires_at=expires_at,
-            version=Subscription.version + 1,
+
+    def end_if_unchanged(self, subscription: Subscription) -> bool:
+        """Expire it once, unless its status or expiry changed since it was read."""
+        return self._changed_one(
+            update(Subscription)
+            .where(
+                Subscription.id == subscription.id,
+                Subscription.status == subscription.status,
+                Subscription.expires_at == subscription.expires_at,
+            )
+            .values(status="expired", version=Subscription.version + 1)
         )
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
 
-
-def due(session, now, limit):
-    return session.scalars(
-        select(Subscription)
-        .where(Subscription.status.in_(("trial", "active")), Subscription.expires_at <= now)
-        .order_by(Subscription.expires_at)
-        .limit(limit)
-    ).all()
-
-
-def renew_if_unchanged(session, subscription, new_starts_at, new_expires_at):
-    """Renew once even if two billing instances race on the same subscription."""
-    result = session.execute(
-        update(Subscription)
-        .where(
-            Subscription.id == subscription.id,
-            Subscription.status == "active",
-            Subscription.expires_at == subscription.expires_at,
+    def stop_renewing_account(self, account_id: str) -> None:
+        """Auto-renew off for every subscription of the account that had it on."""
+        self.session.execute(
+            update(Subscription)
+            .where(Subscription.account_id == account_id, Subscription.auto_renew.is_(True))
+            .values(auto_renew=False, version=Subscription.version + 1)
+            .execution_options(synchronize_session=False)
         )
-        .values(starts_at=new_starts_at, expires_at=new_expires_at, version=Subscription.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
 
 
-def end_if_unchanged(session, subscription):
-    result = session.execute(
-        update(Subscription)
-        .where(
-            Subscription.id == subscription.id,
-            Subscription.status == subscription.status,
-            Subscription.expires_at == subscription.expires_at,
-        )
-        .values(status="expired", version=Subscription.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+class Addons(Repository):
+    model = SubscriptionAddon
+
+    def of_subscriptions(self, subscription_ids: list[str]) -> dict[str, list[SubscriptionAddon]]:
+        """The add-ons bought for each of the subscriptions (those with none are left out), in id order."""
+        if not subscription_ids:
+            return {}
+        rows = self.session.scalars(
+            select(SubscriptionAddon)
+            .where(SubscriptionAddon.subscription_id.in_(subscription_ids))
+            .order_by(SubscriptionAddon.id)
+        ).all()
+        grouped: dict[str, list[SubscriptionAddon]] = {}
+        for row in rows:
+            grouped.setdefault(row.subscription_id, []).append(row)
+        return grouped
+
+    def of_subscription(self, subscription_id: str) -> list[SubscriptionAddon]:
+        return self.of_subscriptions([subscription_id]).get(subscription_id, [])
+
+
+class Orders(Repository):
+    model = Order
+
+    def of_partner(self, partner_id: str, order_id: str) -> Order | None:
+        return self.session.scalars(
+            select(Order).where(Order.id == order_id, Order.partner_id == partner_id)
+        ).one_or_none()
+
+    def page_of_partner(self, partner_id: str, limit: int, cursor: str | None) -> tuple[Sequence[Order], str | None]:
+        """A page of the partner's orders, in id order (the order they were placed)."""
+        return paginate(self.session, select(Order).where(Order.partner_id == partner_id), Order.id, limit, cursor)
+
+
+class OrderLines(Repository):
+    model = OrderLine
+
+    def of_orders(self, order_ids: list[str]) -> dict[str, list[OrderLine]]:
+        """Each order's lines, in the order they were bought."""
+        rows = self.session.scalars(
+            select(OrderLine).where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.order_id, OrderLine.position)
+        ).all()
+        grouped: dict[str, list[OrderLine]] = {}
+        for row in rows:
+            grouped.setdefault(row.order_id, []).append(row)
+        return grouped
+
+
+class AccountLinks(Repository):
+    """Billing's row of each account it sells to (see `usecases.shared.link_account`)."""
+
+    model = AccountLink
+
+    def locked(self, account_id: str) -> AccountLink:
+        """The account's link row, locked for this transaction; there is one (`link_account` made it)."""
+        return self.session.scalars(
+            select(AccountLink).where(AccountLink.account_id == account_id).with_for_update()
+        ).one()
+
+    def released(self, account_id: str | None) -> bool:
+        """Whether the account was released (False for none, or one billing has not sold to)."""
+        link = self.get(account_id) if account_id else None
+        return link is not None and link.released
+
+
+class IdempotencyKeys(Repository):
+    model = IdempotencyKey
+
+    def of_partner(self, partner_id: str, key: str | None) -> IdempotencyKey | None:
+        return self.session.scalars(
+            select(IdempotencyKey).where(IdempotencyKey.partner_id == partner_id, IdempotencyKey.key == key)
+        ).one_or_none()

@@ -4,7 +4,8 @@ import datetime as dt
 from typing import Any
 
 from portal_common.activity import record
-from portal_common.unit_of_work import UnitOfWork
+
+from billing.adapters.unit_of_work import BillingUnitOfWork
 
 
 def amount(cents: int, currency: str) -> str:
@@ -21,7 +22,9 @@ def plan_name(row: Any) -> str:
     return f"{row.product} {row.plan}"
 
 
-def about_subscription(uow: UnitOfWork, now: dt.datetime, subscription: Any, activity_type: str, summary: str) -> None:
+def about_subscription(
+    uow: BillingUnitOfWork, now: dt.datetime, subscription: Any, activity_type: str, summary: str
+) -> None:
     record(
         uow,
         now,
@@ -32,7 +35,7 @@ def about_subscription(uow: UnitOfWork, now: dt.datetime, subscription: Any, act
     )
 
 
-def order_placed(uow: UnitOfWork, now: dt.datetime, order: Any, lines: Any) -> None:
+def order_placed(uow: BillingUnitOfWork, now: dt.datetime, order: Any, lines: Any) -> None:
     first = lines[0]
     what = f"{first.quantity} × {first.product} {first.addon or first.plan}"
     if first.term_years:

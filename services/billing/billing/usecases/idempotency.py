@@ -6,14 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-
 from portal_common.errors import IdempotencyKeyReused
-from portal_common.unit_of_work import UnitOfWork
+from portal_common.unit_of_work import ConstraintViolated
 
 from billing.adapters.orm import IdempotencyKey
+from billing.adapters.unit_of_work import BillingUnitOfWork
 
 
 def request_hash(operation: str, **request: Any) -> str:
@@ -21,11 +18,9 @@ def request_hash(operation: str, **request: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def replay(session: Session, partner_id: str, key: str | None, digest: str) -> Any:
+def replay(uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str) -> Any:
     """The stored answer for this key, or None when the key is new."""
-    row = session.scalars(
-        select(IdempotencyKey).where(IdempotencyKey.partner_id == partner_id, IdempotencyKey.key == key)
-    ).one_or_none()
+    row = uow.idempotency_keys.of_partner(partner_id, key)
     if row is None:
         return None
     if row.request_hash != digest:
@@ -33,24 +28,28 @@ def replay(session: Session, partner_id: str, key: str | None, digest: str) -> A
     return row.response
 
 
-def remember(session: Session, partner_id: str, key: str | None, digest: str, response: Any, now: dt.datetime) -> None:
-    session.add(IdempotencyKey(partner_id=partner_id, key=key, request_hash=digest, response=response, created_at=now))
+def remember(
+    uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str, response: Any, now: dt.datetime
+) -> None:
+    uow.idempotency_keys.add(
+        IdempotencyKey(partner_id=partner_id, key=key, request_hash=digest, response=response, created_at=now)
+    )
 
 
-def replayed(uow: UnitOfWork, partner_id: str, key: str | None, digest: str) -> Any:
+def replayed(uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str) -> Any:
     """The first answer to this key (checked before anything else, so a replay answers the same
     even when the state that decided it has moved on), or None."""
     with uow:
-        return replay(uow.session, partner_id, key, digest)
+        return replay(uow, partner_id, key, digest)
 
 
 def spend_once(
-    uow: UnitOfWork,
+    uow: BillingUnitOfWork,
     partner_id: str,
     key: str | None,
     digest: str,
     now: dt.datetime,
-    work: Callable[[UnitOfWork], dict[str, Any]],
+    work: Callable[[BillingUnitOfWork], dict[str, Any]],
 ) -> Any:
     """Run `work(uow)` once per key: it stages an order and answers; the key and the answer are
     committed with it. A replay answers the stored answer; a concurrent twin loses on the key's
@@ -61,12 +60,12 @@ def spend_once(
     try:
         with uow:
             answer = work(uow)
-            remember(uow.session, partner_id, key, digest, answer, now)
+            remember(uow, partner_id, key, digest, answer, now)
             uow.commit()
             return answer
-    except IntegrityError:
+    except ConstraintViolated:
         with uow:
-            stored = replay(uow.session, partner_id, key, digest)
+            stored = replay(uow, partner_id, key, digest)
         if stored is None:
             raise
         return stored

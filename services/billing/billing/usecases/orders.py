@@ -7,11 +7,9 @@ from portal_common.caller import Caller
 from portal_common.errors import NotFound
 from portal_common.idempotency_keys import checked_key
 from portal_common.ids import new_id
-from portal_common.pagination import paginate
-from portal_common.unit_of_work import UnitOfWork
 
-from billing.adapters import repository
-from billing.adapters.orm import Order, Subscription
+from billing.adapters.orm import Subscription
+from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog
 from billing.domain.terms import add_years
 from billing.usecases import idempotency, views
@@ -38,7 +36,7 @@ def new_subscription(caller: Caller, item: Any, now: dt.datetime, status: Any, a
 
 
 def place_order(
-    uow: UnitOfWork,
+    uow: BillingUnitOfWork,
     catalog: Catalog,
     now: dt.datetime,
     caller: Caller,
@@ -63,12 +61,12 @@ def place_order(
     for account_id in sorted(accounts):
         link_account(uow, account_id, caller["partner_id"])
 
-    def work(uow: UnitOfWork) -> Any:
+    def work(uow: BillingUnitOfWork) -> Any:
         order = OrderBuilder(uow, catalog, caller, "purchase", now)
         for item, plan in zip(data["items"], plans, strict=True):
             status = "active" if item["account_id"] else "available"
             subscription = new_subscription(caller, item, now, status, item["account_id"])
-            uow.session.add(subscription)
+            uow.subscriptions.add(subscription)
             unit = catalog.price(plan, item["term_years"])
             order.line(
                 product=item["product"],
@@ -80,7 +78,7 @@ def place_order(
                 account_id=item["account_id"],
                 subscription_id=subscription.id,
             )
-        uow.session.flush()
+        uow.flush()
         for account_id in sorted(accounts):
             account_changed(uow, catalog, account_id, caller["partner_id"], now)
         return order.placed()
@@ -88,18 +86,16 @@ def place_order(
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 
 
-def list_orders(uow: UnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
+def list_orders(uow: BillingUnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
     with uow:
-        rows, next_cursor = paginate(
-            uow.session, repository.orders_of_partner(caller["partner_id"]), Order.id, page["limit"], page["cursor"]
-        )
-        lines = repository.lines_of(uow.session, [row.id for row in rows])
+        rows, next_cursor = uow.orders.page_of_partner(caller["partner_id"], page["limit"], page["cursor"])
+        lines = uow.order_lines.of_orders([row.id for row in rows])
         return {"items": [views.order(row, lines.get(row.id, [])) for row in rows], "next_cursor": next_cursor}
 
 
-def get_order(uow: UnitOfWork, caller: Caller, order_id: str) -> dict[str, Any]:
+def get_order(uow: BillingUnitOfWork, caller: Caller, order_id: str) -> dict[str, Any]:
     with uow:
-        row = repository.order_of_partner(uow.session, caller["partner_id"], order_id)
+        row = uow.orders.of_partner(caller["partner_id"], order_id)
         if row is None:
             raise NotFound("No such order.")
-        return views.order(row, repository.lines_of(uow.session, [row.id]).get(row.id, []))
+        return views.order(row, uow.order_lines.of_orders([row.id]).get(row.id, []))

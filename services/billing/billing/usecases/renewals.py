@@ -8,10 +8,8 @@ from typing import Any
 
 from portal_common.caller import Caller
 from portal_common.events import SUBSCRIPTION_RENEWED
-from portal_common.unit_of_work import UnitOfWork
 
-from billing.adapters import repository
-from billing.adapters.orm import AccountLink, Subscription
+from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog
 from billing.domain.terms import add_years
 from billing.usecases import activity, views
@@ -21,12 +19,12 @@ log = logging.getLogger(__name__)
 BATCH = 100
 
 
-def run_renewals(uow: UnitOfWork, catalog: Catalog, now: dt.datetime) -> Any:
+def run_renewals(uow: BillingUnitOfWork, catalog: Catalog, now: dt.datetime) -> Any:
     """Renew or expire everything due; answers how many subscriptions it changed."""
     changed = 0
     while True:
         with uow:
-            due = repository.due(uow.session, now, BATCH)
+            due = uow.subscriptions.due(now, BATCH)
         if not due:
             return changed
         for subscription in due:
@@ -37,13 +35,12 @@ def run_renewals(uow: UnitOfWork, catalog: Catalog, now: dt.datetime) -> Any:
 
 def _settle(uow, catalog, subscription, now):
     with uow:
-        link = uow.session.get(AccountLink, subscription.account_id) if subscription.account_id else None
-        released = link is not None and link.released
+        released = uow.account_links.released(subscription.account_id)
         plan = catalog.plan(subscription.product, subscription.plan)
         renew = subscription.status == "active" and subscription.auto_renew and not released and plan is not None
         if renew:
             new_expiry = add_years(subscription.expires_at, subscription.term_years)
-            if not repository.renew_if_unchanged(uow.session, subscription, subscription.expires_at, new_expiry):
+            if not uow.subscriptions.renew_if_unchanged(subscription, subscription.expires_at, new_expiry):
                 return 0
             _renewal_order(uow, catalog, subscription, plan, now)
             _renewed(uow, subscription.id, now)
@@ -54,7 +51,7 @@ def _settle(uow, catalog, subscription, now):
                 "subscription.renewed",
                 f"Renewed for a further {activity.years(subscription.term_years)}",
             )
-        elif not repository.end_if_unchanged(uow.session, subscription):
+        elif not uow.subscriptions.end_if_unchanged(subscription):
             return 0
         else:
             activity.about_subscription(
@@ -86,8 +83,8 @@ def _why_expired(subscription, released, plan):
 
 
 def _renewed(uow, subscription_id, now):
-    renewed = uow.session.get(Subscription, subscription_id, populate_existing=True)  # as the update left it
-    item = views.subscription(renewed, repository.addons_of(uow.session, [renewed.id]).get(renewed.id, ()))
+    renewed = uow.subscriptions.as_stored(subscription_id)  # as the update left it
+    item = views.subscription(renewed, uow.addons.of_subscription(renewed.id))
     uow.emit(
         SUBSCRIPTION_RENEWED,
         renewed.id,
@@ -113,7 +110,7 @@ def _renewal_order(uow, catalog, subscription, plan, now):
         account_id=subscription.account_id,
         subscription_id=subscription.id,
     )
-    for bought in repository.addons_of(uow.session, [subscription.id]).get(subscription.id, ()):
+    for bought in uow.addons.of_subscription(subscription.id):
         addon = catalog.addon(bought.addon)
         if addon is None:
             continue

@@ -4,17 +4,14 @@ accounts what an account's subscriptions now add up to."""
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from portal_common.caller import Caller
 from portal_common.db import create_once
 from portal_common.errors import NotFound, ValidationFailed
 from portal_common.events import ORDER_PLACED, SUBSCRIPTION_CHANGED
 from portal_common.ids import new_id
-from portal_common.unit_of_work import UnitOfWork
 
-from billing.adapters import repository
 from billing.adapters.orm import AccountLink, Order, OrderLine
+from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog, Plan
 from billing.domain.summary import SubscriptionFacts, summarize
 from billing.usecases import activity, views
@@ -29,18 +26,16 @@ def require_found(found: Any) -> None:
 
 
 def find_subscription(
-    uow: UnitOfWork, caller: Caller, subscription_id: str, for_update: bool = False, to_change: bool = False
+    uow: BillingUnitOfWork, caller: Caller, subscription_id: str, for_update: bool = False, to_change: bool = False
 ) -> Any:
-    row = repository.subscription_of_partner(
-        uow.session, caller["partner_id"], subscription_id, for_update, live_only=to_change
-    )
+    row = uow.subscriptions.of_partner(caller["partner_id"], subscription_id, for_update, live_only=to_change)
     if row is None:
         raise NotFound("No such subscription.")
     return row
 
 
-def subscription_view(session: Session, row: Any) -> dict[str, Any]:
-    return views.subscription(row, repository.addons_of(session, [row.id]).get(row.id, ()))
+def subscription_view(uow: BillingUnitOfWork, row: Any) -> dict[str, Any]:
+    return views.subscription(row, uow.addons.of_subscription(row.id))
 
 
 def _at(path, field, message):
@@ -69,7 +64,7 @@ def term_or_400(catalog: Catalog, years: int, path: tuple[str, ...] = ()) -> int
 class OrderBuilder:
     """Stages an order and its lines in the unit of work; `placed()` is the answer."""
 
-    def __init__(self, uow: UnitOfWork, catalog: Catalog, caller: Caller, kind: str, now: dt.datetime) -> None:
+    def __init__(self, uow: BillingUnitOfWork, catalog: Catalog, caller: Caller, kind: str, now: dt.datetime) -> None:
         self.uow, self.now = uow, now
         self.row = Order(
             id=new_id(),
@@ -80,7 +75,7 @@ class OrderBuilder:
             created_at=now,
         )
         self.lines: list[Any] = []
-        uow.session.add(self.row)
+        uow.orders.add(self.row)
 
     def line(
         self,
@@ -109,7 +104,7 @@ class OrderBuilder:
             account_id=account_id,
             subscription_id=subscription_id,
         )
-        self.uow.session.add(line)
+        self.uow.order_lines.add(line)
         self.lines.append(line)
         self.row.total_cents += amount_cents
         return line
@@ -122,9 +117,9 @@ class OrderBuilder:
         return view
 
 
-def account_summary(session: Session, catalog: Catalog, account_id: str) -> dict[str, Any]:
-    rows = repository.subscriptions_of_account(session, account_id)
-    addons = repository.addons_of(session, [row.id for row in rows])
+def account_summary(uow: BillingUnitOfWork, catalog: Catalog, account_id: str) -> dict[str, Any]:
+    rows = uow.subscriptions.of_account(account_id)
+    addons = uow.addons.of_subscriptions([row.id for row in rows])
     facts = []
     for row in rows:
         plan = catalog.plan(row.product, row.plan)
@@ -147,21 +142,23 @@ def account_summary(session: Session, catalog: Catalog, account_id: str) -> dict
     return summarize(facts)
 
 
-def link_account(uow: UnitOfWork, account_id: str, partner_id: str) -> None:
+def link_account(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:
     """Billing's row for an account it sells to, made before the first sale (outside its transaction,
     so that two first sales at once do not collide); every later change locks it."""
     with uow:
-        known = uow.session.get(AccountLink, account_id) is not None
+        known = uow.account_links.get(account_id) is not None
     if not known:
         create_once(
             uow, lambda: AccountLink(account_id=account_id, partner_id=partner_id, released=False, summary_version=0)
         )
 
 
-def account_changed(uow: UnitOfWork, catalog: Catalog, account_id: str, partner_id: str, now: dt.datetime) -> None:
+def account_changed(
+    uow: BillingUnitOfWork, catalog: Catalog, account_id: str, partner_id: str, now: dt.datetime
+) -> None:
     """Bump the account's summary version and emit what accounts' list and seats need."""
-    link = repository.lock_account(uow.session, account_id)
+    link = uow.account_links.locked(account_id)
     link.summary_version += 1
-    summary = account_summary(uow.session, catalog, account_id)
+    summary = account_summary(uow, catalog, account_id)
     summary["expires_at"] = views.iso_or_none(summary["expires_at"])
     uow.emit(SUBSCRIPTION_CHANGED, account_id, link.summary_version, now, partner_id=partner_id, **summary)

@@ -6,9 +6,8 @@ from typing import Any
 from portal_common.caller import Caller
 from portal_common.errors import AlreadySubscribed, Conflict, NotAvailable, TrialUsed
 from portal_common.idempotency_keys import checked_key
-from portal_common.unit_of_work import UnitOfWork
 
-from billing.adapters import repository
+from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog
 from billing.domain.terms import add_years
 from billing.usecases import activity, idempotency
@@ -25,25 +24,22 @@ from billing.usecases.shared import (
 )
 
 
-def _running(session, account_id, product):
+def _running(uow, account_id, product):
     return [
         row
-        for row in repository.subscriptions_of_account(session, account_id)
+        for row in uow.subscriptions.of_account(account_id)
         if row.product == product and row.status in ("trial", "active")
     ]
 
 
-def _had_a_trial(session, account_id, product):
+def _had_a_trial(uow, account_id, product):
     """A trial is the one subscription with no term: ended, expired or turned into a paid one, it
     stays in the account's history."""
-    return any(
-        row.product == product and row.term_years is None
-        for row in repository.subscriptions_of_account(session, account_id)
-    )
+    return any(row.product == product and row.term_years is None for row in uow.subscriptions.of_account(account_id))
 
 
 def start_trial(
-    uow: UnitOfWork,
+    uow: BillingUnitOfWork,
     catalog: Catalog,
     now: dt.datetime,
     caller: Caller,
@@ -56,29 +52,29 @@ def start_trial(
     require_found(account_is_found)
     link_account(uow, account_id, caller["partner_id"])
     with uow:
-        repository.lock_account(uow.session, account_id)
-        if _running(uow.session, account_id, data["product"]):
+        uow.account_links.locked(account_id)
+        if _running(uow, account_id, data["product"]):
             raise AlreadySubscribed()
-        if _had_a_trial(uow.session, account_id, data["product"]):
+        if _had_a_trial(uow, account_id, data["product"]):
             raise TrialUsed()
         trial = new_subscription(caller, {"product": data["product"], "plan": data["plan"]}, now, "trial", account_id)
         trial.expires_at = now + dt.timedelta(days=catalog.trial_days)
         trial.auto_renew = False
-        uow.session.add(trial)
-        uow.session.flush()
+        uow.subscriptions.add(trial)
+        uow.flush()
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
         activity.about_subscription(
             uow, now, trial, "trial.started", f"Started a {catalog.trial_days}-day trial of {activity.plan_name(trial)}"
         )
-        view = subscription_view(uow.session, trial)
+        view = subscription_view(uow, trial)
         uow.commit()
         return view
 
 
-def _trial_to_end(session, account_id, product=None):
+def _trial_to_end(uow, account_id, product=None):
     trials = [
         row
-        for row in repository.subscriptions_of_account(session, account_id)
+        for row in uow.subscriptions.of_account(account_id)
         if row.status == "trial" and (product is None or row.product == product)
     ]
     if not trials:
@@ -95,7 +91,7 @@ def _end(trial, now, successor):
 
 
 def upgrade_trial(
-    uow: UnitOfWork,
+    uow: BillingUnitOfWork,
     catalog: Catalog,
     now: dt.datetime,
     caller: Caller,
@@ -114,23 +110,23 @@ def upgrade_trial(
 
 def _apply_inventory(uow, catalog, now, caller, account_id, subscription_id):
     with uow:
-        repository.lock_account(uow.session, account_id)
+        uow.account_links.locked(account_id)
         stock = find_subscription(uow, caller, subscription_id)
         if stock.status != "available":
             raise NotAvailable()
-        trial = _trial_to_end(uow.session, account_id, stock.product)
-        if not repository.claim_available(
-            uow.session, caller["partner_id"], stock.id, account_id, now, add_years(now, stock.term_years)
+        trial = _trial_to_end(uow, account_id, stock.product)
+        if not uow.subscriptions.claim_available(
+            caller["partner_id"], stock.id, account_id, now, add_years(now, stock.term_years)
         ):
             raise NotAvailable()
         _end(trial, now, stock)
-        uow.session.flush()
-        uow.session.refresh(stock)
+        uow.flush()
+        uow.subscriptions.refresh(stock)
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
         activity.about_subscription(
             uow, now, trial, "trial.upgraded", f"Upgraded the trial to {activity.plan_name(stock)} from inventory"
         )
-        view = {"subscription": subscription_view(uow.session, stock), "order": None}
+        view = {"subscription": subscription_view(uow, stock), "order": None}
         uow.commit()
         return view
 
@@ -145,16 +141,16 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
     link_account(uow, account_id, caller["partner_id"])
     term_or_400(catalog, data["term_years"])
     with uow:
-        trial = _trial_to_end(uow.session, account_id, data.get("product"))
+        trial = _trial_to_end(uow, account_id, data.get("product"))
         product, plan_id = trial.product, data.get("plan", trial.plan)
     plan = plan_or_400(catalog, product, plan_id)
 
-    def work(uow: UnitOfWork) -> dict[str, Any]:
-        repository.lock_account(uow.session, account_id)
-        trial = _trial_to_end(uow.session, account_id, product)
+    def work(uow: BillingUnitOfWork) -> dict[str, Any]:
+        uow.account_links.locked(account_id)
+        trial = _trial_to_end(uow, account_id, product)
         item = {"product": product, "plan": plan.id, "term_years": data["term_years"], "quantity": trial.quantity}
         paid = new_subscription(caller, item, now, "active", account_id)
-        uow.session.add(paid)
+        uow.subscriptions.add(paid)
         unit = catalog.price(plan, data["term_years"])
         order = OrderBuilder(uow, catalog, caller, "purchase", now)
         order.line(
@@ -168,7 +164,7 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
             subscription_id=paid.id,
         )
         _end(trial, now, paid)
-        uow.session.flush()
+        uow.flush()
         account_changed(uow, catalog, account_id, caller["partner_id"], now)
         activity.about_subscription(
             uow,
@@ -177,6 +173,6 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
             "trial.upgraded",
             f"Upgraded the trial to {activity.plan_name(paid)}, bought for {activity.years(data['term_years'])}",
         )
-        return {"subscription": subscription_view(uow.session, paid), "order": order.placed()}
+        return {"subscription": subscription_view(uow, paid), "order": order.placed()}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)

@@ -7,9 +7,9 @@ from portal_common.caller import Caller
 from portal_common.errors import Conflict, ValidationFailed
 from portal_common.idempotency_keys import checked_key
 from portal_common.ids import new_id
-from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters.orm import SubscriptionAddon
+from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog
 from billing.domain.prorate import prorate, upgrade_full_cents
 from billing.usecases import activity, idempotency
@@ -50,14 +50,14 @@ def _quote(catalog, subscription, plan_id, now):
 
 
 def quote(
-    uow: UnitOfWork, catalog: Catalog, now: dt.datetime, caller: Caller, subscription_id: str, plan_id: str
+    uow: BillingUnitOfWork, catalog: Catalog, now: dt.datetime, caller: Caller, subscription_id: str, plan_id: str
 ) -> Any:
     with uow:
         return _quote(catalog, find_subscription(uow, caller, subscription_id), plan_id, now)[0]
 
 
 def upgrade(
-    uow: UnitOfWork,
+    uow: BillingUnitOfWork,
     catalog: Catalog,
     now: dt.datetime,
     caller: Caller,
@@ -68,7 +68,7 @@ def upgrade(
     key = checked_key(key)
     digest = idempotency.request_hash("upgrade", subscription_id=subscription_id, body=data)
 
-    def work(uow: UnitOfWork) -> dict[str, Any]:
+    def work(uow: BillingUnitOfWork) -> dict[str, Any]:
         subscription = find_subscription(uow, caller, subscription_id, for_update=True, to_change=True)
         answer, unit_difference = _quote(catalog, subscription, data["plan"], now)
         order = OrderBuilder(uow, catalog, caller, "upgrade", now)
@@ -91,16 +91,16 @@ def upgrade(
         )
         subscription.plan = data["plan"]
         subscription.version += 1
-        uow.session.flush()
+        uow.flush()
         if subscription.account_id:
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
-        return {**answer, "order": order.placed(), "subscription": subscription_view(uow.session, subscription)}
+        return {**answer, "order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 
 
 def buy_addon(
-    uow: UnitOfWork,
+    uow: BillingUnitOfWork,
     catalog: Catalog,
     now: dt.datetime,
     caller: Caller,
@@ -117,7 +117,7 @@ def buy_addon(
     if addon is None:
         raise ValidationFailed("No such add-on.", {"addon": [f"Not an add-on of the catalog: {data['addon']}."]})
 
-    def work(uow: UnitOfWork) -> dict[str, Any]:
+    def work(uow: BillingUnitOfWork) -> dict[str, Any]:
         subscription = find_subscription(uow, caller, subscription_id, for_update=True, to_change=True)
         _active(subscription, "add-ons")
         unit = catalog.price(addon, subscription.term_years)
@@ -125,7 +125,7 @@ def buy_addon(
         bought = SubscriptionAddon(
             id=new_id(), subscription_id=subscription.id, addon=addon.id, quantity=data["quantity"], starts_at=now
         )
-        uow.session.add(bought)
+        uow.addons.add(bought)
         order = OrderBuilder(uow, catalog, caller, "addon", now)
         order.line(
             product=subscription.product,
@@ -142,9 +142,9 @@ def buy_addon(
             uow, now, subscription, "subscription.addon_added", f"Added {data['quantity']} × {addon.id}"
         )
         subscription.version += 1
-        uow.session.flush()
+        uow.flush()
         if subscription.account_id:
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
-        return {"order": order.placed(), "subscription": subscription_view(uow.session, subscription)}
+        return {"order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
     return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)

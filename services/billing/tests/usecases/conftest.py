@@ -3,16 +3,16 @@ in milliseconds, with no broker and no gateway."""
 
 import pytest
 
-from portal_common.unit_of_work import UnitOfWork
 from tests.in_memory import in_memory
 
 from billing.adapters import catalog_file
 from billing.adapters.orm import Base
+from billing.adapters.unit_of_work import BillingUnitOfWork
 
 
 @pytest.fixture
 def uow():
-    return in_memory(UnitOfWork, Base, "billing")
+    return in_memory(BillingUnitOfWork, Base, "billing")
 
 
 @pytest.fixture(scope="session")

@@ -33,9 +33,9 @@ def buy(uow, catalog, *items, now=NOW, caller=PARTNER, key=None):
     return orders.place_order(uow, catalog, now, caller, load(api.OrderRequest, payload), key or new_key(), True)
 
 
-def bought(uow, catalog, product, plan, years, quantity=1, account_id="account-1", now=NOW):
+def bought(uow, catalog, product, plan, years, quantity=1, account_id="account-1", now=NOW, caller=PARTNER):
     """The one subscription an order of one item started (or stocked, without an account)."""
-    order = buy(uow, catalog, (product, plan, years, quantity, account_id), now=now)
+    order = buy(uow, catalog, (product, plan, years, quantity, account_id), now=now, caller=caller)
     [line] = order["lines"]
     return line["subscription_id"]
 
@@ -56,3 +56,8 @@ def subscription(uow, subscription_id, caller=PARTNER):
 
 def all_orders(uow, caller=PARTNER):
     return orders.list_orders(uow, caller, {"limit": DEFAULT_LIMIT, "cursor": None})["items"]
+
+
+def listed(uow, caller=PARTNER, **query):
+    """A page of `GET /v1/subscriptions` with these query parameters, as the gateway passes them."""
+    return subscriptions.list_subscriptions(uow, caller, load(api.SubscriptionQuery, query))

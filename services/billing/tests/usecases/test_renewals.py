@@ -123,3 +123,29 @@ def test_a_released_accounts_subscription_expires_at_its_end(uow, catalog):
     renewals.run_renewals(uow, catalog, add_years(NOW, 1) + MINUTE)
     assert subscription(uow, sub)["status"] == "expired"
     assert uow.activity()[-1] == ("subscription.expired", "Expired: the account was released")
+
+
+def test_a_subscription_two_instances_found_due_is_renewed_by_one(uow, catalog):
+    sub = bought(uow, catalog, "safe", "basic", 1)
+    now = add_years(NOW, 1) + MINUTE
+    with uow:
+        [seen_by_both] = uow.subscriptions.due(now, renewals.BATCH)
+
+    assert renewals.run_renewals(uow, catalog, now) == 1  # the first instance
+    with uow:  # the second, with what it read before the first renewed: it loses, whichever way it went
+        assert not uow.subscriptions.renew_if_unchanged(seen_by_both, now, add_years(seen_by_both.expires_at, 1))
+        assert not uow.subscriptions.end_if_unchanged(seen_by_both)
+
+    assert subscription(uow, sub)["expires_at"] == iso(add_years(NOW, 2))
+    assert [order["kind"] for order in all_orders(uow)] == ["purchase", "renewal"]
+
+
+def test_every_subscription_due_is_settled_in_one_run_however_many(uow, catalog, monkeypatch):
+    monkeypatch.setattr(renewals, "BATCH", 2)
+    subs = [bought(uow, catalog, "safe", "basic", 1, account_id=f"account-{n}") for n in range(5)]
+    subscriptions.set_auto_renew(uow, NOW, PARTNER, subs[0], False)
+
+    assert renewals.run_renewals(uow, catalog, add_years(NOW, 1) + MINUTE) == 5
+
+    assert [subscription(uow, sub)["status"] for sub in subs] == ["expired"] + ["active"] * 4
+    assert [order["kind"] for order in all_orders(uow)].count("renewal") == 4

@@ -11,6 +11,7 @@ from billing.usecases import renewals
 from services.billing.tests.usecases.sales import (
     MINUTE,
     NOW,
+    PARTNER,
     all_orders,
     bought,
     new_key,
@@ -91,3 +92,17 @@ def test_buying_without_a_plan_keeps_the_trials_plan_and_replays_with_its_key(uo
     with pytest.raises(Conflict):  # the trial is over: nothing left to buy from
         upgrade_trial(uow, catalog, "account-1", {"term_years": 1}, new_key())
     assert len(all_orders(uow)) == 1
+
+
+def test_an_inventory_subscription_two_requests_read_as_available_is_claimed_by_one(uow, catalog):
+    start_trial(uow, catalog, "account-1", "safe-pro", "core")
+    available = bought(uow, catalog, "safe-pro", "power", 1, account_id=None)
+    upgrade_trial(uow, catalog, "account-1", {"subscription_id": available})
+
+    with uow:  # the second request, which read it as available before the first claimed it
+        claimed = uow.subscriptions.claim_available(
+            PARTNER["partner_id"], available, "account-2", NOW, add_years(NOW, 1)
+        )
+
+    assert claimed is False
+    assert subscription(uow, available)["account_id"] == "account-1"

@@ -9,8 +9,9 @@ It is a notice, not a state of the employee: its version is always 0.
 import datetime as dt
 
 from portal_common.events import ACCESS_CHANGED
-from portal_common.unit_of_work import UnitOfWork
+
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 
 
-def access_changed(uow: UnitOfWork, employee_id: str, now: dt.datetime) -> None:
+def access_changed(uow: IdentityUnitOfWork, employee_id: str, now: dt.datetime) -> None:
     uow.emit(ACCESS_CHANGED, employee_id, 0, now)

@@ -4,11 +4,12 @@ import datetime as dt
 from typing import Any
 
 from portal_common.activity import record
-from portal_common.unit_of_work import UnitOfWork
+
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 
 
 def about(
-    uow: UnitOfWork,
+    uow: IdentityUnitOfWork,
     now: dt.datetime,
     employee: Any,
     activity_type: str,
@@ -18,6 +19,6 @@ def about(
     record(uow, now, employee.partner_id, activity_type, ("employee", employee.id, employee.name), summary, actor)
 
 
-def by_themselves(uow: UnitOfWork, now: dt.datetime, employee: Any, activity_type: str, summary: str) -> None:
+def by_themselves(uow: IdentityUnitOfWork, now: dt.datetime, employee: Any, activity_type: str, summary: str) -> None:
     """What the employee did to their own access before anyone was signed in (sign-in, a link)."""
     about(uow, now, employee, activity_type, summary, actor=employee.id)

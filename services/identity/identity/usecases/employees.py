@@ -3,8 +3,6 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from portal_common.caller import Caller
 from portal_common.errors import Conflict, EmailTaken, NotFound
 from portal_common.events import (
@@ -15,12 +13,11 @@ from portal_common.events import (
     PARTNER_SIGNED_UP,
 )
 from portal_common.ids import new_id
-from portal_common.pagination import paginate
 from portal_common.roles import OWNER
-from portal_common.unit_of_work import UnitOfWork
+from portal_common.unit_of_work import ConstraintViolated
 
-from identity.adapters import repository
 from identity.adapters.orm import Employee, Partner
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 from identity.domain import employees as rules
 from identity.usecases import activity, links, views
 from identity.usecases.access import access_changed
@@ -43,9 +40,9 @@ def _new_employee(partner_id, data, role, password_hash, now):
 
 
 def _add_employee(uow, employee, now, inviter_name=None, invited=False, summary=None):
-    if repository.email_in_use(uow.session, employee.email_key):
+    if uow.employees.email_in_use(employee.email_key):
         raise EmailTaken()
-    uow.session.add(employee)
+    uow.employees.add(employee)
     _emit(uow, EMPLOYEE_CREATED, employee, now)
     if invited:
         activity.about(uow, now, employee, "employee.invited", f"Invited {employee.email} as {employee.role}")
@@ -62,7 +59,7 @@ def _add_employee(uow, employee, now, inviter_name=None, invited=False, summary=
         if invited:  # its statements flush the new row: a concurrent twin shows here too
             links.invite(uow, now, employee, inviter_name)
         uow.commit()
-    except IntegrityError:  # the same email signed up concurrently
+    except ConstraintViolated:  # the same email signed up concurrently
         raise EmailTaken() from None
 
 
@@ -80,35 +77,33 @@ def _emit(uow, event_type, employee, now, version=None, active=None):
     )
 
 
-def sign_up(uow: UnitOfWork, hasher: Any, now: dt.datetime, data: dict[str, Any]) -> dict[str, Any]:
+def sign_up(uow: IdentityUnitOfWork, hasher: Any, now: dt.datetime, data: dict[str, Any]) -> dict[str, Any]:
     password_hash = hasher.hash(data["password"])
     with uow:
         partner = Partner(id=new_id(), name=data["company_name"].strip(), created_at=now)
         owner = _new_employee(partner.id, data, OWNER, password_hash, now)
         partner.primary_contact_id = owner.id
-        uow.session.add(partner)
-        uow.session.flush()
+        uow.partners.add(partner)
+        uow.flush()
         owner_view = views.session_employee(owner)
         uow.emit(PARTNER_SIGNED_UP, partner.id, 1, now, name=partner.name, owner=owner_view)
         _add_employee(uow, owner, now, summary=f"Signed up {partner.name} with {owner.email} as its owner")
         return {"partner": {"id": partner.id, "name": partner.name}, "employee": owner_view}
 
 
-def list_employees(uow: UnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
+def list_employees(uow: IdentityUnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
     with uow:
-        rows, next_cursor = paginate(
-            uow.session, repository.employees_of_partner(caller["partner_id"]), Employee.id, **page
-        )
+        rows, next_cursor = uow.employees.page_of_partner(caller["partner_id"], **page)
         return {"items": [views.employee(row) for row in rows], "next_cursor": next_cursor}
 
 
-def get_employee(uow: UnitOfWork, caller: Caller, employee_id: str) -> dict[str, Any]:
+def get_employee(uow: IdentityUnitOfWork, caller: Caller, employee_id: str) -> dict[str, Any]:
     with uow:
         return views.employee(_find(uow, caller, employee_id))
 
 
 def create_employee(
-    uow: UnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]
+    uow: IdentityUnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]
 ) -> dict[str, Any]:
     """With a password, the employee signs in at once; without, they are invited by mail."""
     password_hash = hasher.hash(data["password"]) if data.get("password") else None
@@ -119,7 +114,7 @@ def create_employee(
         return views.employee(employee)
 
 
-def invite_again(uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_id: str) -> None:
+def invite_again(uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, employee_id: str) -> None:
     """A new invitation for an employee who has not accepted one (the earlier link dies)."""
     with uow:
         employee = _find(uow, caller, employee_id)
@@ -131,12 +126,12 @@ def invite_again(uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_id:
 
 
 def _name_of(uow, employee_id):
-    inviter = uow.session.get(Employee, employee_id)
+    inviter = uow.employees.get(employee_id)
     return inviter.name if inviter else None
 
 
 def update_employee(
-    uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_id: str, data: dict[str, Any]
+    uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, employee_id: str, data: dict[str, Any]
 ) -> dict[str, Any]:
     with uow:
         employee = _find(uow, caller, employee_id)
@@ -154,9 +149,9 @@ def update_employee(
             employee.version += 1
             access_changed(uow, employee.id, now)  # first: the one the gateways act on at once
         if deactivating:  # nothing of theirs signs in again by itself after a reactivation
-            repository.delete_sessions(uow.session, employee.id)
-            repository.delete_devices(uow.session, employee.id)
-            repository.delete_links(uow.session, employee.id)
+            uow.employee_sessions.delete_of(employee.id)
+            uow.trusted_devices.delete_of(employee.id)
+            uow.links.delete_of(employee.id)
             _emit(uow, EMPLOYEE_DEACTIVATED, employee, now)
         elif changed:
             _emit(uow, EMPLOYEE_UPDATED, employee, now)
@@ -166,7 +161,7 @@ def update_employee(
         return views.employee(employee)
 
 
-def delete_employee(uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_id: str) -> None:
+def delete_employee(uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, employee_id: str) -> None:
     with uow:
         employee = _find(uow, caller, employee_id)
         reason = rules.refuse_removal(caller["employee_id"], employee, _primary_contact_id(uow, caller))
@@ -174,29 +169,29 @@ def delete_employee(uow: UnitOfWork, now: dt.datetime, caller: Caller, employee_
             raise Conflict(reason)
         _emit(uow, EMPLOYEE_REMOVED, employee, now, version=employee.version + 1, active=False)
         activity.about(uow, now, employee, "employee.removed", f"Removed {employee.email}")
-        uow.session.delete(employee)
+        uow.employees.remove(employee)
         access_changed(uow, employee.id, now)
         uow.commit()
 
 
-def designate_primary_contact(uow: UnitOfWork, caller: Caller, employee_id: str) -> dict[str, Any] | None:
+def designate_primary_contact(uow: IdentityUnitOfWork, caller: Caller, employee_id: str) -> dict[str, Any] | None:
     """Accounts asks before it makes someone the company's primary contact: an active employee of
     the same partner, or None."""
     with uow:
-        employee = repository.employee_of_partner(uow.session, caller["partner_id"], employee_id)
+        employee = uow.employees.of_partner(caller["partner_id"], employee_id)
         if employee is None or views.status_of(employee) != "active":
             return None
-        uow.session.get(Partner, caller["partner_id"]).primary_contact_id = employee.id
+        uow.partners.get(caller["partner_id"]).primary_contact_id = employee.id
         uow.commit()
         return {"id": employee.id, "name": employee.name, "email": employee.email}
 
 
 def _primary_contact_id(uow, caller):
-    return uow.session.get(Partner, caller["partner_id"]).primary_contact_id
+    return uow.partners.get(caller["partner_id"]).primary_contact_id
 
 
 def _find(uow, caller, employee_id):
-    employee = repository.employee_of_partner(uow.session, caller["partner_id"], employee_id)
+    employee = uow.employees.of_partner(caller["partner_id"], employee_id)
     if employee is None:
         raise NotFound("No such employee.")
     return employee

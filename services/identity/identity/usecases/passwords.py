@@ -8,13 +8,10 @@ A correct password then takes its attempt back.
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import delete
-
 from portal_common.errors import InvalidCredentials, RateLimited
-from portal_common.unit_of_work import UnitOfWork
 
-from identity.adapters import repository
 from identity.adapters.orm import LoginFailure
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 from identity.domain import lockout
 
 
@@ -25,11 +22,11 @@ def email_key(email: str) -> str:
 def _begin_attempt(uow, key, now):
     with uow:
         attempt = LoginFailure(email_key=key, at=now)
-        uow.session.add(attempt)
-        repository.forget_failures_before(uow.session, key, lockout.window_start(now))
+        uow.login_failures.add(attempt)
+        uow.login_failures.forget_before(key, lockout.window_start(now))
         uow.commit()
     with uow:
-        earlier = repository.failures_in_window(uow.session, key, lockout.window_start(now), attempt.id)
+        earlier = uow.login_failures.times_in_window(key, lockout.window_start(now), attempt.id)
     wait = lockout.seconds_locked(earlier, now)
     if wait:
         _drop(uow, attempt.id)  # refused unchecked: it does not count
@@ -39,12 +36,12 @@ def _begin_attempt(uow, key, now):
 
 def _drop(uow, attempt_id):
     with uow:
-        uow.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
+        uow.login_failures.delete(attempt_id)
         uow.commit()
 
 
 def check_password(
-    uow: UnitOfWork, hasher: Any, key: str | None, password_hash: str | None, password: str, now: dt.datetime
+    uow: IdentityUnitOfWork, hasher: Any, key: str | None, password_hash: str | None, password: str, now: dt.datetime
 ) -> None:
     """Verify (off the event loop); a wrong password stays counted toward the lockout."""
     # An attempt refused for want of a hashing slot (429) stays counted: once begun, others have

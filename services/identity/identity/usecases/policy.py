@@ -5,27 +5,27 @@ import datetime as dt
 
 from portal_common.activity import record
 from portal_common.caller import Caller
-from portal_common.unit_of_work import UnitOfWork
 
-from identity.adapters import repository
-from identity.adapters.orm import Partner
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 from identity.usecases.access import access_changed
 
 
-def two_factor_required(uow: UnitOfWork, caller: Caller) -> bool:
+def two_factor_required(uow: IdentityUnitOfWork, caller: Caller) -> bool:
     with uow:
-        return uow.session.get(Partner, caller["partner_id"]).require_two_factor
+        return uow.partners.get(caller["partner_id"]).require_two_factor
 
 
-def require_two_factor(uow: UnitOfWork, now: dt.datetime, caller: Caller, required: bool, company_name: str) -> bool:
+def require_two_factor(
+    uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, required: bool, company_name: str
+) -> bool:
     """Set the policy. Sessions opened while it is on without a second factor may only set one up;
     every gateway forgets what it remembered of the employees without one, so that switching it off
     frees theirs at once (and on again holds them again)."""
     with uow:
-        partner = uow.session.get(Partner, caller["partner_id"], with_for_update=True)
+        partner = uow.partners.get(caller["partner_id"], for_update=True)
         if partner.require_two_factor != required:
             partner.require_two_factor = required
-            for employee in uow.session.scalars(repository.employees_of_partner(partner.id)):
+            for employee in uow.employees.all_of_partner(partner.id):
                 if not employee.two_factor_enabled:
                     access_changed(uow, employee.id, now)
             record(

@@ -8,13 +8,10 @@ employee (`lockout.MAX_CODE_FAILURES` in the window), then answers 429.
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from portal_common.errors import InvalidCode, RateLimited
-from portal_common.unit_of_work import UnitOfWork
 
-from identity.adapters import repository
 from identity.adapters.orm import LoginFailure
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 from identity.domain import credentials, lockout, totp
 
 
@@ -22,37 +19,39 @@ def _guesses_key(employee_id):
     return f"code:{employee_id}"
 
 
-def refuse_when_locked(session: Session, employee_id: str, now: dt.datetime) -> None:
+def refuse_when_locked(uow: IdentityUnitOfWork, employee_id: str, now: dt.datetime) -> None:
     """429 while the employee's wrong codes in the window are used up."""
-    wrong = repository.failures_in_window(session, _guesses_key(employee_id), lockout.window_start(now))
+    wrong = uow.login_failures.times_in_window(_guesses_key(employee_id), lockout.window_start(now))
     wait = lockout.seconds_locked(wrong, now, most=lockout.MAX_CODE_FAILURES)
     if wait:
         raise RateLimited.retry_after(wait, "Too many wrong codes: try again later.")
 
 
-def count_wrong_code(session: Session, employee_id: str, now: dt.datetime) -> None:
-    session.add(LoginFailure(email_key=_guesses_key(employee_id), at=now))
+def count_wrong_code(uow: IdentityUnitOfWork, employee_id: str, now: dt.datetime) -> None:
+    uow.login_failures.add(LoginFailure(email_key=_guesses_key(employee_id), at=now))
 
 
-def use_code(uow: UnitOfWork, employee: Any, code: str | None, now: dt.datetime, message: str | None = None) -> None:
+def use_code(
+    uow: IdentityUnitOfWork, employee: Any, code: str | None, now: dt.datetime, message: str | None = None
+) -> None:
     """Spend `code` in the unit of work's transaction; a wrong one is counted (that transaction
     then holds nothing else, and is committed) and refused with 401."""
-    refuse_when_locked(uow.session, employee.id, now)
-    if spend_code(uow.session, employee, code, now):
+    refuse_when_locked(uow, employee.id, now)
+    if spend_code(uow, employee, code, now):
         return
-    uow.session.rollback()
-    count_wrong_code(uow.session, employee.id, now)
+    uow.rollback()
+    count_wrong_code(uow, employee.id, now)
     uow.commit()
     raise InvalidCode(message) if message else InvalidCode()
 
 
-def spend_code(session: Session, employee: Any, code: str | None, now: dt.datetime) -> bool:
+def spend_code(uow: IdentityUnitOfWork, employee: Any, code: str | None, now: dt.datetime) -> bool:
     """Accept `code` for `employee` and spend it; False when it is wrong, expired or used."""
     if not employee.totp_secret or not code:
         return False
     step = totp.accepted_step(employee.totp_secret, code, now, employee.totp_last_step)
     if step is not None:
-        return repository.claim_totp_step(session, employee.id, step)
+        return uow.employees.claim_totp_step(employee.id, step)
     if totp.looks_like_totp(code):
         return False
-    return repository.claim_recovery_code(session, employee.id, credentials.recovery_code_digest(code), now)
+    return uow.recovery_codes.claim(employee.id, credentials.recovery_code_digest(code), now)

@@ -4,15 +4,12 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy.orm import Session as DbSession
-
 from portal_common.caller import Caller
 from portal_common.errors import InvalidCode, InvalidCredentials, Unauthenticated
 from portal_common.ids import new_id
-from portal_common.unit_of_work import UnitOfWork
 
-from identity.adapters import repository
-from identity.adapters.orm import RESET, Challenge, Employee, Partner, Session, TrustedDevice
+from identity.adapters.orm import RESET, Challenge, Session, TrustedDevice
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 from identity.domain import credentials
 from identity.usecases import activity, views
 from identity.usecases.access import access_changed
@@ -25,9 +22,9 @@ CHALLENGE_MAX_FAILURES = 5
 DEVICE_TRUST = dt.timedelta(days=30)
 
 
-def open_session(session: DbSession, employee: Any, now: dt.datetime) -> dict[str, Any]:
+def open_session(uow: IdentityUnitOfWork, employee: Any, now: dt.datetime) -> dict[str, Any]:
     token = credentials.new_token()
-    required = session.get_one(Partner, employee.partner_id).require_two_factor
+    required = uow.partners.of_employee(employee).require_two_factor
     row = Session(
         id=new_id(),
         token_hash=credentials.digest(token),
@@ -36,28 +33,29 @@ def open_session(session: DbSession, employee: Any, now: dt.datetime) -> dict[st
         expires_at=now + SESSION_TTL,
         setup_only=required and not employee.two_factor_enabled,
     )
-    session.add(row)
+    uow.employee_sessions.add(row)
     return {"token": token, "expires_at": row.expires_at, "employee": views.session_employee(employee)}
 
 
-def sign_in(uow: UnitOfWork, hasher: Any, now: dt.datetime, data: dict[str, Any]) -> Any:
+def sign_in(uow: IdentityUnitOfWork, hasher: Any, now: dt.datetime, data: dict[str, Any]) -> Any:
     key = email_key(data["email"])
     with uow:
-        employee = repository.employee_by_email(uow.session, key)
-    usable = employee is not None and employee.active and employee.password_hash is not None
+        employee = uow.employees.by_email(key)
+    password_hash = employee.password_hash if employee is not None and employee.active else None
     try:
-        check_password(uow, hasher, key, employee.password_hash if usable else None, data["password"], now)
+        check_password(uow, hasher, key, password_hash, data["password"], now)
     except InvalidCredentials:
         # A password checked and wrong; one refused unchecked (locked out, no hashing slot) is not
         # recorded, so a flood of them cannot bury a partner's log (at most 5 a window get here).
         if employee is not None:
-            _refused(uow, now, employee, _why_refused(employee, usable))
+            _refused(uow, now, employee, _why_refused(employee, password_hash is not None))
         raise
 
+    assert employee is not None  # its password was checked, and right
     with uow:
-        employee = uow.session.get(Employee, employee.id)
-        if not employee.two_factor_enabled or _trusted(uow.session, employee, data.get("device_token"), now):
-            answer = open_session(uow.session, employee, now)
+        employee = uow.employees.get(employee.id)
+        if not employee.two_factor_enabled or _trusted(uow, employee, data.get("device_token"), now):
+            answer = open_session(uow, employee, now)
             activity.by_themselves(uow, now, employee, "session.created", "Signed in")
             uow.commit()
             return answer
@@ -68,7 +66,7 @@ def sign_in(uow: UnitOfWork, hasher: Any, now: dt.datetime, data: dict[str, Any]
             expires_at=now + CHALLENGE_TTL,
             failed_attempts=0,
         )
-        uow.session.add(challenge)
+        uow.challenges.add(challenge)
         uow.commit()
         return {"two_factor_required": True, "challenge": challenge.id, "expires_at": challenge.expires_at}
 
@@ -85,19 +83,19 @@ def _refused(uow, now, employee, summary):
         uow.commit()
 
 
-def _trusted(session, employee, device_token, now):
+def _trusted(uow, employee, device_token, now):
     if not device_token:
         return False
-    device = repository.trusted_device(session, employee.id, credentials.digest(device_token), now)
+    device = uow.trusted_devices.trusted(employee.id, credentials.digest(device_token), now)
     if device is None:
         return False
     device.last_used_at = now
     return True
 
 
-def verify(uow: UnitOfWork, now: dt.datetime, data: dict[str, Any], user_agent: str | None = None) -> Any:
+def verify(uow: IdentityUnitOfWork, now: dt.datetime, data: dict[str, Any], user_agent: str | None = None) -> Any:
     with uow:
-        challenge = uow.session.get(Challenge, data["challenge"])
+        challenge = uow.challenges.get(data["challenge"])
         if (
             challenge is None
             or challenge.completed_at is not None
@@ -105,17 +103,17 @@ def verify(uow: UnitOfWork, now: dt.datetime, data: dict[str, Any], user_agent: 
             or challenge.failed_attempts >= CHALLENGE_MAX_FAILURES
         ):
             raise InvalidCode("This sign-in challenge is unknown, expired or used up: sign in again.")
-        employee = uow.session.get(Employee, challenge.employee_id)
-        refuse_when_locked(uow.session, employee.id, now)
-        if not employee.active or not spend_code(uow.session, employee, data["code"], now):
+        employee = uow.employees.get(challenge.employee_id)
+        refuse_when_locked(uow, employee.id, now)
+        if not employee.active or not spend_code(uow, employee, data["code"], now):
             challenge.failed_attempts += 1
-            count_wrong_code(uow.session, employee.id, now)
+            count_wrong_code(uow, employee.id, now)
             activity.by_themselves(uow, now, employee, "session.refused", "Sign-in refused: wrong second-factor code")
             uow.commit()
             raise InvalidCode()
-        if not repository.claim_challenge(uow.session, challenge.id, now):
+        if not uow.challenges.complete(challenge.id, now):
             raise InvalidCode("This sign-in challenge was already used: sign in again.")
-        answer = open_session(uow.session, employee, now)
+        answer = open_session(uow, employee, now)
         activity.by_themselves(
             uow,
             now,
@@ -133,19 +131,19 @@ def verify(uow: UnitOfWork, now: dt.datetime, data: dict[str, Any], user_agent: 
                 expires_at=now + DEVICE_TRUST,
                 user_agent=user_agent,
             )
-            uow.session.add(device)
+            uow.trusted_devices.add(device)
             answer.update(device_token=device_token, device_id=device.id, device_expires_at=device.expires_at)
         uow.commit()
         return answer
 
 
-def authenticate(uow: UnitOfWork, now: dt.datetime, token: str) -> dict[str, Any]:
+def authenticate(uow: IdentityUnitOfWork, now: dt.datetime, token: str) -> dict[str, Any]:
     """Who holds this token: the employee as `GET /v1/me` shows them, plus the session's id and end
     (seconds since the epoch: a gateway remembers the answer no longer than the session lasts)."""
     if not token:
         raise Unauthenticated()
     with uow:
-        found = repository.session_with_employee(uow.session, credentials.digest(token), now)
+        found = uow.employee_sessions.authenticated_by(credentials.digest(token), now)
         if found is None:
             raise Unauthenticated()
         session, employee, required = found
@@ -156,34 +154,36 @@ def authenticate(uow: UnitOfWork, now: dt.datetime, token: str) -> dict[str, Any
         }
 
 
-def sign_out(uow: UnitOfWork, now: dt.datetime, caller: Caller) -> None:
+def sign_out(uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller) -> None:
     with uow:
-        row = uow.session.get(Session, caller["session_id"])
+        row = uow.employee_sessions.get(caller["session_id"])
         if row is not None:
-            uow.session.delete(row)
-        employee = uow.session.get(Employee, caller["employee_id"])
+            uow.employee_sessions.remove(row)
+        employee = uow.employees.get(caller["employee_id"])
         if employee is not None:
             activity.about(uow, now, employee, "session.ended", "Signed out")
         access_changed(uow, caller["employee_id"], now)
         uow.commit()
 
 
-def change_password(uow: UnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> None:
+def change_password(
+    uow: IdentityUnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]
+) -> None:
     with uow:
-        employee = uow.session.get(Employee, caller["employee_id"])
+        employee = uow.employees.get(caller["employee_id"])
     key = employee.email_key
     check_password(uow, hasher, key, employee.password_hash, data["current_password"], now)
     new_hash = hasher.hash(data["new_password"])
     with uow:
-        employee = uow.session.get(Employee, employee.id)
+        employee = uow.employees.get(employee.id)
         if employee.two_factor_enabled:
             use_code(
                 uow, employee, data.get("code"), now, "Your second-factor code is required to change the password."
             )
         employee.password_hash = new_hash
-        repository.delete_sessions(uow.session, employee.id, keep_session_id=caller["session_id"])
-        repository.delete_devices(uow.session, employee.id)
-        repository.delete_links(uow.session, employee.id, RESET)
+        uow.employee_sessions.delete_of(employee.id, keep_session_id=caller["session_id"])
+        uow.trusted_devices.delete_of(employee.id)
+        uow.links.delete_of(employee.id, RESET)
         activity.about(uow, now, employee, "password.changed", "Changed their password; other sessions ended")
         access_changed(uow, employee.id, now)
         uow.commit()

@@ -9,11 +9,9 @@ import segno
 from portal_common.caller import Caller
 from portal_common.errors import Conflict, InvalidCode, NotFound
 from portal_common.ids import new_id
-from portal_common.pagination import paginate
-from portal_common.unit_of_work import UnitOfWork
 
-from identity.adapters import repository
-from identity.adapters.orm import Employee, RecoveryCode, TrustedDevice
+from identity.adapters.orm import RecoveryCode
+from identity.adapters.unit_of_work import IdentityUnitOfWork
 from identity.domain import credentials, totp
 from identity.usecases import activity, views
 from identity.usecases.access import access_changed
@@ -23,9 +21,9 @@ from identity.usecases.second_factor import use_code
 QR_SCALE = 4
 
 
-def set_up(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
+def set_up(uow: IdentityUnitOfWork, caller: Caller) -> dict[str, Any]:
     with uow:
-        employee = uow.session.get(Employee, caller["employee_id"])
+        employee = uow.employees.get(caller["employee_id"])
         if employee.two_factor_enabled:
             raise Conflict("Two-step verification is already on: turn it off first to set it up again.")
         secret = totp.new_secret()
@@ -44,9 +42,9 @@ def _standalone_svg(qr):
     return out.getvalue().decode()
 
 
-def confirm(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+def confirm(uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
     with uow:
-        employee = uow.session.get(Employee, caller["employee_id"])
+        employee = uow.employees.get(caller["employee_id"])
         if employee.two_factor_enabled:
             raise Conflict("Two-step verification is already on.")
         if not employee.totp_pending_secret:
@@ -58,51 +56,49 @@ def confirm(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, A
         employee.totp_pending_secret = None
         employee.totp_last_step = step
         codes = credentials.new_recovery_codes()
-        repository.delete_recovery_codes(uow.session, employee.id)
-        uow.session.add_all(
-            RecoveryCode(id=new_id(), employee_id=employee.id, code_hash=credentials.recovery_code_digest(code))
-            for code in codes
-        )
+        uow.recovery_codes.delete_of(employee.id)
+        for code in codes:
+            uow.recovery_codes.add(
+                RecoveryCode(id=new_id(), employee_id=employee.id, code_hash=credentials.recovery_code_digest(code))
+            )
         activity.about(uow, now, employee, "two_factor.enabled", "Turned two-step verification on")
         access_changed(uow, employee.id, now)
         uow.commit()
     return {"recovery_codes": codes}
 
 
-def disable(uow: UnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> None:
+def disable(uow: IdentityUnitOfWork, hasher: Any, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> None:
     with uow:
-        employee = uow.session.get(Employee, caller["employee_id"])
+        employee = uow.employees.get(caller["employee_id"])
     if not employee.two_factor_enabled:
         raise Conflict("Two-step verification is not on.")
     check_password(uow, hasher, employee.email_key, employee.password_hash, data["password"], now)
     with uow:
-        employee = uow.session.get(Employee, employee.id)
+        employee = uow.employees.get(employee.id)
         use_code(uow, employee, data["code"], now)
         employee.totp_secret = None
         employee.totp_pending_secret = None
         employee.totp_last_step = None
-        repository.delete_recovery_codes(uow.session, employee.id)
-        repository.delete_devices(uow.session, employee.id)
+        uow.recovery_codes.delete_of(employee.id)
+        uow.trusted_devices.delete_of(employee.id)
         activity.about(uow, now, employee, "two_factor.disabled", "Turned two-step verification off")
         access_changed(uow, employee.id, now)
         uow.commit()
 
 
-def list_devices(uow: UnitOfWork, now: dt.datetime, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
+def list_devices(uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
     with uow:
-        rows, next_cursor = paginate(
-            uow.session, repository.devices_of(caller["employee_id"], now), TrustedDevice.id, **page
-        )
+        rows, next_cursor = uow.trusted_devices.page_of_trusted(caller["employee_id"], now, **page)
         return {"items": [views.device(row) for row in rows], "next_cursor": next_cursor}
 
 
-def revoke_device(uow: UnitOfWork, now: dt.datetime, caller: Caller, device_id: str) -> None:
+def revoke_device(uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, device_id: str) -> None:
     with uow:
-        device = uow.session.get(TrustedDevice, device_id)
+        device = uow.trusted_devices.get(device_id)
         if device is None or device.employee_id != caller["employee_id"]:
             raise NotFound("No such device.")
-        uow.session.delete(device)
-        employee = uow.session.get(Employee, device.employee_id)
+        uow.trusted_devices.remove(device)
+        employee = uow.employees.get(device.employee_id)
         activity.about(
             uow,
             now,

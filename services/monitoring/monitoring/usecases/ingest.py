@@ -2,19 +2,13 @@
 
 import datetime as dt
 import logging
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
-
-from portal_common.unit_of_work import UnitOfWork
-
-from monitoring.adapters import repository
-from monitoring.adapters.orm import MonitoredComputer, Report
+from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
 from monitoring.domain import states
 from monitoring.usecases.summaries import account_changed, backup_failed, set_state
 
 log = logging.getLogger(__name__)
-REPORTS_INSERT = insert(cast(Table, Report.__table__))
 
 
 class UnknownComputer(LookupError):
@@ -35,7 +29,7 @@ REPORT_FIELDS = (
 )
 
 
-def store_reports(uow: UnitOfWork, now: dt.datetime, groups: list[list[dict[str, Any]]]) -> Any:
+def store_reports(uow: MonitoringUnitOfWork, now: dt.datetime, groups: list[list[dict[str, Any]]]) -> Any:
     """Groups of reports (the messages that arrived together) in one transaction, each report stored
     once. Per group, one outcome per report: True, False (stored before) or the error that keeps it
     out. When the transaction fails, each group is tried alone, and a group that fails alone report
@@ -61,19 +55,10 @@ def store_reports(uow: UnitOfWork, now: dt.datetime, groups: list[list[dict[str,
 def _store_together(uow, now, reports):
     with uow:
         ids = {report["id"] for report in reports}
-        known = set(uow.session.scalars(select(Report.id).where(Report.id.in_(ids))))
-        # Locked, in a fixed order: reports of one computer stored at once must not overwrite each
-        # other's latest, and two batches must not wait for each other's computers.
-        wanted = sorted({report["computer_id"] for report in reports})
-        computers = {
-            computer.id: computer
-            for computer in uow.session.scalars(
-                select(MonitoredComputer)
-                .where(MonitoredComputer.id.in_(wanted))
-                .order_by(MonitoredComputer.id)
-                .with_for_update()
-            )
-        }
+        known = uow.reports.known_ids(ids)
+        # Locked: reports of one computer stored at once must not overwrite each other's latest
+        # (and in a fixed order, so two batches do not wait for each other's computers).
+        computers = uow.computers.locked(report["computer_id"] for report in reports)
         thresholds: dict[str, Any] = {}
         changed_accounts: set[str] = set()
         outcomes: list[bool | UnknownComputer] = []
@@ -92,8 +77,7 @@ def _store_together(uow, now, reports):
                 changed_accounts.add(computer.account_id)
             outcomes.append(True)
         if rows:
-            # One statement for them all, on the table: no object each, nor the ORM's bulk machinery.
-            uow.session.execute(REPORTS_INSERT, rows)
+            uow.reports.insert_many(rows)
         for account_id in sorted(changed_accounts):
             account_changed(uow, account_id, now)
         uow.commit()
@@ -110,7 +94,7 @@ def _apply(uow, now, computer, report, thresholds):
         changed = computer.bytes_backed_up != report["bytes_backed_up"] or computer.last_success_at is None
         computer.last_success_at, computer.bytes_backed_up = report["finished_at"], report["bytes_backed_up"]
     if computer.partner_id not in thresholds:
-        thresholds[computer.partner_id] = repository.threshold(uow.session, computer.partner_id)
+        thresholds[computer.partner_id] = uow.settings.threshold_of(computer.partner_id)
     new_state = states.state(computer.last_success_at, computer.created_at, now, thresholds[computer.partner_id])
     changed = set_state(uow, computer, new_state, now) or changed
     if report["status"] == "failed":  # each failure is news, the latest or one told late

@@ -6,15 +6,14 @@ from typing import Any
 
 from portal_common.db import keep_newest
 from portal_common.events import from_iso
-from portal_common.unit_of_work import UnitOfWork
 
-from monitoring.adapters import repository
 from monitoring.adapters.orm import MonitoredAccount, MonitoredComputer
+from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
 from monitoring.domain import states
 from monitoring.usecases.summaries import account_changed
 
 
-def track_account(uow: UnitOfWork, now: dt.datetime, event: dict[str, Any]) -> None:
+def track_account(uow: MonitoringUnitOfWork, now: dt.datetime, event: dict[str, Any]) -> None:
     def apply(account: Any) -> None:
         account.partner_id = event["partner_id"]
         account.name = event["name"]
@@ -40,10 +39,10 @@ def track_account(uow: UnitOfWork, now: dt.datetime, event: dict[str, Any]) -> N
     )
 
 
-def track_computer(uow: UnitOfWork, now: dt.datetime, event: dict[str, Any]) -> None:
+def track_computer(uow: MonitoringUnitOfWork, now: dt.datetime, event: dict[str, Any]) -> None:
     def new_computer() -> Any:
         created_at = from_iso(event["created_at"])
-        threshold = repository.threshold(uow.session, event["partner_id"])
+        threshold = uow.settings.threshold_of(event["partner_id"])
         return MonitoredComputer(
             id=event["id"],
             account_id=event["account_id"],

@@ -5,14 +5,12 @@ import datetime as dt
 from typing import Any
 
 from portal_common.events import ACCOUNT_BACKUP_CHANGED, COMPUTER_BACKUP_FAILED, COMPUTER_STATUS_CHANGED, iso
-from portal_common.unit_of_work import UnitOfWork
 
-from monitoring.adapters import repository
-from monitoring.adapters.orm import MonitoredAccount
+from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
 from monitoring.domain import states
 
 
-def set_state(uow: UnitOfWork, computer: Any, new_state: str, now: dt.datetime) -> bool:
+def set_state(uow: MonitoringUnitOfWork, computer: Any, new_state: str, now: dt.datetime) -> bool:
     if computer.state == new_state:
         return False
     previous, computer.state = computer.state, new_state
@@ -28,7 +26,7 @@ def set_state(uow: UnitOfWork, computer: Any, new_state: str, now: dt.datetime) 
     return True
 
 
-def backup_failed(uow: UnitOfWork, computer: Any, report: Any, now: dt.datetime) -> None:
+def backup_failed(uow: MonitoringUnitOfWork, computer: Any, report: Any, now: dt.datetime) -> None:
     """A failed report, newly stored: notifications may alert on it, once (its id)."""
     uow.emit(
         COMPUTER_BACKUP_FAILED,
@@ -42,9 +40,9 @@ def backup_failed(uow: UnitOfWork, computer: Any, report: Any, now: dt.datetime)
     )
 
 
-def alert_fields(uow: UnitOfWork, computer: Any) -> dict[str, Any]:
+def alert_fields(uow: MonitoringUnitOfWork, computer: Any) -> dict[str, Any]:
     """What an alert about the computer tells of it, as monitoring sees it now."""
-    account = uow.session.get(MonitoredAccount, computer.account_id)
+    account = uow.accounts.get(computer.account_id)
     return {
         "account_id": computer.account_id,
         "partner_id": computer.partner_id,
@@ -58,13 +56,13 @@ def alert_fields(uow: UnitOfWork, computer: Any) -> dict[str, Any]:
     }
 
 
-def account_changed(uow: UnitOfWork, account_id: str, now: dt.datetime) -> None:
-    account = uow.session.get(MonitoredAccount, account_id, with_for_update=True)
+def account_changed(uow: MonitoringUnitOfWork, account_id: str, now: dt.datetime) -> None:
+    account = uow.accounts.get(account_id, for_update=True)
     if account is None:
         return
-    uow.session.flush()
-    cutoff = states.cutoff(now, repository.threshold(uow.session, account.partner_id))
-    total, not_backing_up = repository.account_totals(uow.session, account_id, cutoff)
+    uow.flush()
+    cutoff = states.cutoff(now, uow.settings.threshold_of(account.partner_id))
+    total, not_backing_up = uow.computers.totals_of_account(account_id, cutoff)
     account.summary_version += 1
     uow.emit(
         ACCOUNT_BACKUP_CHANGED,

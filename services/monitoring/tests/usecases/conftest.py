@@ -2,12 +2,12 @@
 
 import pytest
 
-from portal_common.unit_of_work import UnitOfWork
 from tests.in_memory import in_memory
 
 from monitoring.adapters.orm import Base
+from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
 
 
 @pytest.fixture
 def uow():
-    return in_memory(UnitOfWork, Base, "monitoring", actor=None)
+    return in_memory(MonitoringUnitOfWork, Base, "monitoring", actor=None)

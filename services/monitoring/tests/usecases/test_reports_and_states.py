@@ -2,69 +2,8 @@
 computer kept out to be tried again, a late report moving nothing back, failures told, and a computer
 turning "not backing up" as time passes without a successful backup."""
 
-import datetime as dt
-
-from portal_common.events import iso
-
-from monitoring.usecases import ingest, queries, replica, sweep
-
-NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
-HOUR = dt.timedelta(hours=1)
-PARTNER = {"partner_id": "partner-1", "employee_id": "employee-1", "role": "owner"}
-_reports = iter(range(1, 1_000_000))
-
-
-def known_computer(uow, computer_id="computer-1", account_id="account-1"):
-    replica.track_account(
-        uow,
-        NOW,
-        {
-            "id": account_id,
-            "version": 1,
-            "partner_id": "partner-1",
-            "name": "Contoso",
-            "administered": True,
-            "released": False,
-        },
-    )
-    replica.track_computer(
-        uow,
-        NOW,
-        {
-            "id": computer_id,
-            "version": 1,
-            "account_id": account_id,
-            "partner_id": "partner-1",
-            "name": "PC-1",
-            "kind": "workstation",
-            "created_at": iso(NOW),
-            "removed": False,
-        },
-    )
-
-
-def report(finished_at, status="success", computer_id="computer-1", bytes_backed_up=1_000, report_id=None):
-    return {
-        "id": report_id or f"report-{next(_reports)}",
-        "computer_id": computer_id,
-        "started_at": finished_at - HOUR,
-        "finished_at": finished_at,
-        "status": status,
-        "bytes_selected": 2_000,
-        "bytes_backed_up": bytes_backed_up,
-        "files": 10,
-        "error": "disk full" if status == "failed" else None,
-        "received_at": finished_at,
-    }
-
-
-def store(uow, *reports, now=NOW):
-    [outcomes] = ingest.store_reports(uow, now, [list(reports)])
-    return outcomes
-
-
-def computers(uow, now=NOW):
-    return queries.list_computers(uow, now, PARTNER, {"limit": 50, "cursor": None})["items"]
+from monitoring.usecases import ingest, queries, sweep
+from services.monitoring.tests.usecases.fleet import HOUR, NOW, PARTNER, known_computer, report, store
 
 
 def test_a_report_is_stored_once_however_often_it_comes(uow):

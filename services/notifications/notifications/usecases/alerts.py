@@ -5,13 +5,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from portal_common.ids import derived_id
-from portal_common.unit_of_work import UnitOfWork
+from portal_common.unit_of_work import ConstraintViolated
 
-from notifications.adapters.orm import Account, Alert, Partner
+from notifications.adapters.orm import Alert
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from notifications.domain import alerts
 from notifications.usecases import mail, webhooks
 from notifications.usecases.settings import effective
@@ -25,34 +23,34 @@ class AccountNotKnownYet(Exception):
     """accounts' account_created is on its way: the event is tried again later."""
 
 
-def account_name(uow: UnitOfWork, account_id: str) -> str | None:
+def account_name(uow: NotificationsUnitOfWork, account_id: str) -> str | None:
     """The name of a subscription's account (None: in inventory), from accounts' events."""
     if not account_id:
         return None
     with uow:
-        account = uow.session.get(Account, account_id)
+        account = uow.accounts.get(account_id)
     if account is None:
         raise AccountNotKnownYet(f"no account {account_id} yet")
     return account.name
 
 
-def subscription_alert(uow: UnitOfWork, event: dict[str, Any]) -> alerts.Alert:
+def subscription_alert(uow: NotificationsUnitOfWork, event: dict[str, Any]) -> alerts.Alert:
     """The alert of billing's warning, with the account's name."""
     return alerts.of_subscription_ending(event, account_name(uow, event["account_id"]))
 
 
-def raise_alert(uow: UnitOfWork, now: dt.datetime, alert: Any, portal_url: str) -> None:
+def raise_alert(uow: NotificationsUnitOfWork, now: dt.datetime, alert: Any, portal_url: str) -> None:
     if alert is None:
         return
     with uow:
-        if uow.session.get(Alert, alert.key) is not None:
+        if uow.alerts.get(alert.key) is not None:
             return  # the same occurrence, delivered again
-        partner = uow.session.get(Partner, alert.partner_id)
+        partner = uow.partners.get(alert.partner_id)
         if partner is None:
             raise CompanyNotKnownYet(f"no company for partner {alert.partner_id} yet")
-        if alert.subject is not None and _newer_told(uow.session, alert):
-            return
-        uow.session.add(
+        if alert.subject is not None and uow.alerts.later_state_told(alert.subject, alert.version):
+            return  # a later state of the same thing was alerted already: this event came late
+        uow.alerts.add(
             Alert(
                 key=alert.key,
                 type=alert.type,
@@ -63,11 +61,11 @@ def raise_alert(uow: UnitOfWork, now: dt.datetime, alert: Any, portal_url: str) 
                 version=alert.version,
             )
         )
-        webhooks.enqueue(uow.session, now, alert.partner_id, alert.type, "msg_" + derived_id(alert.key), alert.data)
-        chosen = effective(uow.session, alert.partner_id)
+        webhooks.enqueue(uow, now, alert.partner_id, alert.type, "msg_" + derived_id(alert.key), alert.data)
+        chosen = effective(uow, alert.partner_id)
         if chosen["email"]["enabled"] and chosen["email"]["recipients"] and alert.type in chosen["events"]:
             mail.post(
-                uow.session,
+                uow,
                 now,
                 alert.partner_id,
                 chosen["email"]["recipients"],
@@ -75,13 +73,5 @@ def raise_alert(uow: UnitOfWork, now: dt.datetime, alert: Any, portal_url: str) 
             )
         try:
             uow.commit()
-        except IntegrityError:  # another worker made it a moment ago
+        except ConstraintViolated:  # another worker made it a moment ago
             pass
-
-
-def _newer_told(session, alert):
-    """Whether a later state of the same thing was alerted already (this event came late)."""
-    return (
-        session.scalars(select(Alert.key).where(Alert.subject == alert.subject, Alert.version > alert.version)).first()
-        is not None
-    )

@@ -4,24 +4,24 @@ is the event's)."""
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from portal_common.events import from_iso
-from portal_common.unit_of_work import UnitOfWork
+from portal_common.unit_of_work import ConstraintViolated
 
-from notifications.adapters.orm import Mail, Partner
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from notifications.usecases import mail
 
 UNKNOWN_COMPANY = "your company"  # a partner signed up before notifications heard of companies
 
 
-def mail_link(uow: UnitOfWork, now: dt.datetime, event: dict[str, Any], compose: Any, portal_url: str) -> None:
+def mail_link(
+    uow: NotificationsUnitOfWork, now: dt.datetime, event: dict[str, Any], compose: Any, portal_url: str
+) -> None:
     with uow:
-        if uow.session.get(Mail, event["event_id"]) is not None:
+        if uow.mails.get(event["event_id"]) is not None:
             return
-        partner = uow.session.get(Partner, event["partner_id"])
+        partner = uow.partners.get(event["partner_id"])
         mail.post(
-            uow.session,
+            uow,
             now,
             event["partner_id"],
             [event["email"]],
@@ -31,5 +31,5 @@ def mail_link(uow: UnitOfWork, now: dt.datetime, event: dict[str, Any], compose:
         )
         try:
             uow.commit()
-        except IntegrityError:  # the same event, handled by another worker a moment ago
+        except ConstraintViolated:  # the same event, handled by another worker a moment ago
             pass

@@ -8,14 +8,11 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from portal_common.ids import new_id
-from portal_common.unit_of_work import UnitOfWork
 
 from notifications.adapters.mailer import SMTP_TIMEOUT_SECONDS, message_of
 from notifications.adapters.orm import Mail
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from notifications.domain import mails
 
 log = logging.getLogger(__name__)
@@ -26,7 +23,7 @@ LEASE = dt.timedelta(seconds=SMTP_TIMEOUT_SECONDS * 3)  # a claimed mail's send,
 
 
 def post(
-    session: Session,
+    uow: NotificationsUnitOfWork,
     now: dt.datetime,
     partner_id: str,
     recipients: list[str],
@@ -36,7 +33,7 @@ def post(
 ) -> None:
     """Put a composed mail (`domain.mails.Mail`) in the `mails` table, due at once; the sender takes
     it from there. In the caller's transaction."""
-    session.add(
+    uow.mails.add(
         Mail(
             id=mail_id or new_id(),
             partner_id=partner_id,
@@ -53,7 +50,7 @@ def post(
     )
 
 
-def send_pending(uow: UnitOfWork, postbox: Any, clock: Any) -> Any:
+def send_pending(uow: NotificationsUnitOfWork, postbox: Any, clock: Any) -> Any:
     """Send what is due until nothing is; how many were sent."""
     sent = 0
     while True:
@@ -66,13 +63,7 @@ def send_pending(uow: UnitOfWork, postbox: Any, clock: Any) -> Any:
 
 def _claim(uow, now):
     with uow:
-        due = uow.session.scalars(
-            select(Mail)
-            .where(Mail.status == "pending", Mail.next_attempt_at <= now)
-            .order_by(Mail.next_attempt_at, Mail.id)
-            .limit(SEND_BATCH)
-            .with_for_update(skip_locked=True)
-        ).all()
+        due = uow.mails.due(now, SEND_BATCH)
         claimed = []
         for mail in due:
             if mail.send_before is not None and mail.send_before <= now:
@@ -101,7 +92,7 @@ def _send(uow, postbox, clock, fields):
         error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
     now = clock.now()
     with uow:
-        mail = uow.session.get(Mail, fields["id"], with_for_update=True)
+        mail = uow.mails.get(fields["id"], for_update=True)
         mail.attempts += 1
         if error is None:
             mail.status, mail.sent_at, mail.text, mail.html = "sent", now, "", ""

@@ -4,12 +4,12 @@ kept only when newer."""
 from typing import Any
 
 from portal_common.db import keep_newest
-from portal_common.unit_of_work import UnitOfWork
 
 from notifications.adapters.orm import Account, Partner
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 
 
-def track_company(uow: UnitOfWork, event: dict[str, Any]) -> None:
+def track_company(uow: NotificationsUnitOfWork, event: dict[str, Any]) -> None:
     def apply(partner: Any) -> None:
         partner.name, partner.primary_contact_email = event["name"], event["primary_contact_email"]
 
@@ -25,7 +25,7 @@ def track_company(uow: UnitOfWork, event: dict[str, Any]) -> None:
     )
 
 
-def track_account(uow: UnitOfWork, event: dict[str, Any]) -> None:
+def track_account(uow: NotificationsUnitOfWork, event: dict[str, Any]) -> None:
     def apply(account: Any) -> None:
         account.name = event["name"]
 

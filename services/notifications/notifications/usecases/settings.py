@@ -5,47 +5,47 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from portal_common.activity import record
 from portal_common.caller import Caller
 from portal_common.schemas.notifications import ALERT_TYPES
-from portal_common.unit_of_work import UnitOfWork
 
-from notifications.adapters.orm import AlertSettings, Partner
+from notifications.adapters.orm import AlertSettings
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 
 
-def effective(session: Session, partner_id: str) -> dict[str, Any]:
-    row = session.get(AlertSettings, partner_id)
+def effective(uow: NotificationsUnitOfWork, partner_id: str) -> dict[str, Any]:
+    row = uow.settings.get(partner_id)
     if row is not None:
         return {
             "email": {"enabled": row.email_enabled, "recipients": json.loads(row.recipients)},
             "events": json.loads(row.events),
         }
-    partner = session.get(Partner, partner_id)
+    partner = uow.partners.get(partner_id)
     return {
         "email": {"enabled": True, "recipients": [partner.primary_contact_email] if partner else []},
         "events": list(ALERT_TYPES),
     }
 
 
-def get_settings(uow: UnitOfWork, caller: Caller) -> dict[str, Any]:
+def get_settings(uow: NotificationsUnitOfWork, caller: Caller) -> dict[str, Any]:
     with uow:
-        return effective(uow.session, caller["partner_id"])
+        return effective(uow, caller["partner_id"])
 
 
-def put_settings(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]) -> dict[str, Any]:
+def put_settings(
+    uow: NotificationsUnitOfWork, now: dt.datetime, caller: Caller, data: dict[str, Any]
+) -> dict[str, Any]:
     with uow:
-        before = effective(uow.session, caller["partner_id"])
-        row = uow.session.get(AlertSettings, caller["partner_id"])
+        before = effective(uow, caller["partner_id"])
+        row = uow.settings.get(caller["partner_id"])
         if row is None:
             row = AlertSettings(partner_id=caller["partner_id"])
-            uow.session.add(row)
+            uow.settings.add(row)
         row.email_enabled = data["email"]["enabled"]
         row.recipients = json.dumps(data["email"]["recipients"])
         row.events = json.dumps([event for event in ALERT_TYPES if event in data["events"]])
-        uow.session.flush()
-        after = effective(uow.session, caller["partner_id"])
+        uow.flush()
+        after = effective(uow, caller["partner_id"])
         if after != before:
             recipients = len(after["email"]["recipients"])
             mail = (
@@ -62,4 +62,4 @@ def put_settings(uow: UnitOfWork, now: dt.datetime, caller: Caller, data: dict[s
                 f"Alerts: {len(after['events'])} of {len(ALERT_TYPES)} types, {mail}",
             )
         uow.commit()
-        return effective(uow.session, caller["partner_id"])
+        return effective(uow, caller["partner_id"])

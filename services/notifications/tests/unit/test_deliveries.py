@@ -9,10 +9,10 @@ from sqlalchemy.orm import sessionmaker
 
 from portal_common import migrate
 from portal_common.db import make_engine
-from portal_common.unit_of_work import UnitOfWork
 from tests.harness import ROOT
 
 from notifications.adapters.orm import Delivery, Webhook, outbox
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from notifications.usecases import deliveries, webhooks
 
 NOW = dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -24,13 +24,13 @@ def uow(tmp_path):
     uri = f"sqlite:///{tmp_path / 'notifications.db'}"
     migrate.upgrade(ROOT / "services" / "notifications", uri)
     engine = make_engine(uri)
-    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False), outbox)
+    yield NotificationsUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False), outbox)
     engine.dispose()
 
 
 def endpoint(uow, webhook_id, events=("webhook.test",)):
     with uow:
-        uow.session.add(
+        uow.webhooks.add(
             Webhook(
                 id=webhook_id,
                 partner_id="p1",
@@ -48,7 +48,7 @@ def endpoint(uow, webhook_id, events=("webhook.test",)):
 def events(uow, *event_ids, event_type="webhook.test"):
     with uow:
         for event_id in event_ids:
-            webhooks.enqueue(uow.session, NOW, "p1", event_type, event_id, {"n": event_id})
+            webhooks.enqueue(uow, NOW, "p1", event_type, event_id, {"n": event_id})
         uow.commit()
 
 

@@ -9,10 +9,10 @@ from sqlalchemy.orm import sessionmaker
 from portal_common import migrate
 from portal_common.clock import FakeClock
 from portal_common.db import make_engine
-from portal_common.unit_of_work import UnitOfWork
 from tests.harness import ROOT
 
 from notifications.adapters.orm import Mail, outbox
+from notifications.adapters.unit_of_work import NotificationsUnitOfWork
 from notifications.dependencies import Postbox
 from notifications.usecases import mail as sending
 
@@ -35,14 +35,14 @@ def uow(tmp_path):
     uri = f"sqlite:///{tmp_path / 'notifications.db'}"
     migrate.upgrade(ROOT / "services" / "notifications", uri)
     engine = make_engine(uri)
-    yield UnitOfWork(sessionmaker(bind=engine, expire_on_commit=False), outbox)
+    yield NotificationsUnitOfWork(sessionmaker(bind=engine, expire_on_commit=False), outbox)
     engine.dispose()
 
 
 def waiting(uow, *ids, send_before=None):
     with uow:
         for mail_id in ids:
-            uow.session.add(
+            uow.mails.add(
                 Mail(
                     id=mail_id,
                     partner_id="p1",
@@ -66,7 +66,7 @@ def postbox_with(transport):
 
 def row(uow, mail_id):
     with uow:
-        return uow.session.get(Mail, mail_id)
+        return uow.mails.get(mail_id)
 
 
 def test_each_mail_is_sent_once_and_its_body_dropped(uow):
