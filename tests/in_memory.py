@@ -36,7 +36,7 @@ def in_memory(
     engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _foreign_keys_on)
     base.metadata.create_all(engine)
-    recording = type(f"InMemory{unit_of_work.__name__}", (Recording, unit_of_work), {})
+    recording = type(f"InMemory{unit_of_work.__name__}", (RecordingUnitOfWork, unit_of_work), {})
     uow = recording(
         sessionmaker(bind=engine, expire_on_commit=False),
         base.metadata.tables[OUTBOX_TABLE],
@@ -48,7 +48,7 @@ def in_memory(
     return uow
 
 
-class Recording(UnitOfWork):
+class RecordingUnitOfWork(UnitOfWork):
     """What a test reads back of the use cases it ran. One connection is shared by every session of
     the test (`StaticPool`), so the database lives as long as the engine; the use cases run one
     after the other, as a worker runs them."""

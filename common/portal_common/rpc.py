@@ -22,7 +22,7 @@ from nameko.exceptions import UnknownService, UnserializableValueError, serializ
 from nameko.rpc import Rpc, RpcProxy, get_rpc_exchange
 
 from portal_common import metrics
-from portal_common.broker import BROKER_GONE, confirmed_publisher
+from portal_common.broker import BROKER_GONE, unconfirmed_publisher
 from portal_common.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -121,7 +121,7 @@ class ServiceRpcEntrypoint(Rpc):
             exc_info = sys.exc_info()
             body = json.dumps({"result": None, "error": serialize(UnserializableValueError(result))})
             result = None
-        confirmed_publisher(config).publish(
+        unconfirmed_publisher(config).publish(
             body,
             exchange=get_rpc_exchange(config),
             routing_key=message.properties["reply_to"],

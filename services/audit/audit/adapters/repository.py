@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, or_, select
 
 from portal_common.repository import Repository
 
@@ -41,8 +41,8 @@ class Entries(Repository):
     def ids_older_than(self, cutoff: dt.datetime, limit: int) -> list[str]:
         return list(self.session.scalars(select(Entry.id).where(Entry.occurred_at < cutoff).limit(limit)).all())
 
-    def delete(self, ids: list[str]) -> None:
-        self.session.execute(delete(Entry).where(Entry.id.in_(ids)))
+    def delete_ids(self, ids: list[str]) -> None:
+        self._delete_where(Entry.id.in_(ids))
 
 
 class People(Repository):

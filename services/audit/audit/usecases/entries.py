@@ -69,6 +69,6 @@ def forget_older_than(uow: AuditUnitOfWork, cutoff: dt.datetime) -> int:
             ids = uow.entries.ids_older_than(cutoff, SWEEP_BATCH)
             if not ids:
                 return deleted
-            uow.entries.delete(ids)
+            uow.entries.delete_ids(ids)
             uow.commit()
         deleted += len(ids)

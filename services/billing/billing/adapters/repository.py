@@ -216,7 +216,7 @@ class AccountLinks(Repository):
             select(AccountLink).where(AccountLink.account_id == account_id).with_for_update()
         ).one()
 
-    def released(self, account_id: str | None) -> bool:
+    def is_released(self, account_id: str | None) -> bool:
         """Whether the account was released (False for none, or one billing has not sold to)."""
         link = self.get(account_id) if account_id else None
         return link is not None and link.released

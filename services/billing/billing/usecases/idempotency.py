@@ -52,11 +52,9 @@ def spend_once(
     work: Callable[[BillingUnitOfWork], dict[str, Any]],
 ) -> Any:
     """Run `work(uow)` once per key: it stages an order and answers; the key and the answer are
-    committed with it. A replay answers the stored answer; a concurrent twin loses on the key's
-    primary key and answers the winner's."""
-    stored = replayed(uow, partner_id, key, digest)
-    if stored is not None:
-        return stored
+    committed with it. Callers answer a replay (`replayed`) before they check the request, so it is
+    not looked for again here; a concurrent twin loses on the key's primary key and answers the
+    winner's."""
     try:
         with uow:
             answer = work(uow)

@@ -35,7 +35,7 @@ def run_renewals(uow: BillingUnitOfWork, catalog: Catalog, now: dt.datetime) -> 
 
 def _settle(uow, catalog, subscription, now):
     with uow:
-        released = uow.account_links.released(subscription.account_id)
+        released = uow.account_links.is_released(subscription.account_id)
         plan = catalog.plan(subscription.product, subscription.plan)
         renew = subscription.status == "active" and subscription.auto_renew and not released and plan is not None
         if renew:

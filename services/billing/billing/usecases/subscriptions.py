@@ -52,7 +52,7 @@ def set_auto_renew(
         row = find_subscription(uow, caller, subscription_id, to_change=True)
         if auto_renew and row.status == "expired":
             raise Conflict("An expired subscription does not renew.")
-        released = uow.account_links.released(row.account_id)
+        released = uow.account_links.is_released(row.account_id)
         if auto_renew and released:
             raise Conflict("The account was released: it renews on its own now.")
         if row.auto_renew != auto_renew:

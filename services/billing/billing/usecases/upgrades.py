@@ -67,6 +67,9 @@ def upgrade(
 ) -> Any:
     key = checked_key(key)
     digest = idempotency.request_hash("upgrade", subscription_id=subscription_id, body=data)
+    stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
+    if stored is not None:
+        return stored
 
     def work(uow: BillingUnitOfWork) -> dict[str, Any]:
         subscription = find_subscription(uow, caller, subscription_id, for_update=True, to_change=True)

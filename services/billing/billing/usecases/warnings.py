@@ -43,7 +43,7 @@ def _warn(uow, subscription_id, now):
         if days is None:
             return 0
         row.warned_days, row.warned_expires_at = days, row.expires_at
-        if uow.account_links.released(row.account_id):  # no longer the partner's customer: recorded, not told
+        if uow.account_links.is_released(row.account_id):  # no longer the partner's customer: recorded, not told
             uow.commit()
             return 0
         item = views.subscription(row, uow.addons.of_subscription(row.id))

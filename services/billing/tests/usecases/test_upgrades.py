@@ -123,6 +123,19 @@ def test_only_an_upgrade_to_a_dearer_plan_of_an_active_subscription_of_the_produ
     ]
 
 
+def test_an_upgrade_replays_with_its_key_and_refuses_the_key_for_another_body(uow, catalog):
+    sub = bought(uow, catalog, "safe-pro", "core", 1)
+    now, key = NOW + dt.timedelta(days=100), new_key()
+
+    first = upgrades.upgrade(uow, catalog, now, PARTNER, sub, {"plan": "power"}, key)
+    again = upgrades.upgrade(uow, catalog, now, PARTNER, sub, {"plan": "power"}, key)  # power is not dearer now
+
+    assert again == first and subscription(uow, sub)["plan"] == "power"
+    assert len(all_orders(uow)) == 2
+    with pytest.raises(IdempotencyKeyReused):
+        upgrades.upgrade(uow, catalog, now, PARTNER, sub, {"plan": "ultimate"}, key)
+
+
 def test_an_addon_runs_to_the_expiry_pro_rated_and_replays_with_its_key(uow, catalog):
     sub = bought(uow, catalog, "safe-pro", "core", 2)
     now, key = NOW + dt.timedelta(days=300, hours=5), new_key()

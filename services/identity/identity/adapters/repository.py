@@ -76,7 +76,6 @@ class Employees(Repository):
                 (Employee.totp_last_step.is_(None)) | (Employee.totp_last_step < step),
             )
             .values(totp_last_step=step)
-            .execution_options(synchronize_session=False)
         )
 
 
@@ -110,7 +109,6 @@ class Challenges(Repository):
             update(Challenge)
             .where(Challenge.id == challenge_id, Challenge.completed_at.is_(None))
             .values(completed_at=now)
-            .execution_options(synchronize_session=False)
         )
 
 
@@ -146,7 +144,6 @@ class RecoveryCodes(Repository):
                 RecoveryCode.used_at.is_(None),
             )
             .values(used_at=now)
-            .execution_options(synchronize_session=False)
         )
 
     def delete_of(self, employee_id: str) -> None:

@@ -4,7 +4,7 @@ alert settings, the alerts made, the mail waiting, and the webhooks with their d
 import datetime as dt
 from collections.abc import Collection
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
 from portal_common.repository import Repository
 
@@ -130,7 +130,7 @@ class Deliveries(Repository):
         )
 
     def delete_of_webhook(self, webhook_id: str) -> None:
-        self.session.execute(delete(Delivery).where(Delivery.webhook_id == webhook_id))
+        self._delete_where(Delivery.webhook_id == webhook_id)
 
 
 class Attempts(Repository):
@@ -139,4 +139,4 @@ class Attempts(Repository):
     def delete_of_webhook(self, webhook_id: str) -> None:
         """The tries of the endpoint's deliveries (before the deliveries go)."""
         deliveries = select(Delivery.id).where(Delivery.webhook_id == webhook_id)
-        self.session.execute(delete(Attempt).where(Attempt.delivery_id.in_(deliveries)))
+        self._delete_where(Attempt.delivery_id.in_(deliveries))

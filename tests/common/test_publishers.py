@@ -1,0 +1,43 @@
+"""RPC replies go without publisher confirms, and that choice stays theirs: nameko's Publisher writes
+`confirm_publish` into a dict its instances share (and pooled connections read again when they
+reconnect), so a reply publisher must not take confirms from the outbox relay's."""
+
+import contextlib
+
+import pytest
+from nameko.amqp import publish
+from nameko.amqp.publish import Publisher
+
+from portal_common.broker import confirmed_publisher, unconfirmed_publisher
+
+CONFIG = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/unused"}
+
+
+class Published(Exception):
+    """Raised where the message would be handed to the broker."""
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """The transport options each publish asked its connection for."""
+    asked = []
+
+    @contextlib.contextmanager
+    def producer(amqp_uri, confirms, ssl=None, login_method=None, transport_options=None):
+        asked.append((confirms, dict(transport_options)))
+        raise Published()
+        yield  # pragma: no cover - a generator for contextmanager
+
+    monkeypatch.setattr(publish, "get_producer", producer)
+    return asked
+
+
+def test_replies_go_unconfirmed_and_leave_every_other_publisher_confirmed(connections):
+    shared = Publisher.transport_options.get("confirm_publish")
+    for publisher in (unconfirmed_publisher(CONFIG), confirmed_publisher(CONFIG), unconfirmed_publisher(CONFIG)):
+        with pytest.raises(Published):
+            publisher.publish("{}", routing_key="somewhere")
+    assert [confirms for confirms, _ in connections] == [False, True, False]
+    assert [options["confirm_publish"] for _, options in connections] == [False, True, False]
+    assert Publisher.transport_options.get("confirm_publish") == shared  # nameko's shared dict untouched
+    assert confirmed_publisher(CONFIG).transport_options["confirm_publish"] is True
