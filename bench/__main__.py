@@ -35,7 +35,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     size = SIZES[args.size]
     names = list(args.only or sections.NAMES)
-    if "floors" not in names and set(names) & {"reads", "ingestion"}:
+    if "floors" not in names and set(names) & {"reads", "ingestion", "orders"}:
         names.insert(0, "floors")  # their anchors
     signal.signal(signal.SIGTERM, _stop)
     results = sections.Results()

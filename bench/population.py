@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import time
 import uuid
 
 import requests
@@ -23,7 +24,7 @@ class Partner:
         return f"Bearer {self.token}"
 
 
-def _ok(response, status):
+def expect(response, status):
     if response.status_code != status:
         raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code} {response.text}")
     return response.json() if response.content else None
@@ -32,14 +33,14 @@ def _ok(response, status):
 def sign_up(base_url):
     http = requests.Session()
     email = f"owner.{uuid.uuid4().hex[:12]}@bench.example.com"
-    answer = _ok(
+    answer = expect(
         http.post(
             base_url + "/v1/signup",
             json={"company_name": "Bench IT", "name": "Bench Owner", "email": email, "password": PASSWORD},
         ),
         201,
     )
-    token = _ok(http.post(base_url + "/v1/sessions", json={"email": email, "password": PASSWORD}), 201)["token"]
+    token = expect(http.post(base_url + "/v1/sessions", json={"email": email, "password": PASSWORD}), 201)["token"]
     return Partner(base_url, answer["partner"]["id"], token, [], [email])
 
 
@@ -50,7 +51,7 @@ def populate(partner, accounts, computers_per_account):
     url = partner.base_url
     now = dt.datetime.now(dt.timezone.utc)
     for number in range(accounts):
-        account = _ok(
+        account = expect(
             http.post(
                 url + "/v1/accounts",
                 json={"name": f"Customer {number:05d}", "contact_email": f"it{number}@customer.example.com"},
@@ -58,9 +59,9 @@ def populate(partner, accounts, computers_per_account):
             201,
         )
         partner.account_ids.append(account["id"])
-        _ok(http.post(url + f"/v1/accounts/{account['id']}/trials", json={"product": "safe", "plan": "basic"}), 201)
+        expect(http.post(url + f"/v1/accounts/{account['id']}/trials", json={"product": "safe", "plan": "basic"}), 201)
         for index in range(computers_per_account):
-            computer = _ok(
+            computer = expect(
                 http.post(
                     url + f"/v1/accounts/{account['id']}/computers",
                     json={"name": f"PC-{number}-{index}", "kind": "workstation"},
@@ -69,7 +70,23 @@ def populate(partner, accounts, computers_per_account):
             )
             partner.agent_keys.append(computer["agent_key"])
     for key in partner.agent_keys:
-        _ok(requests.post(url + "/v1/agent/reports", json=report(now), headers={"Authorization": f"Agent {key}"}), 202)
+        expect(
+            requests.post(url + "/v1/agent/reports", json=report(now), headers={"Authorization": f"Agent {key}"}), 202
+        )
+
+
+HASHING_BUSY_SECONDS = 120  # how long a set-up waits for identity's hashing slots to free
+
+
+def post_hashing(http, url, body, status):
+    """A POST that hashes a password (a sign-in, a new employee): refused 429 while identity's hashing
+    slots are busy (after a flood), so asked again after the Retry-After it gives."""
+    deadline = time.monotonic() + HASHING_BUSY_SECONDS
+    while True:
+        response = http.post(url, json=body)
+        if response.status_code != 429 or time.monotonic() > deadline:
+            return expect(response, status)
+        time.sleep(float(response.headers.get("Retry-After", 1)))
 
 
 def add_employees(partner, count):
@@ -77,11 +94,10 @@ def add_employees(partner, count):
     http.headers["Authorization"] = partner.auth
     for number in range(count):
         email = f"staff.{number}.{uuid.uuid4().hex[:8]}@bench.example.com"
-        _ok(
-            http.post(
-                partner.base_url + "/v1/employees",
-                json={"email": email, "name": f"Staff {number}", "role": "viewer", "password": PASSWORD},
-            ),
+        post_hashing(
+            http,
+            partner.base_url + "/v1/employees",
+            {"email": email, "name": f"Staff {number}", "role": "viewer", "password": PASSWORD},
             201,
         )
         partner.emails.append(email)
@@ -96,3 +112,37 @@ def report(now):
         "bytes_backed_up": 120_000_000,
         "files": 3400,
     }
+
+
+def accounts_with_seats(partner, count, seats):
+    """`count` more customer accounts, each with an active subscription of `seats` seats: room for
+    the computers a workload adds."""
+    http = requests.Session()
+    http.headers["Authorization"] = partner.auth
+    made = []
+    for number in range(count):
+        account = expect(
+            http.post(
+                partner.base_url + "/v1/accounts",
+                json={"name": f"Fleet {number:03d}", "contact_email": f"fleet{number}@customer.example.com"},
+            ),
+            201,
+        )
+        item = {"product": "safe", "plan": "basic", "term_years": 1, "quantity": seats, "account_id": account["id"]}
+        expect(
+            http.post(
+                partner.base_url + "/v1/orders", json={"items": [item]}, headers={"Idempotency-Key": uuid.uuid4().hex}
+            ),
+            201,
+        )
+        made.append(account["id"])
+    return made
+
+
+def seconds_until_sign_in(partner):
+    """How long until the partner's owner signs in again (after a flood): identity's backlog drained."""
+    started = time.monotonic()
+    post_hashing(
+        requests.Session(), partner.base_url + "/v1/sessions", {"email": partner.emails[0], "password": PASSWORD}, 201
+    )
+    return time.monotonic() - started

@@ -16,7 +16,9 @@ class Size:
     scale_partner_computers: int
     scale_audit_entries: int  # the audit log's entries, seeded the same way
     scale_partner_audit_entries: int
-    employees: int  # signing in, for scaling identity out
+    employees: int  # signing in, for scaling identity out, and with a second factor in the workload
+    workload_connections: int  # the mixed workload's, shared among its kinds
+    workload_seconds: int
 
 
 SIZES = {
@@ -33,6 +35,8 @@ SIZES = {
         scale_audit_entries=2_000_000,
         scale_partner_audit_entries=200_000,
         employees=32,
+        workload_connections=64,
+        workload_seconds=60,
     ),
     "tiny": Size(
         runs=1,
@@ -47,5 +51,7 @@ SIZES = {
         scale_audit_entries=1_000,
         scale_partner_audit_entries=200,
         employees=2,
+        workload_connections=16,
+        workload_seconds=2,
     ),
 }

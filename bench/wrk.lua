@@ -3,7 +3,9 @@
 --   separated by "|", taken in turn: one per agent, so reports spread over many computers),
 --   BENCH_BODIES (several JSON bodies, one per line, taken in turn: one per employee signing in),
 --   BENCH_IDS_FILE (where to write the "id" of every 202 answer, one per line), BENCH_IDEMPOTENCY (a prefix:
---   each request gets an Idempotency-Key of its own, as a new purchase does).
+--   each request gets an Idempotency-Key of its own, as a new purchase does), BENCH_PATHS (several
+--   paths, one per line, taken in turn: one per account), and "%UNIQUE%" in a body becomes a number
+--   no other request of the run has (a new computer's name).
 local method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 local auth = os.getenv("BENCH_AUTH")
@@ -12,6 +14,8 @@ for value in string.gmatch(os.getenv("BENCH_AUTHS") or "", "[^|]+") do table.ins
 local bodies = {}
 for value in string.gmatch(os.getenv("BENCH_BODIES") or "", "[^\n]+") do table.insert(bodies, value) end
 local idempotency = os.getenv("BENCH_IDEMPOTENCY") or ""
+local paths = {}
+for value in string.gmatch(os.getenv("BENCH_PATHS") or "", "[^\n]+") do table.insert(paths, value) end
 
 local threads = {}
 function setup(thread)
@@ -33,16 +37,23 @@ function init(args)
   if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
 end
 
-if #auths > 0 or #bodies > 0 or idempotency ~= "" then
+if #auths > 0 or #bodies > 0 or #paths > 0 or idempotency ~= "" or (body and body:find("%UNIQUE%", 1, true)) then
   function request()
     turn = turn + 1
     if #auths > 0 then wrk.headers["Authorization"] = auths[(turn % #auths) + 1] end
     if idempotency ~= "" then wrk.headers["Idempotency-Key"] = idempotency .. "-" .. id .. "-" .. turn end
+    local path = nil
+    if #paths > 0 then path = paths[(turn % #paths) + 1] end
+    local this = body
     if #bodies > 0 then
       wrk.headers["Content-Type"] = "application/json"
-      return wrk.format(nil, nil, nil, bodies[(turn % #bodies) + 1])
+      this = bodies[(turn % #bodies) + 1]
     end
-    return wrk.format()
+    if this and this ~= "" then
+      this = this:gsub("%%UNIQUE%%", id .. "-" .. turn)
+      return wrk.format(nil, path, nil, this)
+    end
+    return wrk.format(nil, path)
   end
 end
 

@@ -7,6 +7,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import uuid
 
 SCRIPT = pathlib.Path(__file__).with_name("wrk.lua")
 
@@ -48,7 +49,10 @@ def run(
     threads=2,
     ids_file=None,
     idempotency="",
+    paths=(),
 ):
+    """One run of wrk. `idempotency`: a prefix of the key each request gets, new in every run (a
+    key used again would answer the first order's answer, not place one)."""
     env = {
         **os.environ,
         "BENCH_METHOD": method,
@@ -57,7 +61,8 @@ def run(
         "BENCH_AUTHS": "|".join(auths),
         "BENCH_BODIES": "\n".join(json.dumps(item) for item in bodies),
         "BENCH_IDS_FILE": str(ids_file or ""),
-        "BENCH_IDEMPOTENCY": idempotency,
+        "BENCH_IDEMPOTENCY": f"{idempotency}-{uuid.uuid4().hex[:8]}" if idempotency else "",
+        "BENCH_PATHS": "\n".join(paths),
     }
     command = [
         "wrk",
