@@ -39,14 +39,20 @@ def main(argv=None):
         names.insert(0, "floors")  # their anchors
     signal.signal(signal.SIGTERM, _stop)
     results = sections.Results()
+    failed = None
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as data_dir:
         try:
             for name in names:
                 print(f"bench: {name} ({args.size})", flush=True)
                 sections.run(name, size, pathlib.Path(data_dir), results)
+        except Exception as error:  # noqa: BLE001 - the figures taken so far are written, then it fails
+            failed = error
+            results.rows.append(sections.Row(name, "the section stopped", note=f"{type(error).__name__}: {error}"))
         finally:
             sections.finish(results)
     report.write(args.out, args.size, results)
+    if failed is not None:
+        raise failed
     print(f"bench: wrote {args.out}")
     for row in results.rows:
         print(f"  {row.name:<58} {row.figure():>14}  {row.ratio_text():>8}  {row.verdict()}")

@@ -151,10 +151,12 @@ def measure_in_turn(size, stack, anchor_path, path, connections, **load):
     return runs, row
 
 
-def all_answered(runs, status):
-    bad = {code: count for run in runs for code, count in run.statuses.items() if code != str(status)}
+def all_answered(runs, status, *also):
+    """Every answer `status` (or one of `also`, answers the system gives by design under load)."""
+    allowed = {str(code) for code in (status, *also)}
+    bad = {code: count for run in runs for code, count in run.statuses.items() if code not in allowed}
     if bad:
-        raise RuntimeError(f"answers other than {status} under load: {bad}")
+        raise RuntimeError(f"answers other than {'/'.join(sorted(allowed))} under load: {bad}")
 
 
 def shared_stack(size, data_dir, results):
@@ -711,16 +713,19 @@ def one_then_two(stack, size, service, path, load, status, engine_name, cores=No
             for _ in range(size.runs)
         ]
         cpu = cpu_share(stack, cpu_before, time.monotonic() - started)
-        all_answered(runs, status)
+        # A sign-in that waits over a second for one of identity's hashing slots is refused 429 (the
+        # flood protection): counted apart, the figure is of the sign-ins answered 201.
+        all_answered(runs, status, *((429,) if service == "identity" else ()))
+        refused = sum(run.count(429) for run in runs)
         rows.append(
             Row(
                 "scale-out",
                 f"{load.get('method', 'GET')} {path}, {instances} {service} instance(s){held}, "
                 f"c={connections}, {engine_name}",
-                rps=statistics.median(run.rps for run in runs),
+                rps=statistics.median(run.count(status) / run.seconds for run in runs),
                 p50_ms=statistics.median(run.p50_ms for run in runs),
                 p99_ms=statistics.median(run.p99_ms for run in runs),
-                note=cpu,
+                note=(f"{refused} refused 429 (no hashing slot within a second); " if refused else "") + cpu,
             )
         )
     rows[1].anchor, rows[1].ratio = rows[0].name, rows[1].rps / rows[0].rps

@@ -86,6 +86,16 @@ class NotFound(PortalError):
     default_message = "No such resource."
 
 
+class AccountsToBeAsked(PortalError):
+    """Billing has not heard of an account it is asked to sell to (opened an instant ago, or before
+    billing listened to accounts): the gateway asks accounts and calls again with its answer. Never
+    a client's answer."""
+
+    status = 503
+    code = "service_unavailable"
+    default_message = "Billing does not know these accounts yet."
+
+
 class Conflict(PortalError):
     status = 409
     code = "conflict"

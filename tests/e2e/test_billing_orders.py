@@ -9,7 +9,9 @@ import types
 
 import eventlet
 import pytest
+from sqlalchemy import text
 
+from portal_common.db import make_engine
 from tests.e2e.test_billing_helpers import (
     account_item,
     add_years,
@@ -18,6 +20,7 @@ from tests.e2e.test_billing_helpers import (
     assert_subscription_shape,
     at,
     buy,
+    eventually,
     get_catalog,
     item,
     new_key,
@@ -243,6 +246,26 @@ def test_an_order_for_a_released_account_is_404(owner):
 
     assert_error(post_order(owner, [item(account_id=account["id"])]), 404, "not_found")
     assert all_orders(owner) == []
+
+
+def test_an_account_billing_has_not_heard_of_is_asked_of_accounts(owner, system):
+    """Billing sells to the accounts it knows without a hop to accounts; one it has not heard of (here
+    forgotten, as one opened before billing listened to accounts would be) is asked of accounts."""
+    account = open_account(owner)
+    engine = make_engine(system.db_uris["billing"])
+    links = text("SELECT count(*) FROM account_links WHERE account_id = :id")
+    try:
+        with engine.connect() as connection:
+            eventually(lambda: connection.execute(links, {"id": account["id"]}).scalar() == 1, what="billing's link")
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM account_links WHERE account_id = :id"), {"id": account["id"]})
+
+        assert post_order(owner, [item(account_id=account["id"])]).status_code == 201
+        with engine.connect() as connection:
+            assert connection.execute(links, {"id": account["id"]}).scalar() == 1  # known from now on
+    finally:
+        engine.dispose()
+    assert [line["account_id"] for order in all_orders(owner) for line in order["lines"]] == [account["id"]]
 
 
 @pytest.mark.parametrize(

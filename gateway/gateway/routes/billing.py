@@ -1,7 +1,7 @@
 """Catalog, orders, subscriptions, trials, upgrades and add-ons: billing's routes."""
 
 from portal_common import roles
-from portal_common.errors import NotFound
+from portal_common.errors import AccountsToBeAsked, NotFound
 from portal_common.idempotency_keys import HEADER
 from portal_common.schemas import billing as billing_schemas
 from portal_common.schemas import unstorable
@@ -33,13 +33,19 @@ def ordered_accounts(body):
 
 
 class BillingRoutes:
+    def _selling(self, caller, account_ids, sell):
+        """`sell(found)` as billing answers it from the accounts it knows (no hop to accounts); for
+        an account billing has not heard of yet, accounts is asked and billing called again."""
+        if any(unstorable(account_id) or len(account_id) > ID_MAX for account_id in account_ids):
+            return sell(False)  # no such id is stored anywhere (and billing refuses it with a 400 first)
+        try:
+            return sell(None)
+        except AccountsToBeAsked:
+            return sell(self._found(caller, account_ids))
+
     def _found(self, caller, account_ids):
         """Whether every account is the caller's and live, as accounts answers: billing, which sells
         to them, answers 404 where it should (after a replay or a bad request's 400)."""
-        if not account_ids:
-            return True
-        if any(unstorable(account_id) or len(account_id) > ID_MAX for account_id in account_ids):
-            return False  # no such id is stored anywhere (and billing refuses it with a 400 first)
         try:
             self.accounts.account_briefs(caller, account_ids)
         except NotFound:
@@ -73,8 +79,12 @@ class BillingRoutes:
     def place_order(self, request):
         caller = self.guard.caller()
         body = json_body(request)
-        found = self._found(caller, ordered_accounts(body))
-        return json_response(201, self.billing.place_order(caller, body, idempotency_key(request), found))
+        answer = self._selling(
+            caller,
+            ordered_accounts(body),
+            lambda found: self.billing.place_order(caller, body, idempotency_key(request), found),
+        )
+        return json_response(201, answer)
 
     @api(
         "GET",
@@ -164,8 +174,11 @@ class BillingRoutes:
     )
     def start_trial(self, request, account_id):
         caller = self.guard.caller()
-        found = self._found(caller, [account_id])
-        return json_response(201, self.billing.start_trial(caller, account_id, json_body(request), found))
+        body = json_body(request)
+        answer = self._selling(
+            caller, [account_id], lambda found: self.billing.start_trial(caller, account_id, body, found)
+        )
+        return json_response(201, answer)
 
     @api(
         "POST",
@@ -182,8 +195,11 @@ class BillingRoutes:
     def upgrade_trial(self, request, account_id):
         caller = self.guard.caller()
         body = json_body(request)
-        found = self._found(caller, [account_id])
-        return json_response(200, self.billing.upgrade_trial(caller, account_id, body, idempotency_key(request), found))
+        key = idempotency_key(request)
+        answer = self._selling(
+            caller, [account_id], lambda found: self.billing.upgrade_trial(caller, account_id, body, key, found)
+        )
+        return json_response(200, answer)
 
     @api(
         "GET",

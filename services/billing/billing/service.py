@@ -4,7 +4,7 @@ gateway asks accounts whether an account is the caller's before billing sells to
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
-from portal_common.events import ACCOUNT_RELEASED
+from portal_common.events import ACCOUNT_CREATED, ACCOUNT_RELEASED
 from portal_common.health import HealthCheck
 from portal_common.observability import Observer
 from portal_common.rpc import rpc
@@ -128,6 +128,11 @@ class BillingService(HealthCheck):
         """The gateway's second step of a release, so that the account's subscriptions cannot be
         changed from the next request on (the event does the same, should this not get through)."""
         subscriptions.account_released(self.uow, account_id, caller["partner_id"])
+
+    @on_event(ACCOUNT_CREATED)
+    def on_account_created(self, payload):
+        """So that billing can tell a partner's own live accounts without asking accounts."""
+        subscriptions.account_opened(self.uow, payload["id"], payload["partner_id"])
 
     @on_event(ACCOUNT_RELEASED)
     def on_account_released(self, payload):

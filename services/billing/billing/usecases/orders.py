@@ -13,7 +13,7 @@ from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog
 from billing.domain.terms import add_years
 from billing.usecases import idempotency, views
-from billing.usecases.shared import OrderBuilder, account_changed, link_account, plan_or_400, require_found, term_or_400
+from billing.usecases.shared import OrderBuilder, account_changed, plan_or_400, sell_to, term_or_400
 
 
 def new_subscription(caller: Caller, item: Any, now: dt.datetime, status: Any, account_id: str | None = None) -> Any:
@@ -44,8 +44,8 @@ def place_order(
     key: str | None,
     accounts_found: Any,
 ) -> Any:
-    """`accounts_found`: whether the accounts named in `data` are the caller's live ones (the
-    gateway asks accounts)."""
+    """`accounts_found`: whether the accounts named in `data` are the caller's live ones, as accounts
+    answered; None: as billing knows them (`sell_to`)."""
     key = checked_key(key)
     digest = idempotency.request_hash("order", body=data)
     stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
@@ -57,9 +57,7 @@ def place_order(
         term_or_400(catalog, item["term_years"], ("items", str(index)))
     accounts = {item["account_id"] for item in data["items"] if item["account_id"]}
     if accounts:
-        require_found(accounts_found)
-    for account_id in sorted(accounts):
-        link_account(uow, account_id, caller["partner_id"])
+        sell_to(uow, caller["partner_id"], accounts, accounts_found)
 
     def work(uow: BillingUnitOfWork) -> Any:
         order = OrderBuilder(uow, catalog, caller, "purchase", now)

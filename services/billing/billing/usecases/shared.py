@@ -2,11 +2,12 @@
 accounts what an account's subscriptions now add up to."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from portal_common.caller import Caller
 from portal_common.db import create_once
-from portal_common.errors import NotFound, ValidationFailed
+from portal_common.errors import AccountsToBeAsked, NotFound, ValidationFailed
 from portal_common.events import ORDER_PLACED, SUBSCRIPTION_CHANGED
 from portal_common.ids import new_id
 
@@ -140,6 +141,27 @@ def account_summary(uow: BillingUnitOfWork, catalog: Catalog, account_id: str) -
             )
         )
     return summarize(facts)
+
+
+def sell_to(
+    uow: BillingUnitOfWork, partner_id: str, account_ids: Iterable[str], found_by_accounts: bool | None
+) -> None:
+    """404 unless every account is the partner's live one. `found_by_accounts` is accounts' answer,
+    when the gateway asked it; None: billing answers from what it knows, the accounts it sold to or
+    heard opened and released (one hop fewer for an order), and raises AccountsToBeAsked for one it
+    has not heard of yet, so that the gateway asks accounts and calls again with its answer. Billing
+    hears of a release at once (the gateway's follow-up), so it never sells to a released account."""
+    account_ids = sorted(set(account_ids))
+    if found_by_accounts is None:
+        with uow:
+            links = [uow.account_links.get(account_id) for account_id in account_ids]
+        if any(link is None for link in links):
+            raise AccountsToBeAsked()
+        require_found(all(link.partner_id == partner_id and not link.released for link in links))
+        return
+    require_found(found_by_accounts)
+    for account_id in account_ids:
+        link_account(uow, account_id, partner_id)
 
 
 def link_account(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:

@@ -70,6 +70,12 @@ def set_auto_renew(
         return view
 
 
+def account_opened(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:
+    """Billing's row for an account accounts opened, once however often it hears of it; a release
+    heard first stays a release (the row exists, and is not made again)."""
+    link_account(uow, account_id, partner_id)
+
+
 def account_released(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:
     """Idempotent: the partner renews nothing of a released account any more."""
     link_account(uow, account_id, partner_id)

@@ -16,9 +16,8 @@ from billing.usecases.shared import (
     OrderBuilder,
     account_changed,
     find_subscription,
-    link_account,
     plan_or_400,
-    require_found,
+    sell_to,
     subscription_view,
     term_or_400,
 )
@@ -47,10 +46,10 @@ def start_trial(
     data: dict[str, Any],
     account_is_found: bool,
 ) -> Any:
-    """`account_is_found`: whether the account is the caller's live one (the gateway asks accounts)."""
+    """`account_is_found`: whether the account is the caller's live one, as accounts answered; None:
+    as billing knows it (`sell_to`)."""
     plan_or_400(catalog, data["product"], data["plan"])
-    require_found(account_is_found)
-    link_account(uow, account_id, caller["partner_id"])
+    sell_to(uow, caller["partner_id"], [account_id], account_is_found)
     with uow:
         uow.account_links.locked(account_id)
         if _running(uow, account_id, data["product"]):
@@ -100,10 +99,10 @@ def upgrade_trial(
     key: str | None,
     account_is_found: bool,
 ) -> Any:
-    """`account_is_found`: whether the account is the caller's live one (the gateway asks accounts)."""
+    """`account_is_found`: whether the account is the caller's live one, as accounts answered; None:
+    as billing knows it (`sell_to`)."""
     if "subscription_id" in data:
-        require_found(account_is_found)
-        link_account(uow, account_id, caller["partner_id"])
+        sell_to(uow, caller["partner_id"], [account_id], account_is_found)
         return _apply_inventory(uow, catalog, now, caller, account_id, data["subscription_id"])
     return _buy(uow, catalog, now, caller, account_id, data, key, account_is_found)
 
@@ -137,8 +136,7 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
     stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
     if stored is not None:
         return stored
-    require_found(account_is_found)
-    link_account(uow, account_id, caller["partner_id"])
+    sell_to(uow, caller["partner_id"], [account_id], account_is_found)
     term_or_400(catalog, data["term_years"])
     with uow:
         trial = _trial_to_end(uow, account_id, data.get("product"))

@@ -1,0 +1,67 @@
+"""Billing sells to an account without asking accounts when it knows it: one it sold to before, or
+heard opened (`account_created`), the partner's own and not released. One it has not heard of yet
+is for the gateway to ask accounts about; a release is never taken back by an opening heard late."""
+
+import pytest
+
+from portal_common.errors import AccountsToBeAsked, NotFound
+from portal_common.schemas import billing as api
+from portal_common.schemas import load
+
+from billing.usecases import orders, subscriptions, trials
+from services.billing.tests.usecases.sales import NOW, OTHER_PARTNER, PARTNER, all_orders, new_key
+
+
+def order_for(uow, catalog, account_id, caller=PARTNER, found=None):
+    """An order of one seat for the account, with accounts' answer when the gateway asked it."""
+    item = {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account_id}
+    payload = load(api.OrderRequest, {"items": [item]})
+    return orders.place_order(uow, catalog, NOW, caller, payload, new_key(), found)
+
+
+def test_an_account_heard_opened_is_sold_to_without_asking_accounts(uow, catalog):
+    subscriptions.account_opened(uow, "account-1", PARTNER["partner_id"])
+    subscriptions.account_opened(uow, "account-1", PARTNER["partner_id"])  # the event again
+
+    order = order_for(uow, catalog, "account-1")
+
+    assert [line["account_id"] for line in order["lines"]] == ["account-1"]
+    trial = trials.start_trial(
+        uow, catalog, NOW, PARTNER, "account-1", load(api.TrialRequest, {"product": "safe-pro", "plan": "core"}), None
+    )
+    assert trial["status"] == "trial"
+
+
+def test_an_account_billing_has_not_heard_of_is_for_accounts_to_answer(uow, catalog):
+    with pytest.raises(AccountsToBeAsked):
+        order_for(uow, catalog, "account-new")
+    assert all_orders(uow) == []
+
+    order_for(uow, catalog, "account-new", found=True)  # accounts found it: billing keeps it from now on
+    assert len(order_for(uow, catalog, "account-new")["lines"]) == 1
+    with pytest.raises(NotFound):
+        order_for(uow, catalog, "account-gone", found=False)
+    assert len(all_orders(uow)) == 2
+
+
+def test_another_partners_account_is_not_found(uow, catalog):
+    subscriptions.account_opened(uow, "account-1", OTHER_PARTNER["partner_id"])
+    with pytest.raises(NotFound):
+        order_for(uow, catalog, "account-1")
+    with pytest.raises(NotFound):
+        trials.start_trial(
+            uow, catalog, NOW, PARTNER, "account-1", load(api.TrialRequest, {"product": "safe", "plan": "basic"}), None
+        )
+    assert all_orders(uow) == [] and len(order_for(uow, catalog, "account-1", caller=OTHER_PARTNER)["lines"]) == 1
+
+
+def test_a_released_account_is_not_sold_to_even_when_its_opening_is_heard_after(uow, catalog):
+    subscriptions.account_opened(uow, "account-1", PARTNER["partner_id"])
+    subscriptions.account_released(uow, "account-1", PARTNER["partner_id"])
+    subscriptions.account_released(uow, "account-2", PARTNER["partner_id"])  # never opened as far as billing knew
+    subscriptions.account_opened(uow, "account-2", PARTNER["partner_id"])  # heard late
+
+    for account_id in ("account-1", "account-2"):
+        with pytest.raises(NotFound):
+            order_for(uow, catalog, account_id)
+    assert all_orders(uow) == []
