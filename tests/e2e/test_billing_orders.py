@@ -4,6 +4,7 @@ Every expected amount is computed here from `GET /v1/catalog` with the contract'
 integers (see `test_billing_helpers`), never taken from the product.
 """
 
+import functools
 import json
 import types
 
@@ -248,21 +249,29 @@ def test_an_order_for_a_released_account_is_404(owner):
     assert all_orders(owner) == []
 
 
+def billing_knows(engine, account_id):
+    """Whether billing has its row for the account (from accounts' event, or its first sale)."""
+    with engine.connect() as connection:
+        query = text("SELECT count(*) FROM account_links WHERE account_id = :id")
+        return connection.execute(query, {"id": account_id}).scalar() == 1
+
+
 def test_an_account_billing_has_not_heard_of_is_asked_of_accounts(owner, system):
     """Billing sells to the accounts it knows without a hop to accounts; one it has not heard of (here
     forgotten, as one opened before billing listened to accounts would be) is asked of accounts."""
     account = open_account(owner)
+    theirs = open_account(sign_up(system), name="Theirs")
     engine = make_engine(system.db_uris["billing"])
-    links = text("SELECT count(*) FROM account_links WHERE account_id = :id")
     try:
-        with engine.connect() as connection:
-            eventually(lambda: connection.execute(links, {"id": account["id"]}).scalar() == 1, what="billing's link")
-        with engine.begin() as connection:
-            connection.execute(text("DELETE FROM account_links WHERE account_id = :id"), {"id": account["id"]})
+        for forgotten in (account["id"], theirs["id"]):
+            eventually(functools.partial(billing_knows, engine, forgotten), what="billing's row")
+            with engine.begin() as connection:
+                connection.execute(text("DELETE FROM account_links WHERE account_id = :id"), {"id": forgotten})
 
+        assert_error(post_order(owner, [item(account_id=theirs["id"])]), 404, "not_found")
         assert post_order(owner, [item(account_id=account["id"])]).status_code == 201
-        with engine.connect() as connection:
-            assert connection.execute(links, {"id": account["id"]}).scalar() == 1  # known from now on
+        assert billing_knows(engine, account["id"])  # from now on
+        assert not billing_knows(engine, theirs["id"])
     finally:
         engine.dispose()
     assert [line["account_id"] for order in all_orders(owner) for line in order["lines"]] == [account["id"]]

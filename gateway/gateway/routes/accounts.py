@@ -169,10 +169,12 @@ class AccountsRoutes:
         errors=AUTH + (404,),
     )
     def release_account(self, request, account_id):
-        """Accounts releases the account, then billing stops renewing it, so that its subscriptions
-        cannot be changed from the next request on. Whatever becomes of that second step, the
-        release stands: billing stops renewing from accounts' `account_released` too."""
+        """Billing first asks accounts before selling to the account (it sells to the accounts it
+        knows without asking), then accounts releases it, then billing stops renewing it, so that
+        its subscriptions cannot be changed from the next request on. Whatever becomes of that last
+        step, the release stands: billing stops renewing from accounts' `account_released` too."""
         caller = self.guard.caller()
+        self.billing.account_releasing(caller, account_id)
         answer = self.accounts.release_account(caller, account_id)
         try:
             self.billing_follow_up.account_released(caller, account_id)

@@ -124,6 +124,11 @@ class BillingService(HealthCheck):
         warnings.warn_of_endings(self.uow, now)
 
     @command
+    def account_releasing(self, caller, account_id):
+        """The gateway's first step of a release: billing asks accounts before it sells to the account."""
+        subscriptions.account_releasing(self.uow, account_id, caller["partner_id"])
+
+    @command
     def account_released(self, caller, account_id):
         """The gateway's second step of a release, so that the account's subscriptions cannot be
         changed from the next request on (the event does the same, should this not get through)."""

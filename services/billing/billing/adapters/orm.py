@@ -1,6 +1,6 @@
 """Billing's tables. The migration in `migrations/versions` creates exactly these (a test compares)."""
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from portal_common.db import UtcDateTime
@@ -83,14 +83,16 @@ class SubscriptionAddon(Base):
 
 
 class AccountLink(Base):
-    """An account billing has sold to: whose it is, whether released, and the version of the summary
-    last sent to accounts (bumped on every change, so accounts keeps only the newest)."""
+    """An account billing sells to: whose it is, whether released (or its release begun: then
+    accounts is asked before a sale), and the version of the summary last sent to accounts (bumped
+    on every change, so accounts keeps only the newest)."""
 
     __tablename__ = "account_links"
 
     account_id: Mapped[str] = mapped_column(String(26), primary_key=True)
     partner_id: Mapped[str] = mapped_column(String(26))
     released: Mapped[bool] = mapped_column(Boolean, default=False)
+    releasing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     summary_version: Mapped[int] = mapped_column(Integer, default=0)
 
 

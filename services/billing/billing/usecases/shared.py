@@ -148,20 +148,23 @@ def sell_to(
 ) -> None:
     """404 unless every account is the partner's live one. `found_by_accounts` is accounts' answer,
     when the gateway asked it; None: billing answers from what it knows, the accounts it sold to or
-    heard opened and released (one hop fewer for an order), and raises AccountsToBeAsked for one it
-    has not heard of yet, so that the gateway asks accounts and calls again with its answer. Billing
-    hears of a release at once (the gateway's follow-up), so it never sells to a released account."""
+    heard opened (one hop fewer for an order), and raises AccountsToBeAsked for one it has not heard
+    of yet, or whose release has begun and not been heard of (`account_releasing`), so that the
+    gateway asks accounts and calls again with its answer. A release is for good: an account billing
+    knows released is not found, whatever accounts answered a moment before."""
     account_ids = sorted(set(account_ids))
     if found_by_accounts is None:
         with uow:
             links = [uow.account_links.get(account_id) for account_id in account_ids]
-        if any(link is None for link in links):
+        if any(link is None or (link.releasing and not link.released) for link in links):
             raise AccountsToBeAsked()
-        require_found(all(link.partner_id == partner_id and not link.released for link in links))
-        return
-    require_found(found_by_accounts)
-    for account_id in account_ids:
-        link_account(uow, account_id, partner_id)
+    else:
+        require_found(found_by_accounts)
+        for account_id in account_ids:
+            link_account(uow, account_id, partner_id)
+        with uow:
+            links = [uow.account_links.get(account_id) for account_id in account_ids]
+    require_found(all(link.partner_id == partner_id and not link.released for link in links))
 
 
 def link_account(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:

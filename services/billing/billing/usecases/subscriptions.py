@@ -76,6 +76,19 @@ def account_opened(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> 
     link_account(uow, account_id, partner_id)
 
 
+def account_releasing(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:
+    """The gateway's first step of a release, before accounts releases the account: from now on
+    billing asks accounts before it sells to it, so that no sale slips in between the release and
+    billing hearing of it (should the gateway's follow-up not get through). Only the partner's own
+    account; nothing for one billing does not know (it asks accounts about those anyway)."""
+    with uow:
+        link = uow.account_links.get(account_id, for_update=True)
+        if link is None or link.partner_id != partner_id or link.releasing:
+            return
+        link.releasing = True
+        uow.commit()
+
+
 def account_released(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:
     """Idempotent: the partner renews nothing of a released account any more."""
     link_account(uow, account_id, partner_id)

@@ -136,8 +136,8 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
     stored = idempotency.replayed(uow, caller["partner_id"], key, digest)
     if stored is not None:
         return stored
+    term_or_400(catalog, data["term_years"])  # the body's own check first: a 400 whatever the account
     sell_to(uow, caller["partner_id"], [account_id], account_is_found)
-    term_or_400(catalog, data["term_years"])
     with uow:
         trial = _trial_to_end(uow, account_id, data.get("product"))
         product, plan_id = trial.product, data.get("plan", trial.plan)

@@ -41,6 +41,8 @@ def test_an_account_billing_has_not_heard_of_is_for_accounts_to_answer(uow, cata
     assert len(order_for(uow, catalog, "account-new")["lines"]) == 1
     with pytest.raises(NotFound):
         order_for(uow, catalog, "account-gone", found=False)
+    with pytest.raises(AccountsToBeAsked):  # an account accounts did not find is not kept
+        order_for(uow, catalog, "account-gone")
     assert len(all_orders(uow)) == 2
 
 
@@ -65,3 +67,34 @@ def test_a_released_account_is_not_sold_to_even_when_its_opening_is_heard_after(
         with pytest.raises(NotFound):
             order_for(uow, catalog, account_id)
     assert all_orders(uow) == []
+
+
+def test_once_a_release_begins_accounts_is_asked_until_billing_hears_it_done(uow, catalog):
+    subscriptions.account_opened(uow, "account-1", PARTNER["partner_id"])
+    subscriptions.account_releasing(uow, "account-1", OTHER_PARTNER["partner_id"])  # not theirs: nothing
+    assert len(order_for(uow, catalog, "account-1")["lines"]) == 1
+
+    subscriptions.account_releasing(uow, "account-1", PARTNER["partner_id"])
+    with pytest.raises(AccountsToBeAsked):  # the release may have happened: only accounts can tell
+        order_for(uow, catalog, "account-1")
+    assert len(order_for(uow, catalog, "account-1", found=True)["lines"]) == 1  # it did not happen
+
+    subscriptions.account_released(uow, "account-1", PARTNER["partner_id"])
+    for found in (None, True):  # a release is for good, whatever accounts answered a moment before
+        with pytest.raises(NotFound):
+            order_for(uow, catalog, "account-1", found=found)
+    assert len(all_orders(uow)) == 2
+
+
+def test_a_trial_is_turned_into_a_paid_subscription_without_asking_accounts(uow, catalog):
+    subscriptions.account_opened(uow, "account-1", PARTNER["partner_id"])
+    request = load(api.TrialRequest, {"product": "safe", "plan": "basic"})
+    trials.start_trial(uow, catalog, NOW, PARTNER, "account-1", request, None)
+    buying = load(api.TrialUpgradeRequest, {"term_years": 1})
+
+    upgraded = trials.upgrade_trial(uow, catalog, NOW, PARTNER, "account-1", buying, new_key(), None)
+
+    assert upgraded["subscription"]["status"] == "active"
+    subscriptions.account_released(uow, "account-1", PARTNER["partner_id"])
+    with pytest.raises(NotFound):
+        trials.upgrade_trial(uow, catalog, NOW, PARTNER, "account-1", buying, new_key(), None)
