@@ -1,7 +1,7 @@
 """One transaction per use, its repositories, and the events it reports written in it (the outbox).
 
-Each service's unit of work (`<service>.adapters.unit_of_work`) binds its repositories to the
-session when it opens, as cosmicpython's does: use cases read and write through `uow.<repository>`
+Each service's unit of work (`<service>.adapters.unit_of_work`) declares its repositories, bound to
+the session when it opens, as cosmicpython's are: use cases read and write through `uow.<repository>`
 and never touch the session, so their tests hand them one over an in-memory database
 (`tests/in_memory.py`). Use cases `emit()` events of the registry (`portal_common.events`);
 `commit()` writes them to the service's outbox table in the same transaction as the change, then
@@ -11,8 +11,9 @@ wakes the relay (`portal_common.outbox`) that publishes them.
 import copy
 import datetime as dt
 import json
+import typing
 from collections.abc import Callable
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from nameko_sqlalchemy import Database
 from sqlalchemy import Table, insert
@@ -23,6 +24,7 @@ from portal_common import request_context
 from portal_common.db import make_engine
 from portal_common.events import EventType, checked
 from portal_common.outbox import OUTBOX_TABLE, OutboxRelay
+from portal_common.repository import Repository
 
 # What `commit()` (or a flush) raises when a row breaks a constraint of the database (a unique key a
 # concurrent request took first), so that use cases can answer it without knowing the database library.
@@ -34,6 +36,16 @@ OUTBOX_STOP_SECONDS = 5  # a graceful stop publishes what is left, for at most t
 class UnitOfWork:
     """`with uow:` opens a session and the repositories on it; `commit()` is explicit, and leaving
     the block without it rolls back. Events are stamped with the request's actor and id."""
+
+    repositories: ClassVar[dict[str, type[Repository]]] = {}  # the declared ones, by attribute name
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.repositories = {
+            name: hint
+            for name, hint in typing.get_type_hints(cls).items()
+            if isinstance(hint, type) and issubclass(hint, Repository)
+        }
 
     def __init__(
         self,
@@ -59,7 +71,10 @@ class UnitOfWork:
         return self
 
     def open_repositories(self, session: Session) -> None:
-        """A service's unit of work binds its repositories to the session here."""
+        """Binds every repository the service's unit of work declares (`subscriptions: Subscriptions`)
+        to the session."""
+        for name, repository in self.repositories.items():
+            setattr(self, name, repository(session))
 
     def __exit__(self, *exc_info: object) -> None:
         # close() rolls back what was not committed and detaches the objects with their loaded

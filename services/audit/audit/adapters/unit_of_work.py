@@ -1,7 +1,5 @@
 """The audit service's unit of work: its entries and the people who act in them."""
 
-from sqlalchemy.orm import Session
-
 from portal_common.unit_of_work import UnitOfWork
 
 from audit.adapters.repository import Entries, People
@@ -10,7 +8,3 @@ from audit.adapters.repository import Entries, People
 class AuditUnitOfWork(UnitOfWork):
     entries: Entries
     people: People
-
-    def open_repositories(self, session: Session) -> None:
-        self.entries = Entries(session)
-        self.people = People(session)

@@ -1,8 +1,6 @@
 """The billing service's unit of work: subscriptions and their add-ons, orders and their lines, the
 accounts billing sells to, and the Idempotency-Keys of spending requests."""
 
-from sqlalchemy.orm import Session
-
 from portal_common.unit_of_work import UnitOfWork
 
 from billing.adapters.repository import (
@@ -22,11 +20,3 @@ class BillingUnitOfWork(UnitOfWork):
     order_lines: OrderLines
     account_links: AccountLinks
     idempotency_keys: IdempotencyKeys
-
-    def open_repositories(self, session: Session) -> None:
-        self.subscriptions = Subscriptions(session)
-        self.addons = Addons(session)
-        self.orders = Orders(session)
-        self.order_lines = OrderLines(session)
-        self.account_links = AccountLinks(session)
-        self.idempotency_keys = IdempotencyKeys(session)

@@ -1,8 +1,6 @@
 """The notifications service's unit of work: the companies and accounts it keeps, each partner's
 alert settings and alerts, the mail waiting, and the webhooks with their deliveries and tries."""
 
-from sqlalchemy.orm import Session
-
 from portal_common.unit_of_work import UnitOfWork
 
 from notifications.adapters.repository import (
@@ -26,13 +24,3 @@ class NotificationsUnitOfWork(UnitOfWork):
     webhooks: Webhooks
     deliveries: Deliveries
     attempts: Attempts
-
-    def open_repositories(self, session: Session) -> None:
-        self.partners = Partners(session)
-        self.accounts = Accounts(session)
-        self.settings = Settings(session)
-        self.alerts = Alerts(session)
-        self.mails = Mails(session)
-        self.webhooks = Webhooks(session)
-        self.deliveries = Deliveries(session)
-        self.attempts = Attempts(session)
