@@ -7,14 +7,19 @@ import subprocess
 import sys
 import time
 
+import kombu
 import requests
+from sqlalchemy import func, select, table
 
+from portal_common.db import make_engine
+from portal_common.outbox import OUTBOX_TABLE
 from tests.harness import TEST_SEED_KEY, UNLIMITED_SIGN_INS, Vhost, free_port
 
 from scripts import run
 
 BIN = pathlib.Path(sys.executable).parent
 STARTUP_SECONDS = 60
+EVENTS_DRAIN_SECONDS = 60  # the longest wait for the events of a load to be consumed
 
 
 class Stack:
@@ -95,6 +100,37 @@ class Stack:
             used[server] = sum(_cpu_seconds(int(pid)) for pid in pids)
         return used
 
+    def wait_for_events(self):
+        """Seconds until every event of the load so far is consumed (or `EVENTS_DRAIN_SECONDS`, then
+        it raises): a load is not done until the work it set off is. Consumed: no row in any
+        service's outbox and no message ready in an event queue, twice in a row, 0.1 s apart (a consumer holds
+        at most its prefetch besides, and may publish more). Retries and parked events are not
+        counted: they wait on purpose."""
+        engines = [make_engine(uri) for uri in self.db_uris.values()]
+        names = [
+            queue["name"]
+            for queue in self._vhost.manager.get_queues(self._vhost.name)
+            if _consumed_events(queue["name"]) and not queue.get("exclusive")  # a gateway's own: not ours to open
+        ]
+        started, quiet = time.monotonic(), 0
+        try:
+            with kombu.Connection(self.amqp_uri) as connection:
+                channel = connection.channel()
+                while True:
+                    waiting = _outbox_rows(engines) + sum(
+                        channel.queue_declare(name, passive=True).message_count for name in names
+                    )
+                    quiet = 0 if waiting else quiet + 1
+                    if quiet == 2:
+                        break
+                    if time.monotonic() - started > EVENTS_DRAIN_SECONDS:
+                        raise RuntimeError(f"events still waiting {EVENTS_DRAIN_SECONDS} s after the load")
+                    time.sleep(0.1)
+        finally:
+            for engine in engines:
+                engine.dispose()
+        return time.monotonic() - started
+
     def wait_healthy(self):
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
@@ -116,6 +152,19 @@ class Stack:
         run.stop(dict(enumerate(self.processes)))
         self.processes = []
         self._vhost.__exit__(None, None, None)
+
+
+def _outbox_rows(engines):
+    rows = 0
+    for engine in engines:
+        with engine.connect() as connection:
+            rows += connection.scalar(select(func.count()).select_from(table(OUTBOX_TABLE)))
+    return rows
+
+
+def _consumed_events(queue_name):
+    """An event handler's queue (not its retries, nor what it parked)."""
+    return queue_name.startswith("evt-") and ".retry-" not in queue_name and not queue_name.endswith(".dead")
 
 
 def _cpu_seconds(pid):

@@ -23,10 +23,12 @@ class Load:
     errors: int
     statuses: dict
     ids: list  # the "id" of every 202 answer, when asked for
+    settled_seconds: float = 0.0  # after the load, until the work it set off was done (when waited for)
 
     @property
     def rps(self):
-        return self.requests / self.seconds
+        """Requests a second, over the load and the wait for the work it set off."""
+        return self.requests / (self.seconds + self.settled_seconds)
 
     def count(self, status):
         return self.statuses.get(str(status), 0)

@@ -82,6 +82,6 @@ def _publisher(config: Mapping[str, Any], confirms: bool, **options: Any) -> Any
     )
     # nameko's Publisher writes `confirm_publish` into a dict all its instances share, which pooled
     # connections keep and read again when they reconnect: one publisher without confirms would
-    # then take them from every other (the outbox relay's among them). Each has its own here.
+    # then take them from every other (the event handlers' retries among them). Each has its own here.
     publisher.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": confirms}
     return publisher

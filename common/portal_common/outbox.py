@@ -1,5 +1,5 @@
 """The transactional outbox: an event is a row written in the same transaction as the change it
-reports, and a relay publishes the rows with publisher confirms, then deletes them.
+reports, and a relay publishes the rows in batches with publisher confirms, then deletes them.
 
 A crash between the commit and the publish delays the event, never loses it: the relay of the
 restarted service (or of another instance) publishes what is left. The relay is woken by every
@@ -23,7 +23,7 @@ from sqlalchemy import Column, MetaData, String, Table, Text, delete, func, sele
 from sqlalchemy.orm import Session
 
 from portal_common import metrics, request_context
-from portal_common.broker import confirmed_publisher
+from portal_common.batch_publisher import BatchPublisher
 from portal_common.db import UtcDateTime
 from portal_common.events import REGISTRY
 
@@ -69,7 +69,7 @@ class OutboxRelay:
             if event.producer == service_name
             for queue in event.queues
         ]
-        self.publisher = confirmed_publisher(config, declare=[self.exchange, *consumers_queues])
+        self.publisher = BatchPublisher(config, self.exchange, declare=consumers_queues)
         self._wake = Event()
 
     def wake(self) -> None:
@@ -91,7 +91,8 @@ class OutboxRelay:
             self.measure_backlog()
 
     def publish_batch(self) -> int:
-        """Publish (confirmed) and delete up to `OUTBOX_BATCH` of the oldest rows; answers how many."""
+        """Publish up to `OUTBOX_BATCH` of the oldest rows, wait for the broker's confirms of them all,
+        then delete them; answers how many."""
         columns = self.table.c
         with self.session_factory() as session, session.begin():
             rows = session.execute(
@@ -100,8 +101,9 @@ class OutboxRelay:
                 .limit(OUTBOX_BATCH)
                 .with_for_update(skip_locked=True)
             ).all()
+            self.publisher.publish([self._message(row.event_type, row.payload) for row in rows])
             for row in rows:
-                self._publish(row.event_type, row.payload)
+                metrics.EVENTS_PUBLISHED.labels(self.service_name, row.event_type).inc()
             if rows:
                 session.execute(delete(self.table).where(columns.id.in_([row.id for row in rows])))
         return len(rows)
@@ -117,22 +119,25 @@ class OutboxRelay:
         age = 0 if oldest is None else max(0.0, (dt.datetime.now(dt.timezone.utc) - oldest).total_seconds())
         metrics.OUTBOX_OLDEST_SECONDS.labels(self.service_name).set(age)
 
-    def _publish(self, event_type: str, payload: str) -> None:
+    @staticmethod
+    def _message(event_type: str, payload: str) -> dict[str, Any]:
         envelope = json.loads(payload)
         # nameko's context headers: the handlers of the event, and what they publish, carry them on.
         headers = {f"nameko.{key}": envelope[field] for key, field in CONTEXT_FIELDS if envelope.get(field)}
-        self.publisher.publish(
-            payload,
-            exchange=self.exchange,
-            routing_key=event_type,
-            headers=headers,
-            content_type="application/json",
-            content_encoding="utf-8",
-        )
-        metrics.EVENTS_PUBLISHED.labels(self.service_name, event_type).inc()
+        return {
+            "body": payload,
+            "routing_key": event_type,
+            "headers": headers,
+            "content_type": "application/json",
+            "content_encoding": "utf-8",
+        }
 
     def publish_what_is_left(self, seconds: float) -> None:
-        """At a graceful stop: what the last commits wrote, for at most `seconds`."""
-        with eventlet.Timeout(seconds, False):
-            while self.publish_batch() == OUTBOX_BATCH:
-                pass
+        """At a graceful stop: what the last commits wrote, for at most `seconds`; then the relay's
+        connection closes."""
+        try:
+            with eventlet.Timeout(seconds, False):
+                while self.publish_batch() == OUTBOX_BATCH:
+                    pass
+        finally:
+            self.publisher.close()

@@ -5,6 +5,7 @@ however many relays share a PostgreSQL database."""
 import contextlib
 import json
 import os
+import socket
 
 import eventlet
 import kombu
@@ -128,12 +129,23 @@ def test_while_the_broker_is_away_the_rows_wait_and_are_published_after(sessions
     uow = UnitOfWork(sessions, outbox)
     create(uow, "waits")
     away = OutboxRelay(sessions, outbox, {"AMQP_URI": "amqp://guest:guest@127.0.0.1:1/"}, "accounts")
-    away.publisher.retry_policy = {"max_retries": 0}
     with pytest.raises(Exception):  # noqa: B017 - whatever the connection raises
         away.publish_batch()
     assert count(sessions, outbox) == 1
     assert OutboxRelay(sessions, outbox, rabbit_config, "accounts").publish_batch() == 1
     assert [payload["id"] for _, payload in spy()] == ["waits"]
+
+
+def test_a_relay_whose_connection_broke_while_idle_publishes_on_a_new_one(sessions, rabbit_config, spy):
+    uow = UnitOfWork(sessions, outbox)
+    relay = OutboxRelay(sessions, outbox, rabbit_config, "accounts")
+    create(uow, "first")
+    assert relay.publish_batch() == 1
+    relay.publisher._connection.connection.transport.sock.shutdown(socket.SHUT_RDWR)  # as a broker restart leaves it
+    create(uow, "second")
+    assert relay.publish_batch() == 1
+    assert [payload["id"] for _, payload in spy()] == ["first", "second"]
+    assert count(sessions, outbox) == 0
 
 
 def test_an_event_published_before_its_consumers_first_start_waits_in_its_queue(sessions, rabbit_config):

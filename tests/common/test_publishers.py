@@ -1,6 +1,6 @@
 """RPC replies go without publisher confirms, and that choice stays theirs: nameko's Publisher writes
 `confirm_publish` into a dict its instances share (and pooled connections read again when they
-reconnect), so a reply publisher must not take confirms from the outbox relay's."""
+reconnect), so a reply publisher must not take confirms from the event handlers' (their retries and parked events)."""
 
 import contextlib
 

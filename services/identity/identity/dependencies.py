@@ -26,7 +26,9 @@ ARGON2_TIME_COST = 3
 ARGON2_MEMORY_KIB = 64 * 1024
 ARGON2_PARALLELISM = 4
 # Hashes at once: as many as the machine has cores; a request waits this long for one, then is 429.
-HASH_WAIT_SECONDS = 1.0
+# Two seconds: on a machine busy with everything else a hash takes up to a second, so three people
+# signing in at once on two cores must not see a 429 (the mixed workload of `make bench` did at 1 s).
+HASH_WAIT_SECONDS = 2.0
 HASHES_CONFIG_KEY = "PASSWORD_HASHES_AT_ONCE"
 # The test harness signs up thousands of employees on throw-away systems: there, and never in a
 # deployment, `PASSWORD_HASHING: fast` hashes with one pass over 1 MiB (identity warns when it starts).

@@ -176,10 +176,12 @@ class NotificationsService(HealthCheck):
         self._send_mail()
 
     def _announce(self, event, webhook_type, data):
-        webhooks.announce(
+        """Sent at once when the partner has an endpoint for it (what is left, the next tick sends)."""
+        queued = webhooks.announce(
             self.uow, self.clock.now(), event["partner_id"], webhook_type, "msg_" + event["event_id"], data
         )
-        self.send_webhooks()
+        if queued:
+            self.send_webhooks()
 
     def _mail_link(self, event, compose):
         links.mail_link(self.uow, self.clock.now(), event, compose, self.postbox.portal_url)

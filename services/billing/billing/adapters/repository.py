@@ -8,12 +8,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from portal_common.pagination import paginate, paginate_by_time
 from portal_common.repository import Repository
 
 from billing.adapters.orm import AccountLink, IdempotencyKey, Order, OrderLine, Subscription, SubscriptionAddon
+from billing.domain.summary import RUNNING, Latest
 
 
 class Subscriptions(Repository):
@@ -57,6 +58,26 @@ class Subscriptions(Repository):
         return self.session.scalars(
             select(Subscription).where(Subscription.account_id == account_id).order_by(Subscription.id)
         ).all()
+
+    def latest_of_account(self, account_id: str) -> Latest | None:
+        """The account's subscription that started last (the latest id among those that started together)."""
+        row = self.session.execute(
+            select(Subscription.status, Subscription.product, Subscription.plan, Subscription.expires_at)
+            .where(Subscription.account_id == account_id)
+            .order_by(Subscription.starts_at.desc(), Subscription.id.desc())
+            .limit(1)
+        ).one_or_none()
+        return None if row is None else Latest(*row)
+
+    def running_of_account(self, account_id: str) -> list[tuple[str, str, int]]:
+        """How many of each plan the account's running subscriptions hold: (product, plan, quantity),
+        added up in the database, however many subscriptions the account has had."""
+        rows = self.session.execute(
+            select(Subscription.product, Subscription.plan, func.sum(Subscription.quantity))
+            .where(Subscription.account_id == account_id, Subscription.status.in_(RUNNING))
+            .group_by(Subscription.product, Subscription.plan)
+        ).all()
+        return [(product, plan, int(quantity)) for product, plan, quantity in rows]
 
     def as_stored(self, subscription_id: str) -> Subscription | None:
         """The subscription as the database holds it now (after a conditional update, which leaves the
@@ -173,6 +194,16 @@ class Addons(Repository):
         for row in rows:
             grouped.setdefault(row.subscription_id, []).append(row)
         return grouped
+
+    def running_of_account(self, account_id: str) -> list[tuple[str, int]]:
+        """How many of each add-on the account's running subscriptions hold: (addon, quantity)."""
+        rows = self.session.execute(
+            select(SubscriptionAddon.addon, func.sum(SubscriptionAddon.quantity))
+            .join(Subscription, Subscription.id == SubscriptionAddon.subscription_id)
+            .where(Subscription.account_id == account_id, Subscription.status.in_(RUNNING))
+            .group_by(SubscriptionAddon.addon)
+        ).all()
+        return [(addon, int(quantity)) for addon, quantity in rows]
 
     def of_subscription(self, subscription_id: str) -> list[SubscriptionAddon]:
         return self.of_subscriptions([subscription_id]).get(subscription_id, [])

@@ -9,29 +9,40 @@ RUNNING = ("trial", "active")
 
 
 @dataclass(frozen=True)
-class SubscriptionFacts:
-    id: str
+class Latest:
+    """The account's latest subscription (the one that started last), whatever its status."""
+
     status: str
     product: str
     plan: str
-    quantity: int
-    starts_at: object
     expires_at: object
-    computers_included: int
-    servers_included: int
-    addon_computers: int = 0
-    addon_servers: int = 0
 
 
-def summarize(subscriptions: Iterable[SubscriptionFacts]) -> dict[str, Any]:
-    """`subscriptions` are one account's; answers the accounts-list columns and the seats."""
-    latest = max(subscriptions, key=lambda s: (s.starts_at, s.id), default=None)
-    running = [s for s in subscriptions if s.status in RUNNING]
+@dataclass(frozen=True)
+class Seats:
+    """`quantity` running subscriptions of one plan, or add-ons of one kind, each giving `computers`
+    and `servers` seats."""
+
+    quantity: int
+    computers: int
+    servers: int
+
+
+def seats_of(running: Iterable[Seats]) -> dict[str, int]:
+    """The seats that running subscriptions and their add-ons give."""
+    running = list(running)
+    return {
+        "seats": sum(s.quantity * s.computers for s in running),
+        "server_seats": sum(s.quantity * s.servers for s in running),
+    }
+
+
+def summarize(latest: Latest | None, running: Iterable[Seats]) -> dict[str, Any]:
+    """Answers the accounts-list columns and the seats of one account."""
     return {
         "status": latest.status if latest else "none",
         "product": latest.product if latest else None,
         "plan": latest.plan if latest else None,
         "expires_at": latest.expires_at if latest else None,
-        "seats": sum(s.quantity * s.computers_included + s.addon_computers for s in running),
-        "server_seats": sum(s.quantity * s.servers_included + s.addon_servers for s in running),
+        **seats_of(running),
     }

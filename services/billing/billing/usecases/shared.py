@@ -14,7 +14,7 @@ from portal_common.ids import new_id
 from billing.adapters.orm import AccountLink, Order, OrderLine
 from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog, Plan
-from billing.domain.summary import SubscriptionFacts, summarize
+from billing.domain.summary import Seats, summarize
 from billing.usecases import activity, views
 
 
@@ -118,29 +118,23 @@ class OrderBuilder:
         return view
 
 
+def running_seats(uow: BillingUnitOfWork, catalog: Catalog, account_id: str) -> list[Seats]:
+    """What the account's running subscriptions hold, added up by plan and add-on in the database (a
+    few rows whatever the account's history, so that every sale to it costs the same)."""
+    running = []
+    for product, plan_id, quantity in uow.subscriptions.running_of_account(account_id):
+        plan = catalog.plan(product, plan_id)
+        if plan is not None:
+            running.append(Seats(quantity, plan.computers_included, plan.servers_included))
+    for addon_id, quantity in uow.addons.running_of_account(account_id):
+        addon = catalog.addon(addon_id)
+        if addon is not None:
+            running.append(Seats(quantity, addon.computers_included, addon.servers_included))
+    return running
+
+
 def account_summary(uow: BillingUnitOfWork, catalog: Catalog, account_id: str) -> dict[str, Any]:
-    rows = uow.subscriptions.of_account(account_id)
-    addons = uow.addons.of_subscriptions([row.id for row in rows])
-    facts = []
-    for row in rows:
-        plan = catalog.plan(row.product, row.plan)
-        bought = [(catalog.addon(a.addon), a.quantity) for a in addons.get(row.id, ())]
-        facts.append(
-            SubscriptionFacts(
-                id=row.id,
-                status=row.status,
-                product=row.product,
-                plan=row.plan,
-                quantity=row.quantity,
-                starts_at=row.starts_at,
-                expires_at=row.expires_at,
-                computers_included=plan.computers_included if plan else 0,
-                servers_included=plan.servers_included if plan else 0,
-                addon_computers=sum(addon.computers_included * n for addon, n in bought if addon),
-                addon_servers=sum(addon.servers_included * n for addon, n in bought if addon),
-            )
-        )
-    return summarize(facts)
+    return summarize(uow.subscriptions.latest_of_account(account_id), running_seats(uow, catalog, account_id))
 
 
 def sell_to(

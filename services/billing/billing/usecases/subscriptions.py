@@ -8,8 +8,9 @@ from portal_common.errors import Conflict
 
 from billing.adapters.unit_of_work import BillingUnitOfWork
 from billing.domain.catalog import Catalog
+from billing.domain.summary import seats_of
 from billing.usecases import activity, views
-from billing.usecases.shared import account_summary, find_subscription, link_account, subscription_view
+from billing.usecases.shared import find_subscription, link_account, running_seats, subscription_view
 
 
 def list_subscriptions(uow: BillingUnitOfWork, caller: Caller, query: dict[str, Any]) -> dict[str, Any]:
@@ -36,8 +37,7 @@ def account_seats(uow: BillingUnitOfWork, catalog: Catalog, caller: Caller, acco
         link = uow.account_links.get(account_id)
         if link is None or link.partner_id != caller["partner_id"]:
             return {"seats": 0, "server_seats": 0}
-        summary = account_summary(uow, catalog, account_id)
-        return {"seats": summary["seats"], "server_seats": summary["server_seats"]}
+        return seats_of(running_seats(uow, catalog, account_id))
 
 
 def get_subscription(uow: BillingUnitOfWork, caller: Caller, subscription_id: str) -> Any:

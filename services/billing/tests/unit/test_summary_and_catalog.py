@@ -5,29 +5,13 @@ import pytest
 from marshmallow import ValidationError
 
 from billing.adapters import catalog_file
-from billing.domain.summary import SubscriptionFacts, summarize
+from billing.domain.summary import Latest, Seats, seats_of, summarize
 
 UTC = dt.timezone.utc
 
 
-def facts(id, status, starts_days, computers=1, servers=0, quantity=1, product="safe", plan="basic", **extra):
-    start = dt.datetime(2026, 1, 1, tzinfo=UTC) + dt.timedelta(days=starts_days)
-    return SubscriptionFacts(
-        id=id,
-        status=status,
-        product=product,
-        plan=plan,
-        quantity=quantity,
-        starts_at=start,
-        expires_at=start + dt.timedelta(days=365),
-        computers_included=computers,
-        servers_included=servers,
-        **extra,
-    )
-
-
 def test_an_account_without_subscriptions():
-    assert summarize([]) == {
+    assert summarize(None, []) == {
         "status": "none",
         "product": None,
         "plan": None,
@@ -37,16 +21,25 @@ def test_an_account_without_subscriptions():
     }
 
 
-def test_the_latest_subscription_sets_status_and_only_running_ones_give_seats():
-    old = facts("a", "expired", 0, computers=5)
-    trial = facts("b", "trial", 10, computers=15, servers=1, product="safe-pro", plan="ultimate")
-    active = facts(
-        "c", "active", 20, computers=5, quantity=3, product="safe-pro", plan="core", addon_computers=2, addon_servers=1
-    )
-    summary = summarize([old, trial, active])
+def test_the_latest_subscription_sets_status_and_running_ones_give_their_seats():
+    expires = dt.datetime(2027, 1, 1, tzinfo=UTC)
+    latest = Latest("active", "safe-pro", "core", expires)
+    trial_plan, core_plan, extra_computers = Seats(1, 15, 1), Seats(3, 5, 0), Seats(2, 1, 0)
+    summary = summarize(latest, [trial_plan, core_plan, extra_computers, Seats(1, 0, 1)])
     assert (summary["status"], summary["product"], summary["plan"]) == ("active", "safe-pro", "core")
+    assert summary["expires_at"] == expires
     assert summary["seats"] == 15 + 3 * 5 + 2
     assert summary["server_seats"] == 1 + 1
+
+
+def test_the_seats_alone_are_what_the_running_ones_give():
+    assert seats_of([Seats(2, 5, 0), Seats(1, 1, 1)]) == {"seats": 11, "server_seats": 1}
+    assert seats_of([]) == {"seats": 0, "server_seats": 0}
+
+
+def test_an_account_whose_latest_subscription_ended_has_no_seats():
+    summary = summarize(Latest("expired", "safe", "basic", dt.datetime(2025, 1, 1, tzinfo=UTC)), [])
+    assert (summary["status"], summary["seats"], summary["server_seats"]) == ("expired", 0, 0)
 
 
 def test_the_shipped_catalog_is_valid_and_as_the_contract_names_it():

@@ -117,6 +117,44 @@ def test_an_accounts_seats_are_what_its_running_subscriptions_and_their_addons_g
     assert seats("account-9") == NO_SEATS  # billing has sold nothing to it
 
 
+def test_accounts_is_told_of_the_latest_subscription_and_an_ended_ones_addons_give_nothing(uow, catalog):
+    """The summary is added up in the database: the latest subscription by start (then id, for two
+    started by one order), and only running subscriptions' plans and add-ons count."""
+    ending = bought(uow, catalog, "safe-pro", "core", 1)
+    upgrades.buy_addon(uow, catalog, NOW, PARTNER, ending, {"addon": "extra-server", "quantity": 2}, new_key())
+    subscriptions.set_auto_renew(uow, NOW, PARTNER, ending, False)
+    later = NOW + dt.timedelta(days=30)
+    buy(uow, catalog, ("safe", "basic", 2, 1, "account-1"), ("safe", "plus", 2, 3, "account-1"), now=later)
+
+    def told():  # what accounts was last told of account-1
+        return [event for event in uow.events("subscription_changed") if event["id"] == "account-1"][-1]
+
+    def computers(plan):
+        return catalog.plan("safe", plan).computers_included
+
+    extra_server = catalog.addon("extra-server")
+    with_core = (
+        catalog.plan("safe-pro", "core").computers_included
+        + 2 * extra_server.computers_included
+        + computers("basic")
+        + 3 * computers("plus")
+    )
+    summary = told()
+    assert (summary["status"], summary["product"], summary["plan"]) == ("active", "safe", "plus")
+    assert summary["expires_at"] == iso(add_years(later, 2))
+    assert (summary["seats"], summary["server_seats"]) == (with_core, 2 * extra_server.servers_included)
+
+    renewals.run_renewals(uow, catalog, add_years(NOW, 1) + MINUTE)  # the core subscription ends
+    assert subscription(uow, ending)["status"] == "expired"
+    summary = told()
+    assert (summary["status"], summary["plan"]) == ("active", "plus")  # still the latest
+    assert (summary["seats"], summary["server_seats"]) == (computers("basic") + 3 * computers("plus"), 0)
+    assert subscriptions.account_seats(uow, catalog, PARTNER, "account-1") == {
+        "seats": summary["seats"],
+        "server_seats": 0,
+    }
+
+
 def test_releasing_an_account_stops_its_renewals_and_changes_and_leaves_other_accounts_alone(uow, catalog):
     kept = bought(uow, catalog, "safe-pro", "core", 1, account_id="account-1")
     released = [

@@ -169,11 +169,13 @@ def announce(
     event_type: str,
     event_id: str,
     data: dict[str, Any],
-) -> None:
-    """Another service's event, for the endpoints that asked for its type."""
+) -> int:
+    """Another service's event, for the endpoints that asked for its type; answers how many
+    deliveries it queued (none: there is nothing to send now)."""
     with uow:
-        enqueue(uow, now, partner_id, event_type, event_id, data)
+        queued = enqueue(uow, now, partner_id, event_type, event_id, data)
         uow.commit()
+        return queued
 
 
 def enqueue(
@@ -183,17 +185,20 @@ def enqueue(
     event_type: str,
     event_id: str,
     data: dict[str, Any],
-) -> None:
+) -> int:
     """A delivery of the event to each active endpoint of the partner that asked for its type; in
-    the caller's transaction. One per endpoint and event, however often the event arrives."""
-    for row in uow.webhooks.active_of_partner(partner_id):
-        if event_type in json.loads(row.events):
-            _deliver(uow, now, row, event_type, event_id, data)
+    the caller's transaction. One per endpoint and event, however often the event arrives: answers
+    how many are new."""
+    return sum(
+        _deliver(uow, now, row, event_type, event_id, data)
+        for row in uow.webhooks.active_of_partner(partner_id)
+        if event_type in json.loads(row.events)
+    )
 
 
-def _deliver(uow, now, webhook, event_type, event_id, data):
+def _deliver(uow, now, webhook, event_type, event_id, data) -> bool:
     if uow.deliveries.has_event(webhook.id, event_id):
-        return
+        return False
     body = json.dumps({"type": event_type, "timestamp": iso(now), "data": data}, separators=(",", ":"))
     uow.deliveries.add(
         Delivery(
@@ -208,3 +213,4 @@ def _deliver(uow, now, webhook, event_type, event_id, data):
             created_at=now,
         )
     )
+    return True

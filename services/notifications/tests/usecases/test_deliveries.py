@@ -31,8 +31,9 @@ def test_an_event_goes_once_to_each_of_its_partners_webhooks_that_asked_for_its_
     accounts = add_webhook(uow, events=("account.created",))["id"]
     elsewhere = add_webhook(uow, events=("order.placed",), caller=OTHER_PARTNER)["id"]
 
-    announce(uow, "msg_1")
-    announce(uow, "msg_1")  # the same event, delivered again
+    assert announce(uow, "msg_1") == 1  # queued: the sender is woken at once
+    assert announce(uow, "msg_1") == 0  # the same event, delivered again: nothing new to send
+    assert announce(uow, "msg_9", partner_id="nobody") == 0  # no endpoint: the sender is left asleep
 
     assert event_ids(uow, orders) == ["msg_1"]
     assert event_ids(uow, accounts) == event_ids(uow, elsewhere, OTHER_PARTNER) == []
