@@ -12,6 +12,7 @@ from nameko.extensions import DependencyProvider
 from portal_common.errors import RateLimited
 
 from identity.adapters import sealed
+from identity.adapters.kept_memory_argon2 import KeptMemoryArgon2
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ _BURN_PASSWORD = "not-a-password-of-anyone"
 
 
 # argon2id with RFC 9106's second recommended parameters (its first asks 2 GiB a hash): 3 passes
-# over 64 MiB in 4 lanes, ~125 ms of CPU here. Memory-hard: a guessing rig pays 64 MiB a guess.
+# over 64 MiB in 4 lanes, ~150 ms of CPU here (a check; ~200 ms when its memory is not kept, see
+# `adapters.kept_memory_argon2`). Memory-hard: a guessing rig pays 64 MiB a guess.
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_KIB = 64 * 1024
 ARGON2_PARALLELISM = 4
@@ -40,7 +42,7 @@ HASHING_COSTS = {
 
 
 class Hasher:
-    """argon2id, run in eventlet's thread pool (a hash is ~125 ms of C that would otherwise stall
+    """argon2id, run in eventlet's thread pool (a hash is ~150 ms of C that would otherwise stall
     every greenthread of the process), at most `at_once` at a time: past that, a request waits up
     to `HASH_WAIT_SECONDS`, then is answered 429, rather than queued without end. Known and unknown
     emails take the same way (`burn`), so neither the answer nor its time tells them apart."""
@@ -79,7 +81,7 @@ class PasswordHasher(DependencyProvider):
             raise ValueError(f"{HASHING_CONFIG_KEY} is one of {sorted(HASHING_COSTS)}, not {hashing!r}")
         if hashing != "rfc9106":
             log.warning("passwords hashed with the %r argon2 parameters: for tests only", hashing)
-        self.hasher = Hasher(Argon2(**HASHING_COSTS[hashing]), at_once)
+        self.hasher = Hasher(KeptMemoryArgon2(Argon2(**HASHING_COSTS[hashing]), blocks_kept=at_once), at_once)
 
     def get_dependency(self, worker_ctx):
         return self.hasher
