@@ -2,44 +2,67 @@
 every check, and glibc maps a block over 32 MiB afresh each time: the kernel then zeroes it page by
 page as argon2 touches it (16,384 page faults, about a quarter of a check's CPU). Here a check
 runs libargon2 itself with an allocator that hands out blocks kept from earlier checks, as many as
-may run at once; libargon2 still wipes a block before giving it back. The answer is the same
-function of the same password and salt, compared in constant time.
+may run at once; every block is wiped before it is kept. The answer is the same function of the
+same password and salt, compared in constant time.
 
-New hashes (sign-ups, password changes: rare) and hashes of another argon2 type are argon2-cffi's.
+Only hashes in the exact form identity writes take this way; any other (another argon2 type or
+version, a form argon2-cffi reads more leniently or refuses) is argon2-cffi's to check, as are new
+hashes (sign-ups, password changes: rare). Where the system forbids memory both writable and
+executable, which cffi's callbacks need, every check is argon2-cffi's.
 """
 
 import base64
-import binascii
+import ctypes
 import hmac
+import logging
+import re
+import threading
 
 import argon2
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from argon2.exceptions import VerificationError, VerifyMismatchError
 from argon2.low_level import ffi, lib
+
+log = logging.getLogger(__name__)
+
+# `$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>`, base64 without padding, as libargon2 encodes it.
+KEPT_FORM = re.compile(
+    r"\$argon2id\$v=(?P<version>16|19)\$m=(?P<memory>[1-9][0-9]{0,9}),t=(?P<passes>[1-9][0-9]{0,9}),"
+    r"p=(?P<lanes>[1-9][0-9]{0,6})\$(?P<salt>[A-Za-z0-9+/]+)\$(?P<digest>[A-Za-z0-9+/]+)",
+    re.ASCII,
+)
+UINT32_MAX = 2**32 - 1
 
 
 class KeptMemoryArgon2:
-    """The `hash`/`verify` of argon2-cffi's `PasswordHasher`, with `verify`'s memory kept: at most
-    `blocks_kept` blocks of `hasher`'s memory cost are kept between checks (more at once get their
-    own, freed after)."""
+    """`hash(password)` and `verify(encoded, password)` (True, or VerifyMismatchError) for text
+    passwords and hashes, as argon2-cffi's `PasswordHasher` answers them, with `verify`'s memory
+    kept: at most `blocks_kept` blocks of `hasher`'s memory cost are kept between checks (more
+    checks at once get blocks of their own, freed after)."""
 
     def __init__(self, hasher: argon2.PasswordHasher, blocks_kept: int):
         self._hasher = hasher
         self._block_bytes = hasher.memory_cost * 1024
         self._blocks_kept = blocks_kept
-        self._kept: list = []  # list.pop and append are atomic: checks run in several OS threads
+        # Checks run in several OS threads: each step on these is one list or dict operation, atomic
+        # under the GIL. The Hasher's slots keep the blocks in use at `blocks_kept` or fewer.
+        self._kept: list = []
         self._lent: dict = {}  # address -> the block libargon2 is using
-        # cffi calls these from the thread running libargon2, with the GIL taken.
-        self._allocate = ffi.callback("int(uint8_t **, size_t)", self._lend, error=lib.ARGON2_MEMORY_ALLOCATION_ERROR)
-        self._free = ffi.callback("void(uint8_t *, size_t)", self._take_back)
+        self._this_check = threading.local()  # the block lent to the check this thread runs
+        try:
+            self._allocate, self._free = _callbacks(self._lend, self._take_back)
+        except MemoryError as refused:
+            log.warning("password checks without kept memory: %s", refused)
+            self._allocate = self._free = None
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)
 
     def verify(self, encoded: str, password: str) -> bool:
-        """True, or VerifyMismatchError; InvalidHashError for a hash that is not one."""
-        parameters, salt, expected = _decoded(encoded)
-        if parameters.type is not argon2.Type.ID:
+        form = KEPT_FORM.fullmatch(encoded) if self._allocate is not None else None
+        decoded = _decoded(form) if form else None
+        if decoded is None:
             return self._hasher.verify(encoded, password)
+        version, memory, passes, lanes, salt, expected = decoded
         secret = password.encode()
         out = ffi.new("uint8_t[]", len(expected))
         pwd, salt_bytes = ffi.new("uint8_t[]", secret), ffi.new("uint8_t[]", salt)
@@ -56,18 +79,20 @@ class KeptMemoryArgon2:
                 "secretlen": 0,
                 "ad": ffi.NULL,
                 "adlen": 0,
-                "t_cost": parameters.time_cost,
-                "m_cost": parameters.memory_cost,
-                "lanes": parameters.parallelism,
-                "threads": parameters.parallelism,
-                "version": parameters.version,
+                "t_cost": passes,
+                "m_cost": memory,
+                "lanes": lanes,
+                "threads": lanes,
+                "version": version,
                 "allocate_cbk": self._allocate,
                 "free_cbk": self._free,
-                "flags": lib.ARGON2_DEFAULT_FLAGS,
+                "flags": lib.ARGON2_FLAG_CLEAR_PASSWORD,
             },
         )
+        self._this_check.block = None
         outcome = lib.argon2_ctx(context, lib.Argon2_id)
         if outcome != lib.ARGON2_OK:
+            self._recover()
             raise VerificationError(ffi.string(lib.argon2_error_message(outcome)).decode())
         if not hmac.compare_digest(bytes(ffi.buffer(out)), expected):
             raise VerifyMismatchError("The password does not match the supplied hash")
@@ -77,36 +102,67 @@ class KeptMemoryArgon2:
     def blocks_kept(self) -> int:
         return len(self._kept)
 
+    @property
+    def blocks_lent(self) -> int:
+        return len(self._lent)
+
     def _lend(self, memory, size):
+        """libargon2's allocator: a kept block when one is free and large enough."""
         block = None
         if size <= self._block_bytes:
             try:
                 block = self._kept.pop()
             except IndexError:
-                block = ffi.new("uint8_t[]", self._block_bytes)
-        else:
-            block = ffi.new("uint8_t[]", size)  # a hash made with more memory than ours
-        self._lent[int(ffi.cast("uintptr_t", block))] = block
+                pass
+        if block is None:
+            block = ffi.new("uint8_t[]", max(size, self._block_bytes))
+        self._lent[_address(block)] = block
+        self._this_check.block = block
         memory[0] = block
         return lib.ARGON2_OK
 
     def _take_back(self, memory, size):
-        block = self._lent.pop(int(ffi.cast("uintptr_t", memory)))
+        """libargon2's free, called once it has wiped the block (its default)."""
+        block = self._lent.pop(_address(memory))
         if len(block) == self._block_bytes and len(self._kept) < self._blocks_kept:
             self._kept.append(block)
 
+    def _recover(self):
+        """libargon2 returns without freeing when it fails half-way (it could not start a lane's
+        thread): the block is wiped here and taken back."""
+        block = self._this_check.block
+        if block is not None and _address(block) in self._lent:
+            ctypes.memset(_address(block), 0, len(block))
+            self._take_back(block, len(block))
 
-def _decoded(encoded):
-    """The parameters, salt and hash of a PHC string `$argon2id$v=19$m=…,t=…,p=…$salt$hash`."""
-    parameters = argon2.extract_parameters(encoded)  # InvalidHashError when it is not one
+
+def _callbacks(lend, take_back):
+    """cffi calls these from the thread running libargon2, with the GIL taken. MemoryError where
+    no page may be both writable and executable (SELinux's deny_execmem, MemoryDenyWriteExecute)."""
+    allocate = ffi.callback("int(uint8_t **, size_t)", lend, error=lib.ARGON2_MEMORY_ALLOCATION_ERROR)
+    free = ffi.callback("void(uint8_t *, size_t)", take_back)
+    return allocate, free
+
+
+def _decoded(form):
+    """(version, memory, passes, lanes, salt, hash) of a hash in the kept form, or None where its
+    numbers or base64 are not what libargon2 itself would have written."""
+    numbers = [int(form[name]) for name in ("version", "memory", "passes", "lanes")]
+    if any(number > UINT32_MAX for number in numbers):
+        return None
+    salt, digest = _canonical_b64(form["salt"]), _canonical_b64(form["digest"])
+    if salt is None or digest is None:
+        return None
+    return (*numbers, salt, digest)
+
+
+def _canonical_b64(text):
     try:
-        salt, digest = (_unpadded_b64(part) for part in encoded.split("$")[-2:])
-    except (binascii.Error, ValueError) as error:
-        raise InvalidHashError(str(error)) from error
-    if not salt or not digest:
-        raise InvalidHashError("no salt or no hash")
-    return parameters, salt, digest
+        data = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except ValueError:
+        return None
+    return data if base64.b64encode(data).decode().rstrip("=") == text else None
 
 
-def _unpadded_b64(text):
-    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+def _address(block):
+    return int(ffi.cast("uintptr_t", block))
