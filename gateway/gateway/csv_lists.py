@@ -18,6 +18,7 @@ import logging
 
 from eventlet.semaphore import Semaphore
 from marshmallow import fields
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.wrappers import Response
 
 from portal_common.errors import RateLimited
@@ -42,8 +43,10 @@ _downloads = Semaphore(CSV_DOWNLOADS_AT_ONCE)
 
 def wants_csv(request):
     """Whether the client prefers CSV to JSON (`Accept: text/csv`, or `text/*`). Anything else,
-    an `Accept` naming neither included, is answered JSON as before CSV existed, not 406."""
-    return request.accept_mimetypes.best_match((JSON_TYPE, CSV_TYPE)) == CSV_TYPE
+    an `Accept` naming neither included, is answered JSON as before CSV existed, not 406. A media
+    type's parameters (`text/csv; charset=utf-8`, the type the answer has) do not change the choice."""
+    types = MIMEAccept((value.split(";", 1)[0].strip(), quality) for value, quality in request.accept_mimetypes)
+    return types.best_match((JSON_TYPE, CSV_TYPE)) == CSV_TYPE
 
 
 def page_query(request, cursor):

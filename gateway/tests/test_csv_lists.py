@@ -129,6 +129,11 @@ def test_other_values(value, text):
         ("text/*", True),
         ("text/csv, */*;q=0.1", True),
         ("text/csv;q=0.5, application/json", False),
+        ("text/csv; charset=utf-8", True),
+        ("text/csv;charset=utf-8", True),
+        ("text/csv; header=present; q=0.9", True),
+        ("text/csv;charset=utf-8;q=0.5, application/json", False),
+        ("application/json; charset=utf-8, text/csv;q=0.5", False),
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", False),
     ],
 )

@@ -285,6 +285,7 @@ def test_a_released_accounts_subscriptions_can_be_seen_but_no_longer_changed_or_
     subscription_id = order.json()["lines"][0]["subscription_id"]
     assert owner.client.post(f"/v1/accounts/{account['id']}/release").status_code == 200
     assert owner.client.get(f"/v1/subscriptions/{subscription_id}").status_code == 200
+    assert_error(owner.client.get(f"/v1/subscriptions/{subscription_id}/upgrade-quote?plan=power"), 404, "not_found")
     assert_error(
         owner.client.post(
             f"/v1/subscriptions/{subscription_id}/addons",

@@ -52,8 +52,8 @@ def _quote(catalog, subscription, plan_id, now):
 def quote(
     uow: BillingUnitOfWork, catalog: Catalog, now: dt.datetime, caller: Caller, subscription_id: str, plan_id: str
 ) -> Any:
-    with uow:
-        return _quote(catalog, find_subscription(uow, caller, subscription_id), plan_id, now)[0]
+    with uow:  # the subscription as the upgrade would find it: not one of a released account
+        return _quote(catalog, find_subscription(uow, caller, subscription_id, to_change=True), plan_id, now)[0]
 
 
 def upgrade(

@@ -168,6 +168,7 @@ def test_releasing_an_account_stops_its_renewals_and_changes_and_leaves_other_ac
     assert [sub["id"] for sub in subscriptions.account_subscriptions(uow, PARTNER, "account-2")] == released
     assert subscriptions.account_subscriptions(uow, OTHER_PARTNER, "account-2") == []
     for change in (
+        lambda sub: upgrades.quote(uow, catalog, NOW, PARTNER, sub, "power"),  # a price it would not honour
         lambda sub: upgrades.upgrade(uow, catalog, NOW, PARTNER, sub, {"plan": "power"}, new_key()),
         lambda sub: upgrades.buy_addon(
             uow, catalog, NOW, PARTNER, sub, {"addon": "extra-computer", "quantity": 1}, new_key()
