@@ -17,7 +17,8 @@ from pythonjsonlogger.json import JsonFormatter
 
 FORMAT_CONFIG_KEY = "LOG_FORMAT"
 LEVEL_CONFIG_KEY = "LOG_LEVEL"
-CONTEXT_FIELDS = ("request_id", "employee_id", "partner_id", "event_id")
+# `request_ids`: the requests whose work one worker does at once (agents' reports, in batches).
+CONTEXT_FIELDS = ("request_id", "request_ids", "employee_id", "partner_id", "event_id")
 # Quiet by design: nameko logs each expected error (a 4xx) with its traceback at WARNING, and RPC
 # replies whole at DEBUG (replies carry tokens and recovery codes).
 QUIET_LOGGERS = {"nameko.containers": "ERROR", "nameko.rpc": "INFO", "nameko.standalone.rpc": "INFO"}

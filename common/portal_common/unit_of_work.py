@@ -8,11 +8,12 @@ and never touch the session, so their tests hand them one over an in-memory data
 wakes the relay (`portal_common.outbox`) that publishes them.
 """
 
+import contextlib
 import copy
 import datetime as dt
 import json
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Self
 
 from nameko_sqlalchemy import Database
@@ -95,6 +96,16 @@ class UnitOfWork:
         twin = self.another()
         twin.actor = twin.request_id = None
         return twin
+
+    @contextlib.contextmanager
+    def for_request(self, request_id: str | None) -> Iterator[None]:
+        """Events staged inside carry `request_id`: work that stores what several requests sent at
+        once (agents' reports) stamps each one's events with the request that caused them."""
+        kept, self.request_id = self.request_id, request_id
+        try:
+            yield
+        finally:
+            self.request_id = kept
 
     def rollback(self) -> None:
         """Drop what the transaction holds so far and go on in a new one, inside the same `with uow:`."""

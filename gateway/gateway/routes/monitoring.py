@@ -12,7 +12,7 @@ from portal_common.schemas import monitoring as monitoring_schemas
 from portal_common.schemas.common import PageQuery, page_of
 
 from gateway import agents, csv_lists
-from gateway.http import api, json_body, query_args
+from gateway.http import api, json_body, query_args, request_id
 from gateway.responses import compact_json, json_response, kept_json_response
 from gateway.routes import AUTH, BODY
 
@@ -51,6 +51,7 @@ class MonitoringRoutes:
             "computer_id": identity["computer_id"],
             "partner_id": identity["partner_id"],
             "received_at": iso(now),
+            "request_id": request_id(request),  # on the log lines and events of monitoring's work on it
         }
         self.reports.publish(message)
         return json_response(202, {"id": report_id, "status": "accepted"})

@@ -3,7 +3,7 @@ keeps what it needs of accounts from accounts' events."""
 
 import logging
 
-from portal_common import metrics
+from portal_common import logs, metrics
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
 from portal_common.event_handlers import on_event
@@ -26,7 +26,7 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 from monitoring.adapters.orm import Base
 from monitoring.adapters.report_messages import reports_of
 from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
-from monitoring.report_batches import ReportBatches
+from monitoring.report_batches import ReportBatches, requests_of
 from monitoring.usecases import queries, replica, settings, sweep
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class MonitoringService(HealthCheck):
         here yet, the database away) fails the message, which comes back later: the reports of it
         already stored are kept once, by their ids."""
         reports = reports_of(message)
+        logs.set_context(request_ids=requests_of(reports))
         outcomes = self.report_batches.submit((self.uow, self.clock.now(), reports))
         metrics.REPORTS_INGESTED.inc(sum(1 for outcome in outcomes if outcome is True))
         failures = [outcome for outcome in outcomes if isinstance(outcome, Exception)]

@@ -26,4 +26,10 @@ def report_from_message(message):
     received_at = plain_utc(message.get("received_at"))
     if report is None or received_at is None or not all(isinstance(message.get(key), str) for key in ADDED_TEXTS):
         raise Unprocessable(f"not a report as the gateway hands it on: {message.get('id')!r}")
-    return {**report, **{key: message[key] for key in ADDED_TEXTS}, "received_at": received_at}
+    request_id = message.get("request_id")
+    return {
+        **report,
+        **{key: message[key] for key in ADDED_TEXTS},
+        "received_at": received_at,
+        "request_id": request_id if isinstance(request_id, str) else None,
+    }

@@ -60,7 +60,7 @@ def _store_together(uow, now, reports):
         # (and in a fixed order, so two batches do not wait for each other's computers).
         computers = uow.computers.locked(report["computer_id"] for report in reports)
         thresholds: dict[str, Any] = {}
-        changed_accounts: set[str] = set()
+        changed_accounts: dict[str, str | None] = {}  # account -> the request of its last change
         outcomes: list[bool | UnknownComputer] = []
         rows: list[dict[str, Any]] = []
         for report in reports:
@@ -73,13 +73,15 @@ def _store_together(uow, now, reports):
                 continue
             known.add(report["id"])
             rows.append({key: report[key] for key in REPORT_FIELDS})
-            if _apply(uow, now, computer, report, thresholds):
-                changed_accounts.add(computer.account_id)
+            with uow.for_request(report.get("request_id")):
+                if _apply(uow, now, computer, report, thresholds):
+                    changed_accounts[computer.account_id] = report.get("request_id")
             outcomes.append(True)
         if rows:
             uow.reports.insert_many(rows)
         for account_id in sorted(changed_accounts):
-            account_changed(uow, account_id, now)
+            with uow.for_request(changed_accounts[account_id]):
+                account_changed(uow, account_id, now)
         uow.commit()
         return outcomes
 

@@ -50,3 +50,24 @@ def test_each_failure_is_told_and_a_computer_without_a_recent_success_is_not_bac
     assert queries.overview(uow, later, PARTNER)["computers_not_backing_up"] == 1
     store(uow, report(later, bytes_backed_up=4_000), now=later)
     assert queries.overview(uow, later, PARTNER)["computers_not_backing_up"] == 0
+
+
+def test_the_events_of_reports_stored_together_carry_each_reports_own_request(uow):
+    known_computer(uow, "computer-1", account_id="account-1")
+    known_computer(uow, "computer-2", account_id="account-2")
+    failed = {**report(NOW, status="failed", computer_id="computer-1"), "request_id": "request-of-1"}
+    succeeded = {**report(NOW, computer_id="computer-2", bytes_backed_up=5_000), "request_id": "request-of-2"}
+    older_gateway = report(NOW, status="failed", computer_id="computer-2")  # a message without the field
+    summaries_before = len(uow.events("account_backup_changed"))  # the computers' own
+
+    assert store(uow, failed, succeeded, older_gateway) == [True, True, True]
+
+    assert [(e["computer_id"], e["request_id"]) for e in uow.events("computer_backup_failed")] == [
+        ("computer-1", "request-of-1"),
+        ("computer-2", None),
+    ]
+    # account-1's totals did not move (a failure of a new computer); account-2's did, by request-of-2.
+    assert [(e["id"], e["request_id"]) for e in uow.events("account_backup_changed")[summaries_before:]] == [
+        ("account-2", "request-of-2")
+    ]
+    assert uow.request_id is None  # the unit of work's own, as it was
