@@ -11,7 +11,7 @@ from portal_common.schemas.common import ErrorResponse
 from gateway.http import ApiEntrypoint
 
 TITLE = "Partner Portal"
-VERSION = "1.0.0"
+VERSION = "1.1.0"  # the contract with its "Version 1.1 additions"
 
 BINARY = {"type": "string", "format": "binary"}
 CSV_ANSWER = (

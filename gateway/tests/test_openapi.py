@@ -38,6 +38,7 @@ def test_it_is_openapi_3():
     document = openapi_document()
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "Partner Portal"
+    assert document["info"]["version"] == "1.1.0"  # the contract's version, 1.1 additions included
 
 
 def test_a_route_behind_a_setting_is_not_part_of_the_api():

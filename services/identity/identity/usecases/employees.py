@@ -118,8 +118,10 @@ def invite_again(uow: IdentityUnitOfWork, now: dt.datetime, caller: Caller, empl
     """A new invitation for an employee who has not accepted one (the earlier link dies)."""
     with uow:
         employee = _find(uow, caller, employee_id)
-        if employee.password_hash is not None or not employee.active:
+        if employee.password_hash is not None:
             raise Conflict("Only an employee who has not accepted an invitation yet can be invited again.")
+        if not employee.active:
+            raise Conflict("This employee is deactivated: reactivate them first, then invite them again.")
         links.invite(uow, now, employee, _name_of(uow, caller["employee_id"]))
         activity.about(uow, now, employee, "employee.invited", f"Invited {employee.email} again")
         uow.commit()

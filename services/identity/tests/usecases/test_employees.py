@@ -191,3 +191,16 @@ def test_another_companys_employees_are_not_found(uow, hasher):
         employees.delete_employee(uow, NOW, other, sam["id"])
     assert employees.designate_primary_contact(uow, other, sam["id"]) is None
     assert [row["email"] for row in employees.list_employees(uow, other, PAGE)["items"]] == ["boss@other.test"]
+
+
+def test_a_deactivated_invitee_is_told_to_be_reactivated_before_being_invited_again(uow, hasher):
+    owner = sign_up(uow, hasher)
+    invited = add_employee(uow, hasher, owner, "ian@acme.test", password=None)
+    update(uow, owner, invited["id"], active=False)
+
+    with pytest.raises(Conflict, match="deactivated: reactivate them first"):
+        employees.invite_again(uow, NOW, owner, invited["id"])
+
+    update(uow, owner, invited["id"], active=True)
+    employees.invite_again(uow, NOW, owner, invited["id"])
+    assert accept(uow, hasher, mailed_token(uow, "employee_invited"))["token"]
