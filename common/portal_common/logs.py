@@ -7,9 +7,10 @@ A process's config asks for it with `LOG_FORMAT: json` (every `config.yml`); tes
 leave it out, and keep pytest's own log capture.
 """
 
+import contextlib
 import logging
 import logging.config
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from eventlet.corolocal import local
@@ -32,6 +33,21 @@ def set_context(**values: Any) -> None:
     for key, value in values.items():
         if key in CONTEXT_FIELDS:
             setattr(_context, key, value)
+
+
+@contextlib.contextmanager
+def context(**values: Any) -> Iterator[None]:
+    """What the lines written inside carry besides; what was there before comes back after."""
+    kept = {key: getattr(_context, key, None) for key in values if key in CONTEXT_FIELDS}
+    set_context(**values)
+    try:
+        yield
+    finally:
+        for key, value in kept.items():
+            if value is None and hasattr(_context, key):
+                delattr(_context, key)
+            elif value is not None:
+                setattr(_context, key, value)
 
 
 def clear_context() -> None:

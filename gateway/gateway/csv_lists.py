@@ -45,7 +45,9 @@ def wants_csv(request):
     """Whether the client prefers CSV to JSON (`Accept: text/csv`, or `text/*`). Anything else,
     an `Accept` naming neither included, is answered JSON as before CSV existed, not 406. A media
     type's parameters (`text/csv; charset=utf-8`, the type the answer has) do not change the choice."""
-    types = MIMEAccept((value.split(";", 1)[0].strip(), quality) for value, quality in request.accept_mimetypes)
+    types = request.accept_mimetypes
+    if any(";" in value for value, _ in types):
+        types = MIMEAccept((value.split(";", 1)[0].strip(), quality) for value, quality in types)
     return types.best_match((JSON_TYPE, CSV_TYPE)) == CSV_TYPE
 
 

@@ -67,3 +67,18 @@ def test_one_configuration_quiets_what_could_log_a_secret():
     config = logs.logging_config("identity", "DEBUG")
     assert config["loggers"]["nameko.rpc"]["level"] == "INFO"  # replies carry tokens at DEBUG
     assert config["root"]["level"] == "DEBUG"
+
+
+def test_a_block_of_lines_carries_more_context_and_what_was_there_comes_back_after():
+    def write(logger):
+        logs.set_context(request_id="req-1")
+        try:
+            with logs.context(request_ids=["a", "b"], request_id="req-2"):
+                logger.info("inside")
+            logger.info("after")
+        finally:
+            logs.clear_context()
+
+    inside, after = lines_of("monitoring", write)
+    assert (inside["request_id"], inside["request_ids"]) == ("req-2", ["a", "b"])
+    assert after["request_id"] == "req-1" and "request_ids" not in after

@@ -7,7 +7,6 @@ between the queue and the database; delivery stays at least once and storing sta
 
 from nameko.extensions import DependencyProvider
 
-from portal_common import logs
 from portal_common.batches import Batches
 
 from monitoring.usecases import ingest
@@ -28,17 +27,7 @@ def _store(items):
     """Items are (unit of work, now, reports): the first worker's unit of work carries the batch,
     and its events (that worker publishes them). Each item's outcome is its reports' outcomes."""
     uow, now, _ = items[0]
-    groups = [reports for _, _, reports in items]
-    logs.set_context(request_ids=requests_of(report for group in groups for report in group))
-    try:
-        return ingest.store_reports(uow, now, groups)
-    finally:
-        logs.clear_context()
-
-
-def requests_of(reports):
-    """The requests that brought these reports, for the log lines of the work on them."""
-    return sorted({report["request_id"] for report in reports if report.get("request_id")}) or None
+    return ingest.store_reports(uow, now, [reports for _, _, reports in items])
 
 
 class ReportBatches(DependencyProvider):

@@ -26,8 +26,9 @@ from portal_common.unit_of_work import UnitOfWorkProvider
 from monitoring.adapters.orm import Base
 from monitoring.adapters.report_messages import reports_of
 from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
-from monitoring.report_batches import ReportBatches, requests_of
+from monitoring.report_batches import ReportBatches
 from monitoring.usecases import queries, replica, settings, sweep
+from monitoring.usecases.ingest import requests_of
 
 log = logging.getLogger(__name__)
 command = rpc(expected_exceptions=PortalError)

@@ -4,6 +4,8 @@ import datetime as dt
 import logging
 from typing import Any
 
+from portal_common import logs
+
 from monitoring.adapters.unit_of_work import MonitoringUnitOfWork
 from monitoring.domain import states
 from monitoring.usecases.summaries import account_changed, backup_failed, set_state
@@ -41,7 +43,17 @@ def store_reports(uow: MonitoringUnitOfWork, now: dt.datetime, groups: list[list
     except Exception as exc:  # noqa: BLE001 - sorted out below, down to the report
         if len(reports) == 1:
             return [[exc]]
-        log.warning("%d reports failed together: storing them in smaller parts", len(reports), exc_info=True)
+        # One line a message, each naming its own requests (a batch may hold thousands).
+        how = "storing each message alone" if len(groups) > 1 else "storing them one by one"
+        for number, group in enumerate(groups):
+            with logs.context(request_ids=requests_of(group)):
+                log.warning(
+                    "%d reports of one message failed in a batch of %d: %s",
+                    len(group),
+                    len(reports),
+                    how,
+                    exc_info=number == 0,
+                )
         if len(groups) > 1:
             return [store_reports(uow, now, [group])[0] for group in groups]
         return [[store_reports(uow, now, [[report]])[0][0] for report in reports]]
@@ -50,6 +62,11 @@ def store_reports(uow: MonitoringUnitOfWork, now: dt.datetime, groups: list[list
         grouped.append(outcomes[start : start + len(group)])
         start += len(group)
     return grouped
+
+
+def requests_of(reports: list[dict[str, Any]]) -> list[str] | None:
+    """The requests that brought these reports, for the log lines of the work on them."""
+    return sorted({report["request_id"] for report in reports if report.get("request_id")}) or None
 
 
 def _store_together(uow, now, reports):

@@ -2,6 +2,10 @@
 computer kept out to be tried again, a late report moving nothing back, failures told, and a computer
 turning "not backing up" as time passes without a successful backup."""
 
+import logging
+
+from portal_common import logs
+
 from monitoring.usecases import ingest, queries, sweep
 from services.monitoring.tests.usecases.fleet import HOUR, NOW, PARTNER, known_computer, report, store
 
@@ -71,3 +75,33 @@ def test_the_events_of_reports_stored_together_carry_each_reports_own_request(uo
         ("account-2", "request-of-2")
     ]
     assert uow.request_id is None  # the unit of work's own, as it was
+
+
+def test_when_a_batch_fails_together_each_messages_line_names_its_own_requests(uow, monkeypatch):
+    known_computer(uow)
+    first = [{**report(NOW), "request_id": "request-a"}, {**report(NOW + HOUR), "request_id": "request-b"}]
+    second = [{**report(NOW + 2 * HOUR), "request_id": "request-c"}]
+    store_together = ingest._store_together
+
+    def fails_with_company(uow, now, reports):
+        if len(reports) > 2:
+            raise RuntimeError("the batch is too much for the database")
+        return store_together(uow, now, reports)
+
+    monkeypatch.setattr(ingest, "_store_together", fails_with_company)
+    records = []
+    handler = logging.Handler()
+    handler.addFilter(logs.ContextFilter("monitoring"))
+    handler.emit = records.append
+    ingest.log.addHandler(handler)
+    try:
+        outcomes = ingest.store_reports(uow, NOW, [first, second])
+    finally:
+        ingest.log.removeHandler(handler)
+
+    assert outcomes == [[True, True], [True]]
+    assert [(record.getMessage(), getattr(record, "request_ids", None)) for record in records] == [
+        ("2 reports of one message failed in a batch of 3: storing each message alone", ["request-a", "request-b"]),
+        ("1 reports of one message failed in a batch of 3: storing each message alone", ["request-c"]),
+    ]
+    assert not hasattr(logs._context, "request_ids")  # nothing left on the lines written after
