@@ -90,10 +90,13 @@ class KeptMemoryArgon2:
             },
         )
         self._this_check.block = None
-        outcome = lib.argon2_ctx(context, lib.Argon2_id)
-        if outcome != lib.ARGON2_OK:
-            self._recover()
-            raise VerificationError(ffi.string(lib.argon2_error_message(outcome)).decode())
+        try:
+            outcome = lib.argon2_ctx(context, lib.Argon2_id)
+            if outcome != lib.ARGON2_OK:
+                self._recover()
+                raise VerificationError(ffi.string(lib.argon2_error_message(outcome)).decode())
+        finally:
+            self._this_check.block = None  # a block not kept is freed now, not at this thread's next check
         if not hmac.compare_digest(bytes(ffi.buffer(out)), expected):
             raise VerifyMismatchError("The password does not match the supplied hash")
         return True

@@ -204,3 +204,19 @@ def test_a_check_that_fails_half_way_wipes_its_block_and_keeps_it():
     failed, lent, dirty, next_check = answer.stdout.split()
     assert failed == "True", "the capped check did not fail: the test proves nothing"
     assert (lent, dirty, next_check) == ("0", "False", "True")
+
+
+def test_a_block_not_kept_is_freed_once_its_check_is_done():
+    encoded = argon2.PasswordHasher(**LARGE).hash(PASSWORD)
+    checker = kept(LARGE, blocks_kept=0)  # nothing kept: every block is the check's own
+    before = resident_bytes()
+
+    checker.verify(encoded, PASSWORD)
+
+    assert checker.blocks_kept == 0 and checker.blocks_lent == 0
+    assert resident_bytes() - before < LARGE["memory_cost"] * 1024 // 2, "the check's 64 MiB is still held"
+
+
+def resident_bytes():
+    status = open("/proc/self/status").read()
+    return int(status.split("VmRSS:")[1].split()[0]) * 1024
