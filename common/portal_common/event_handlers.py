@@ -12,17 +12,24 @@ RabbitMQ does the waiting (per-queue TTL and dead-lettering), so a delay survive
 service, and nothing spins while a database is away. A delay queue per delay keeps a short wait from
 queueing behind a long one (a TTL only expires messages at the head of a queue). The count of tries
 travels in the `x-portal-retries` header.
+
+A message that carries several events (`portal_common.event_messages`) has a worker for each, as if
+each had come alone; it is acknowledged once they have all returned, and an event whose handler
+raised goes on alone to the delay queue (or is parked), so only it is tried again.
 """
 
+import json
 import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import eventlet
 from kombu import Queue
+from nameko.containers import ContainerBeingKilled
 from nameko.events import EventHandler
 
-from portal_common import metrics
+from portal_common import event_messages, metrics
 from portal_common.broker import confirmed_publisher
 from portal_common.events import EventType
 
@@ -86,24 +93,79 @@ class ReliableEventHandler(EventHandler):
         self.delays = retry_delays(self.container.config)
         self.publisher = confirmed_publisher(self.container.config)
 
-    def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
-        labels = (self.container.service_name, self.event.name)
-        if exc_info is None:
-            metrics.EVENTS_CONSUMED.labels(*labels).inc()
-        else:
-            metrics.EVENTS_FAILED.labels(*labels).inc()
+    def handle_message(self, body: Any, message: Any) -> None:
+        if not event_messages.carries_several(message.headers):
+            super().handle_message(body, message)
+            return
+        if not body or not isinstance(body, list) or not all(isinstance(envelope, dict) for envelope in body):
+            self._settle(message, Unprocessable("a message of several events that is not a list of them"))
+            return
+        several = _Several(message, len(body))
+        for index, envelope in enumerate(body):
             try:
-                self._retry_later(message, exc_info[1])
-            except Exception:  # noqa: BLE001 - the copy was not taken: the message goes back as it is
-                log.warning("a failed %s could not be set aside: it is handled again", self.event.name, exc_info=True)
-                eventlet.sleep(HANDOFF_PAUSE_SECONDS)  # not a hot loop while the broker refuses
-                self.queue_consumer.requeue_message(message)
+                self.container.spawn_worker(
+                    self,
+                    (envelope,),
+                    {},
+                    context_data=event_messages.context_data(envelope),
+                    handle_result=partial(self._handle_one_of_several, several, envelope),
+                )
+            except ContainerBeingKilled:  # the message goes back whole once the workers running are done
+                several.abandoned = True
+                if several.returned(without_worker=len(body) - index):
+                    self._settle_several(several)
+                return
+
+    def _handle_one_of_several(self, several, envelope, worker_ctx, result=None, exc_info=None):
+        self._count(exc_info)
+        if exc_info is not None:
+            several.failed.append((envelope, exc_info[1]))
+        if several.returned():
+            self._settle_several(several)
+        return result, exc_info
+
+    def _settle_several(self, several):
+        message = several.message
+        if several.abandoned:
+            self.queue_consumer.requeue_message(message)
+            return
+        for envelope, error in several.failed:
+            # Alone from now on: a message of its own, as the relay would have published it.
+            alone = event_messages.context_headers(envelope)
+            try:
+                self._set_aside(json.dumps(envelope), alone, message.content_type, message.content_encoding, error)
+            except Exception:  # noqa: BLE001 - not taken: the whole message comes back (handlers are idempotent)
+                self._hand_back(message)
                 return
         self.queue_consumer.ack_message(message)
 
-    def _retry_later(self, message, error):
+    def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
+        self._count(exc_info)
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+        else:
+            self._settle(message, exc_info[1])
+
+    def _count(self, exc_info):
+        labels = (self.container.service_name, self.event.name)
+        (metrics.EVENTS_CONSUMED if exc_info is None else metrics.EVENTS_FAILED).labels(*labels).inc()
+
+    def _settle(self, message, error):
+        try:
+            self._set_aside(message.body, message.headers, message.content_type, message.content_encoding, error)
+        except Exception:  # noqa: BLE001 - the copy was not taken: the message goes back as it is
+            self._hand_back(message)
+            return
+        self.queue_consumer.ack_message(message)
+
+    def _hand_back(self, message):
+        log.warning("a failed %s could not be set aside: it is handled again", self.event.name, exc_info=True)
+        eventlet.sleep(HANDOFF_PAUSE_SECONDS)  # not a hot loop while the broker refuses
+        self.queue_consumer.requeue_message(message)
+
+    def _set_aside(self, body, headers, content_type, content_encoding, error):
         """A copy of the message in the next delay queue, or parked (confirmed before the ack)."""
-        headers = dict(message.headers or {})
+        headers = dict(headers or {})
         tries = int(headers.get(RETRIES_HEADER, 0)) + 1
         headers[RETRIES_HEADER] = tries
         if tries <= len(self.delays) and not isinstance(error, Unprocessable):
@@ -116,24 +178,47 @@ class ReliableEventHandler(EventHandler):
                 "event %s from %s (event_id %s) parked in %s after %d tries: %r",
                 self.event.name,
                 self.event.producer,
-                _event_id(message),
+                _event_id(body, content_type),
                 target.name,
                 tries,
                 error,
             )
         self.publisher.publish(
-            message.body,
+            body,
             exchange="",
             routing_key=target.name,
             headers=headers,
             declare=[target],
-            content_type=message.content_type,
-            content_encoding=message.content_encoding,
+            content_type=content_type,
+            content_encoding=content_encoding,
         )
 
 
-def _event_id(message):
-    payload = message.payload if message.content_type == "application/json" else None
+class _Several:
+    """A message of several events, while their workers run."""
+
+    def __init__(self, message: Any, events: int) -> None:
+        self.message = message
+        self.waiting = events  # for a worker's outcome
+        self.failed: list[tuple[dict[str, Any], BaseException]] = []
+        self.abandoned = False  # some events got no worker: the service is stopping
+        self._settled = False
+
+    def returned(self, without_worker: int = 0) -> bool:
+        """A worker returned (or `without_worker` events will have none): True, once, when no
+        outcome is awaited any more."""
+        self.waiting -= without_worker or 1
+        if self.waiting or self._settled:
+            return False
+        self._settled = True
+        return True
+
+
+def _event_id(body, content_type):
+    try:
+        payload = json.loads(body) if content_type == "application/json" else None
+    except ValueError:
+        return None
     return payload.get("event_id") if isinstance(payload, dict) else None
 
 

@@ -1,5 +1,6 @@
 """The transactional outbox: an event is a row written in the same transaction as the change it
-reports, and a relay publishes the rows in batches with publisher confirms, then deletes them.
+reports, and a relay publishes the rows in batches with publisher confirms, then deletes them (events
+of one type that were waiting together travel in one message: `portal_common.event_messages`).
 
 A crash between the commit and the publish delays the event, never loses it: the relay of the
 restarted service (or of another instance) publishes what is left. The relay is woken by every
@@ -11,7 +12,6 @@ what is newer.
 """
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -22,7 +22,7 @@ from kombu import Exchange, Queue
 from sqlalchemy import Column, MetaData, String, Table, Text, delete, func, select
 from sqlalchemy.orm import Session
 
-from portal_common import metrics, request_context
+from portal_common import event_messages, metrics
 from portal_common.batch_publisher import BatchPublisher
 from portal_common.db import UtcDateTime
 from portal_common.events import REGISTRY
@@ -31,11 +31,6 @@ log = logging.getLogger(__name__)
 OUTBOX_TABLE = "outbox"
 OUTBOX_BATCH = 100  # rows published per transaction
 OUTBOX_POLL_SECONDS = 1.0  # how soon rows left by a failure (broker away, crash) are tried again
-CONTEXT_FIELDS = (
-    (request_context.REQUEST_ID, "request_id"),
-    (request_context.ACTOR_ID, "actor"),
-    (request_context.PARTNER_ID, "partner_id"),
-)
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -101,7 +96,8 @@ class OutboxRelay:
                 .limit(OUTBOX_BATCH)
                 .with_for_update(skip_locked=True)
             ).all()
-            self.publisher.publish([self._message(row.event_type, row.payload) for row in rows])
+            written = [(row.event_type, row.payload) for row in rows]
+            self.publisher.publish(event_messages.messages(self.service_name, written))
             for row in rows:
                 metrics.EVENTS_PUBLISHED.labels(self.service_name, row.event_type).inc()
             if rows:
@@ -118,19 +114,6 @@ class OutboxRelay:
         metrics.OUTBOX_BACKLOG.labels(self.service_name).set(count)
         age = 0 if oldest is None else max(0.0, (dt.datetime.now(dt.timezone.utc) - oldest).total_seconds())
         metrics.OUTBOX_OLDEST_SECONDS.labels(self.service_name).set(age)
-
-    @staticmethod
-    def _message(event_type: str, payload: str) -> dict[str, Any]:
-        envelope = json.loads(payload)
-        # nameko's context headers: the handlers of the event, and what they publish, carry them on.
-        headers = {f"nameko.{key}": envelope[field] for key, field in CONTEXT_FIELDS if envelope.get(field)}
-        return {
-            "body": payload,
-            "routing_key": event_type,
-            "headers": headers,
-            "content_type": "application/json",
-            "content_encoding": "utf-8",
-        }
 
     def publish_what_is_left(self, seconds: float) -> None:
         """At a graceful stop: what the last commits wrote, for at most `seconds`; then the relay's

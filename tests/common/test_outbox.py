@@ -15,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from portal_common.clock import utc_now
 from portal_common.db import make_engine
+from portal_common.event_messages import EVENTS_HEADER, envelopes
 from portal_common.events import ACCOUNT_CREATED, InvalidEvent
 from portal_common.outbox import OUTBOX_BATCH, OutboxRelay, event_exchange, outbox_table
 from portal_common.unit_of_work import UnitOfWork
@@ -50,8 +51,8 @@ def sessions(request, tmp_path):
 
 @pytest.fixture
 def spy(rabbit_config):
-    """What reaches the `accounts.events` exchange, as (event type, payload): a queue bound as
-    monitoring's would be, so accounts' `account_created` has somewhere to go."""
+    """What reaches the `accounts.events` exchange, as (event type, payload) for each event of each
+    message: a queue bound as monitoring's would be, so accounts' `account_created` has somewhere to go."""
     with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
         queue = kombu.Queue("outbox-spy", exchange=event_exchange("accounts"), routing_key="#", durable=False)
         bound = queue(connection.default_channel)
@@ -60,7 +61,8 @@ def spy(rabbit_config):
         def taken():
             seen = []
             while (message := bound.get(no_ack=True)) is not None:
-                seen.append((message.delivery_info["routing_key"], json.loads(message.body)))
+                for payload in envelopes(json.loads(message.body), message.headers):
+                    seen.append((message.delivery_info["routing_key"], payload))
             return seen
 
         yield taken
@@ -123,6 +125,21 @@ def test_the_relay_publishes_in_order_and_deletes_what_the_broker_confirmed(sess
         ("account_created", "t2"),
     ]
     assert count(sessions, outbox) == 0
+
+
+def test_events_of_one_type_published_together_are_one_message(sessions, rabbit_config):
+    uow = UnitOfWork(sessions, outbox)
+    for n in range(3):
+        create(uow, f"t{n}")
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue = kombu.Queue("together", exchange=event_exchange("accounts"), routing_key="account_created")
+        bound = queue(connection.default_channel)
+        bound.declare()
+        OutboxRelay(sessions, outbox, rabbit_config, "accounts").publish_batch()
+        message = bound.get(no_ack=True)
+        assert bound.get(no_ack=True) is None
+    assert message.headers == {EVENTS_HEADER: 3}
+    assert [payload["id"] for payload in json.loads(message.body)] == ["t0", "t1", "t2"]
 
 
 def test_while_the_broker_is_away_the_rows_wait_and_are_published_after(sessions, rabbit_config, spy):

@@ -22,6 +22,7 @@ from nameko.events import EventHandler
 from nameko.standalone.events import event_dispatcher, get_event_exchange
 from nameko.testing.services import entrypoint_waiter
 
+from portal_common.event_messages import envelopes
 from portal_common.events import REGISTRY
 from tests.faults.answers import report_body
 from tests.flows import create_employee, sign_in_token, sign_up, walk
@@ -54,7 +55,8 @@ class Spy:
                 continue
             last = time.monotonic()
             source = message.delivery_info["exchange"].rsplit(".events", 1)[0]
-            self.events.append((source, message.delivery_info["routing_key"], json.loads(message.body)))
+            for payload in envelopes(json.loads(message.body), message.headers):
+                self.events.append((source, message.delivery_info["routing_key"], payload))
         return self.events
 
     def close(self):
