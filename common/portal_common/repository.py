@@ -3,7 +3,7 @@ session its unit of work opened (`portal_common.unit_of_work`), scoped as its me
 
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import CursorResult, Update, delete
+from sqlalchemy import CursorResult, Update, delete, insert, inspect
 from sqlalchemy.orm import Session
 
 
@@ -15,6 +15,18 @@ class Repository:
 
     def add(self, row: Any) -> None:
         self.session.add(row)
+
+    def insert(self, *rows: Any) -> None:
+        """Write new rows at once, with a plain INSERT of the values they were made with (columns
+        left unset take their defaults): several times cheaper than the session's flush of them. The
+        rows stay outside the session: a change made to one afterwards is not written."""
+        if not rows:
+            return
+        columns = {attribute.key: attribute.columns[0].name for attribute in inspect(self.model).column_attrs}
+        values = [{columns[key]: value for key, value in vars(row).items() if key in columns} for row in rows]
+        if any(values[0].keys() != written.keys() for written in values):
+            raise ValueError("rows inserted together have the same columns set")
+        self.session.execute(insert(self.model.__table__), values)
 
     def get(self, key: Any, for_update: bool = False) -> Any:
         """The row with this primary key, or None; `for_update` locks it (PostgreSQL)."""

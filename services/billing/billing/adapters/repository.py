@@ -8,13 +8,50 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from portal_common.pagination import paginate, paginate_by_time
 from portal_common.repository import Repository
 
 from billing.adapters.orm import AccountLink, IdempotencyKey, Order, OrderLine, Subscription, SubscriptionAddon
 from billing.domain.summary import RUNNING, Latest
+
+# The reads and the version bump every sale makes, built once as Core statements on the tables: the
+# ORM's building and loading of a statement costs several times the query itself (about 0.3 ms
+# against 0.03 for a lookup by key here), and a sale makes half a dozen of them.
+_subscriptions = Subscription.__table__.c
+_addons = SubscriptionAddon.__table__.c
+_links = AccountLink.__table__.c
+_keys = IdempotencyKey.__table__.c
+LATEST_OF_ACCOUNT = (
+    select(_subscriptions.status, _subscriptions.product, _subscriptions.plan, _subscriptions.expires_at)
+    .where(_subscriptions.account_id == bindparam("account_id"))
+    .order_by(_subscriptions.starts_at.desc(), _subscriptions.id.desc())
+    .limit(1)
+)
+RUNNING_PLANS_OF_ACCOUNT = (
+    select(_subscriptions.product, _subscriptions.plan, func.sum(_subscriptions.quantity))
+    .where(_subscriptions.account_id == bindparam("account_id"), _subscriptions.status.in_(RUNNING))
+    .group_by(_subscriptions.product, _subscriptions.plan)
+)
+RUNNING_ADDONS_OF_ACCOUNT = (
+    select(_addons.addon, func.sum(_addons.quantity))
+    .join(Subscription.__table__, _subscriptions.id == _addons.subscription_id)
+    .where(_subscriptions.account_id == bindparam("account_id"), _subscriptions.status.in_(RUNNING))
+    .group_by(_addons.addon)
+)
+LINKS_OF_ACCOUNTS = select(_links.account_id, _links.partner_id, _links.released, _links.releasing).where(
+    _links.account_id.in_(bindparam("account_ids", expanding=True))
+)
+NEXT_SUMMARY_VERSION = (
+    update(AccountLink.__table__)
+    .where(_links.account_id == bindparam("linked_account"))
+    .values(summary_version=_links.summary_version + 1)
+    .returning(_links.summary_version)
+)
+KEY_OF_PARTNER = select(_keys.request_hash, _keys.response).where(
+    _keys.partner_id == bindparam("partner_id"), _keys.key == bindparam("key")
+)
 
 
 class Subscriptions(Repository):
@@ -61,22 +98,13 @@ class Subscriptions(Repository):
 
     def latest_of_account(self, account_id: str) -> Latest | None:
         """The account's subscription that started last (the latest id among those that started together)."""
-        row = self.session.execute(
-            select(Subscription.status, Subscription.product, Subscription.plan, Subscription.expires_at)
-            .where(Subscription.account_id == account_id)
-            .order_by(Subscription.starts_at.desc(), Subscription.id.desc())
-            .limit(1)
-        ).one_or_none()
+        row = self.session.execute(LATEST_OF_ACCOUNT, {"account_id": account_id}).one_or_none()
         return None if row is None else Latest(*row)
 
     def running_of_account(self, account_id: str) -> list[tuple[str, str, int]]:
         """How many of each plan the account's running subscriptions hold: (product, plan, quantity),
         added up in the database, however many subscriptions the account has had."""
-        rows = self.session.execute(
-            select(Subscription.product, Subscription.plan, func.sum(Subscription.quantity))
-            .where(Subscription.account_id == account_id, Subscription.status.in_(RUNNING))
-            .group_by(Subscription.product, Subscription.plan)
-        ).all()
+        rows = self.session.execute(RUNNING_PLANS_OF_ACCOUNT, {"account_id": account_id}).all()
         return [(product, plan, int(quantity)) for product, plan, quantity in rows]
 
     def as_stored(self, subscription_id: str) -> Subscription | None:
@@ -197,12 +225,7 @@ class Addons(Repository):
 
     def running_of_account(self, account_id: str) -> list[tuple[str, int]]:
         """How many of each add-on the account's running subscriptions hold: (addon, quantity)."""
-        rows = self.session.execute(
-            select(SubscriptionAddon.addon, func.sum(SubscriptionAddon.quantity))
-            .join(Subscription, Subscription.id == SubscriptionAddon.subscription_id)
-            .where(Subscription.account_id == account_id, Subscription.status.in_(RUNNING))
-            .group_by(SubscriptionAddon.addon)
-        ).all()
+        rows = self.session.execute(RUNNING_ADDONS_OF_ACCOUNT, {"account_id": account_id}).all()
         return [(addon, int(quantity)) for addon, quantity in rows]
 
     def of_subscription(self, subscription_id: str) -> list[SubscriptionAddon]:
@@ -247,6 +270,17 @@ class AccountLinks(Repository):
             select(AccountLink).where(AccountLink.account_id == account_id).with_for_update()
         ).one()
 
+    def next_summary_version(self, account_id: str) -> int:
+        """Bump the account's summary version and answer it; the row stays locked for this transaction
+        (there is one: `link_account` made it)."""
+        return self.session.execute(NEXT_SUMMARY_VERSION, {"linked_account": account_id}).scalar_one()
+
+    def states(self, account_ids: Sequence[str]) -> dict[str, Any]:
+        """Each known account's (partner_id, released, releasing), by id: accounts billing does not
+        know are left out."""
+        rows = self.session.execute(LINKS_OF_ACCOUNTS, {"account_ids": list(account_ids)}).all()
+        return {row.account_id: row for row in rows}
+
     def is_released(self, account_id: str | None) -> bool:
         """Whether the account was released (False for none, or one billing has not sold to)."""
         link = self.get(account_id) if account_id else None
@@ -256,7 +290,6 @@ class AccountLinks(Repository):
 class IdempotencyKeys(Repository):
     model = IdempotencyKey
 
-    def of_partner(self, partner_id: str, key: str | None) -> IdempotencyKey | None:
-        return self.session.scalars(
-            select(IdempotencyKey).where(IdempotencyKey.partner_id == partner_id, IdempotencyKey.key == key)
-        ).one_or_none()
+    def of_partner(self, partner_id: str, key: str | None) -> Any:
+        """The key's (request_hash, response), or None."""
+        return self.session.execute(KEY_OF_PARTNER, {"partner_id": partner_id, "key": key}).one_or_none()

@@ -31,7 +31,7 @@ def replay(uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str
 def remember(
     uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str, response: Any, now: dt.datetime
 ) -> None:
-    uow.idempotency_keys.add(
+    uow.idempotency_keys.insert(
         IdempotencyKey(partner_id=partner_id, key=key, request_hash=digest, response=response, created_at=now)
     )
 

@@ -64,7 +64,7 @@ def place_order(
         for item, plan in zip(data["items"], plans, strict=True):
             status = "active" if item["account_id"] else "available"
             subscription = new_subscription(caller, item, now, status, item["account_id"])
-            uow.subscriptions.add(subscription)
+            uow.subscriptions.insert(subscription)
             unit = catalog.price(plan, item["term_years"])
             order.line(
                 product=item["product"],
@@ -76,7 +76,6 @@ def place_order(
                 account_id=item["account_id"],
                 subscription_id=subscription.id,
             )
-        uow.flush()
         for account_id in sorted(accounts):
             account_changed(uow, catalog, account_id, caller["partner_id"], now)
         return order.placed()

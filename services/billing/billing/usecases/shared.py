@@ -63,7 +63,7 @@ def term_or_400(catalog: Catalog, years: int, path: tuple[str, ...] = ()) -> int
 
 
 class OrderBuilder:
-    """Stages an order and its lines in the unit of work; `placed()` is the answer."""
+    """Stages an order and its lines; `placed()` writes them in the unit of work and is the answer."""
 
     def __init__(self, uow: BillingUnitOfWork, catalog: Catalog, caller: Caller, kind: str, now: dt.datetime) -> None:
         self.uow, self.now = uow, now
@@ -76,7 +76,6 @@ class OrderBuilder:
             created_at=now,
         )
         self.lines: list[Any] = []
-        uow.orders.add(self.row)
 
     def line(
         self,
@@ -105,13 +104,14 @@ class OrderBuilder:
             account_id=account_id,
             subscription_id=subscription_id,
         )
-        self.uow.order_lines.add(line)
         self.lines.append(line)
         self.row.total_cents += amount_cents
         return line
 
     def placed(self) -> Any:
         """The order as the contract shows it, told to others (notifications: `order.placed`)."""
+        self.uow.orders.insert(self.row)
+        self.uow.order_lines.insert(*self.lines)
         view = views.order(self.row, self.lines)
         self.uow.emit(ORDER_PLACED, self.row.id, 1, self.now, partner_id=self.row.partner_id, order=view)
         activity.order_placed(self.uow, self.now, self.row, self.lines)
@@ -147,18 +147,21 @@ def sell_to(
     gateway asks accounts and calls again with its answer. A release is for good: an account billing
     knows released is not found, whatever accounts answered a moment before."""
     account_ids = sorted(set(account_ids))
-    if found_by_accounts is None:
-        with uow:
-            links = [uow.account_links.get(account_id) for account_id in account_ids]
-        if any(link is None or (link.releasing and not link.released) for link in links):
-            raise AccountsToBeAsked()
-    else:
+    if found_by_accounts is not None:
         require_found(found_by_accounts)
         for account_id in account_ids:
             link_account(uow, account_id, partner_id)
-        with uow:
-            links = [uow.account_links.get(account_id) for account_id in account_ids]
-    require_found(all(link.partner_id == partner_id and not link.released for link in links))
+    with uow:
+        links = uow.account_links.states(account_ids)
+    if found_by_accounts is None and any(
+        account_id not in links or (links[account_id].releasing and not links[account_id].released)
+        for account_id in account_ids
+    ):
+        raise AccountsToBeAsked()
+    require_found(
+        len(links) == len(account_ids)
+        and all(link.partner_id == partner_id and not link.released for link in links.values())
+    )
 
 
 def link_account(uow: BillingUnitOfWork, account_id: str, partner_id: str) -> None:
@@ -176,8 +179,7 @@ def account_changed(
     uow: BillingUnitOfWork, catalog: Catalog, account_id: str, partner_id: str, now: dt.datetime
 ) -> None:
     """Bump the account's summary version and emit what accounts' list and seats need."""
-    link = uow.account_links.locked(account_id)
-    link.summary_version += 1
+    version = uow.account_links.next_summary_version(account_id)
     summary = account_summary(uow, catalog, account_id)
     summary["expires_at"] = views.iso_or_none(summary["expires_at"])
-    uow.emit(SUBSCRIPTION_CHANGED, account_id, link.summary_version, now, partner_id=partner_id, **summary)
+    uow.emit(SUBSCRIPTION_CHANGED, account_id, version, now, partner_id=partner_id, **summary)
