@@ -63,7 +63,15 @@ def assert_error(response, status, code):
     assert error["code"] == code, (error, status)
     assert isinstance(error["message"], str) and error["message"].strip(), error
     assert isinstance(error["details"], dict), error
+    if code == "validation_error":  # "details maps field → list of messages"
+        for messages in error["details"].values():
+            assert isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages), error
     return error
+
+
+def names_field(error, field):
+    """Whether a validation error's `details` names `field`, or a field inside it (`address.country`)."""
+    return any(key == field or key.startswith(field + ".") for key in error["details"])
 
 
 def assert_iso_utc(value):

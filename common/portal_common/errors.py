@@ -40,9 +40,25 @@ deserialize_to_instance(PortalError)
 
 
 class ValidationFailed(PortalError):
+    """`details` maps each field to a list of messages, as the contract says; a field inside another
+    is named by its path (`address.country`, `items.0.quantity`), whatever nesting it came in."""
+
     status = 400
     code = "validation_error"
     default_message = "The request is not valid."
+
+    def __init__(self, message: str | None = None, details: Any = None) -> None:
+        super().__init__(message, details if isinstance(details, str) else flat_details(details or {}))
+
+
+def flat_details(details: Any, path: str = "") -> dict[str, list[Any]]:
+    """marshmallow's nested messages (`{"items": {0: {"plan": [...]}}}`) as field path → messages."""
+    if not isinstance(details, dict):
+        return {path: list(details) if isinstance(details, (list, tuple)) else [details]}
+    flat: dict[str, list[Any]] = {}
+    for key, value in details.items():
+        flat.update(flat_details(value, f"{path}.{key}" if path else str(key)))
+    return flat
 
 
 class Unauthenticated(PortalError):

@@ -314,6 +314,15 @@ def test_a_malformed_order_is_400_and_charges_nothing(shop, body, field):
     nothing_charged(shop.owner, before_orders, before_subs)
 
 
+def test_a_field_inside_an_item_is_named_by_its_path_with_a_list_of_messages(shop):
+    """Each field of `details` is a list of messages: a field of the second item is `items.1.quantity`."""
+    body = {"items": [item(), item(quantity=0)]}
+    response = shop.owner.client.post("/v1/orders", json=body, headers={"Idempotency-Key": new_key()})
+    error = assert_error(response, 400, "validation_error")
+    assert list(error["details"]) == ["items.1.quantity"], error
+    assert error["details"]["items.1.quantity"] and isinstance(error["details"]["items.1.quantity"][0], str)
+
+
 def test_a_body_that_is_not_json_is_refused(shop):
     path, headers = "/v1/orders", {"Idempotency-Key": new_key()}
     client = shop.owner.client

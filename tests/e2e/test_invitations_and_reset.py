@@ -202,6 +202,24 @@ def test_at_most_three_reset_mails_an_hour_for_one_address(system, owner, clock)
     wait_for_mails(system, owner.email, 4)
 
 
+def test_a_reset_done_does_not_open_three_more_mails_in_the_hour(system, owner, clock):
+    assert reset(system, owner.email).status_code == 202
+    assert confirm(system, link_token(wait_for_mails(system, owner.email, 1)[0], "reset-password")).status_code == 204
+    for _ in range(4):
+        assert reset(system, owner.email).status_code == 202
+    wait_for_mails(system, owner.email, 3)
+    time.sleep(0.5)
+    assert len(mails_to(system, owner.email)) == 3  # at most three such mails per address per hour
+
+
+def test_a_refused_new_password_says_why_in_details_password(system, owner):
+    assert reset(system, owner.email).status_code == 202
+    token = link_token(wait_for_mails(system, owner.email, 1)[0], "reset-password")
+    details = assert_error(confirm(system, token, "password123"), 400, "validation_error")["details"]
+    assert details["password"] == details["new_password"] and "common" in details["password"][0]
+    assert confirm(system, token).status_code == 204  # a refused try does not spend the link
+
+
 def test_reset_requests_that_are_not_valid_are_a_400(system):
     for body in ({}, {"email": ""}, {"email": 12}, {"email": "x" * 300}):
         assert_error(system.client().post("/v1/password-reset", json=body), 400, "validation_error")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.test_billing_helpers import at, buy, item, open_account, refresh, start_clock, start_trial
 from tests.e2e.test_monitoring import Partner, eventually
-from tests.flows import assert_error, create_employee, sign_up
+from tests.flows import assert_error, create_employee, names_field, sign_up
 from tests.mailbox import mails_to, text_of
 
 ALL_ALERTS = [
@@ -81,7 +81,7 @@ def test_settings_that_are_not_valid_are_a_400_and_change_nothing(partner, body,
     before = eventually(lambda: settings_of(owner.client) if settings_of(owner.client)["email"]["recipients"] else None)
     answer = owner.client.put("/v1/notifications/settings", json=body)
     assert_error(answer, 400, "validation_error")
-    assert field in answer.json()["error"]["details"]
+    assert names_field(answer.json()["error"], field)
     assert settings_of(owner.client) == before
 
 

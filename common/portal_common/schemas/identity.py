@@ -51,7 +51,16 @@ class VerifyRequest(Schema):
     remember_device = StrictBoolean(load_default=False)
 
 
-class PasswordChangeRequest(Schema):
+class _NewPasswordSaysWhyAsPassword(Schema):
+    """The contract: a new password refused says why in `details.password`, whichever route; where the
+    body's field is `new_password`, its messages are under both names."""
+
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
+        if isinstance(error.messages, dict) and "new_password" in error.messages:
+            error.messages.setdefault("password", error.messages["new_password"])
+
+
+class PasswordChangeRequest(_NewPasswordSaysWhyAsPassword):
     current_password = fields.String(required=True, validate=validate.Length(min=1, max=SIGN_IN_PASSWORD_MAX))
     new_password = password_field(required=True)
     code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=CODE_MAX))
@@ -84,7 +93,7 @@ class PasswordResetRequest(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
 
 
-class PasswordResetConfirmRequest(Schema):
+class PasswordResetConfirmRequest(_NewPasswordSaysWhyAsPassword):
     token = fields.String(required=True, validate=validate.Length(min=1, max=TOKEN_MAX))
     new_password = password_field(required=True)
     code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=CODE_MAX))

@@ -4,9 +4,9 @@ import datetime as dt
 from typing import Any
 
 from portal_common.caller import Caller
-from portal_common.db import create_once
 from portal_common.events import from_iso
 from portal_common.pagination import decode_time_cursor, encode_time_cursor
+from portal_common.unit_of_work import ConstraintViolated
 
 from audit.adapters.orm import Entry
 from audit.adapters.unit_of_work import AuditUnitOfWork
@@ -16,20 +16,26 @@ SWEEP_BATCH = 5_000  # entries deleted per transaction by the retention sweep
 
 def keep(uow: AuditUnitOfWork, event: dict[str, Any]) -> None:
     """An entry from an `<service>_activity` event; the same event twice is kept once (its id)."""
-    create_once(
-        uow,
-        lambda: Entry(
-            id=event["event_id"],
-            partner_id=event["partner_id"],
-            occurred_at=from_iso(event["occurred_at"]),
-            type=event["type"],
-            actor_id=event["actor"],
-            target_kind=event["target_kind"],
-            target_id=event["id"],
-            target_name=event["target_name"],
-            summary=event["summary"],
-            request_id=event["request_id"],
-        ),
+    with uow:
+        try:
+            uow.entries.insert(_entry(event))
+            uow.commit()
+        except ConstraintViolated:  # kept already
+            pass
+
+
+def _entry(event: dict[str, Any]) -> Entry:
+    return Entry(
+        id=event["event_id"],
+        partner_id=event["partner_id"],
+        occurred_at=from_iso(event["occurred_at"]),
+        type=event["type"],
+        actor_id=event["actor"],
+        target_kind=event["target_kind"],
+        target_id=event["id"],
+        target_name=event["target_name"],
+        summary=event["summary"],
+        request_id=event["request_id"],
     )
 
 

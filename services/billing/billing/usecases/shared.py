@@ -40,7 +40,7 @@ def subscription_view(uow: BillingUnitOfWork, row: Any) -> dict[str, Any]:
 
 
 def _at(path, field, message):
-    """`details` for a field, nested the way marshmallow nests them (`items` → `"0"` → `plan`)."""
+    """`details` for a field at `path` (`items` → `"0"` → `plan`: named `items.0.plan` in the answer)."""
     details: dict[str, Any] = {field: [message]}
     for part in reversed(path):
         details = {part: details}

@@ -19,6 +19,7 @@ from identity.adapters.orm import (
     Session,
     TrustedDevice,
 )
+from identity.domain import credentials
 
 Page = tuple[Sequence[Any], str | None]  # the rows of a page, and the cursor to the next (None on the last)
 
@@ -177,12 +178,24 @@ class Links(Repository):
             )
         ).one()
 
-    def delete_of(self, employee_id: str, purpose: str | None = None) -> None:
-        """The employee's mailed links (`purpose`: invitation or reset; None: both) work no more."""
+    def void_of(self, employee_id: str, now: dt.datetime, purpose: str | None = None) -> None:
+        """The employee's mailed links (`purpose`: invitation or reset; None: both) work no more. They
+        stay, spent, while they count towards the reset links mailed in the last hour (a reset done
+        must not allow three more mails at once); those past that and their expiry go."""
         conditions = [EmployeeToken.employee_id == employee_id]
         if purpose:
             conditions.append(EmployeeToken.purpose == purpose)
-        self._delete_where(*conditions)
+        self.session.execute(
+            update(EmployeeToken)
+            .where(*conditions, EmployeeToken.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        self._delete_where(
+            *conditions,
+            EmployeeToken.created_at <= now - credentials.RESET_LIMIT_WINDOW,
+            EmployeeToken.expires_at <= now,
+        )
 
 
 class LoginFailures(Repository):

@@ -1,10 +1,14 @@
 """Bearer secrets (session tokens, device tokens, recovery codes): random, shown once, stored as a
 SHA-256 hash. They carry enough entropy that a fast hash is safe (unlike passwords)."""
 
+import datetime as dt
 import hashlib
 import secrets
 
 TOKEN_BYTES = 32
+# Password-reset links mailed to one address: at most this many in the window, spent ones included.
+RESETS_PER_WINDOW = 3
+RESET_LIMIT_WINDOW = dt.timedelta(hours=1)
 RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 _RECOVERY_GROUPS, _RECOVERY_GROUP_LEN = 3, 4  # 12 characters, about 59 bits

@@ -153,7 +153,7 @@ def update_employee(
         if deactivating:  # nothing of theirs signs in again by itself after a reactivation
             uow.employee_sessions.delete_of(employee.id)
             uow.trusted_devices.delete_of(employee.id)
-            uow.links.delete_of(employee.id)
+            uow.links.void_of(employee.id, now)
             _emit(uow, EMPLOYEE_DEACTIVATED, employee, now)
         elif changed:
             _emit(uow, EMPLOYEE_UPDATED, employee, now)

@@ -20,7 +20,7 @@ from identity.usecases.sessions import open_session
 
 INVITATION_TTL = dt.timedelta(days=7)
 RESET_TTL = dt.timedelta(hours=1)
-RESETS_PER_HOUR = 3
+RESETS_PER_HOUR = credentials.RESETS_PER_WINDOW
 
 
 def _new_link(uow, employee, purpose, ttl, now):
@@ -40,7 +40,7 @@ def _new_link(uow, employee, purpose, ttl, now):
 
 def invite(uow: IdentityUnitOfWork, now: dt.datetime, employee: Any, inviter_name: str) -> None:
     """A new invitation (the earlier ones die), mailed by notifications; in the caller's transaction."""
-    uow.links.delete_of(employee.id, INVITATION)
+    uow.links.void_of(employee.id, now, INVITATION)
     token, expires_at = _new_link(uow, employee, INVITATION, INVITATION_TTL, now)
     uow.emit(
         EMPLOYEE_INVITED,
@@ -104,7 +104,7 @@ def request_reset(uow: IdentityUnitOfWork, now: dt.datetime, email: str) -> None
         # A write first: it holds the employee's row (SQLite: the database) while counting, so requests
         # racing for one address cannot all see fewer than the limit.
         uow.employees.hold(employee.id)
-        sent = uow.links.sent_since(employee.id, RESET, now - dt.timedelta(hours=1))
+        sent = uow.links.sent_since(employee.id, RESET, now - credentials.RESET_LIMIT_WINDOW)
         if sent >= RESETS_PER_HOUR:
             return
         token, expires_at = _new_link(uow, employee, RESET, RESET_TTL, now)
@@ -131,7 +131,7 @@ def confirm_reset(uow: IdentityUnitOfWork, hasher: Any, now: dt.datetime, data: 
         if employee.two_factor_enabled:
             use_code(uow, employee, data.get("code"), now, "Your second-factor code is required to reset the password.")
         employee.password_hash = password_hash
-        uow.links.delete_of(employee.id, RESET)  # the other reset links too
+        uow.links.void_of(employee.id, now, RESET)  # the other reset links too
         uow.employee_sessions.delete_of(employee.id)
         uow.trusted_devices.delete_of(employee.id)
         activity.by_themselves(

@@ -183,7 +183,7 @@ def change_password(
         employee.password_hash = new_hash
         uow.employee_sessions.delete_of(employee.id, keep_session_id=caller["session_id"])
         uow.trusted_devices.delete_of(employee.id)
-        uow.links.delete_of(employee.id, RESET)
+        uow.links.void_of(employee.id, now, RESET)
         activity.about(uow, now, employee, "password.changed", "Changed their password; other sessions ended")
         access_changed(uow, employee.id, now)
         uow.commit()

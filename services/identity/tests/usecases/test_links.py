@@ -81,3 +81,21 @@ def test_with_a_second_factor_a_reset_needs_a_code_and_a_refused_one_keeps_the_l
     assert sign_in(uow, hasher, OWNER)["two_factor_required"]  # the old password still
     reset_password(uow, hasher, token, code=code_at(secret, NOW + STEP), now=NOW + STEP)
     assert sign_in(uow, hasher, OWNER, NEW_PASSWORD)["two_factor_required"]
+
+
+def test_a_reset_done_leaves_the_hours_limit_where_it_was(uow, hasher):
+    """The link used and the others made void still count: no three more mails at once after it."""
+    sign_up(uow, hasher)
+    links.request_reset(uow, NOW, OWNER)
+    links.request_reset(uow, NOW, OWNER)
+    reset_password(uow, hasher, mailed_token(uow, "password_reset_requested"))
+
+    for _ in range(links.RESETS_PER_HOUR):
+        links.request_reset(uow, NOW, OWNER)
+    assert len(uow.events("password_reset_requested")) == links.RESETS_PER_HOUR
+    with pytest.raises(InvalidToken):  # the other link of before the reset works no more
+        reset_password(uow, hasher, uow.events("password_reset_requested")[0]["token"])
+
+    later = NOW + links.RESET_TTL + dt.timedelta(seconds=1)
+    links.request_reset(uow, later, OWNER)
+    assert len(uow.events("password_reset_requested")) == links.RESETS_PER_HOUR + 1
