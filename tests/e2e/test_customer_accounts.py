@@ -285,15 +285,15 @@ def test_a_released_accounts_subscriptions_can_be_seen_but_no_longer_changed_or_
     subscription_id = order.json()["lines"][0]["subscription_id"]
     assert owner.client.post(f"/v1/accounts/{account['id']}/release").status_code == 200
     assert owner.client.get(f"/v1/subscriptions/{subscription_id}").status_code == 200
-    assert_error(owner.client.get(f"/v1/subscriptions/{subscription_id}/upgrade-quote?plan=power"), 404, "not_found")
+    assert_error(owner.client.get(f"/v1/subscriptions/{subscription_id}/upgrade-quote?plan=power"), 409, "conflict")
     assert_error(
         owner.client.post(
             f"/v1/subscriptions/{subscription_id}/addons",
             json={"addon": "extra-computer", "quantity": 1},
             headers={"Idempotency-Key": "after-release-1"},
         ),
-        404,
-        "not_found",
+        409,
+        "conflict",
     )
     assert_error(
         owner.client.post(
@@ -301,10 +301,11 @@ def test_a_released_accounts_subscriptions_can_be_seen_but_no_longer_changed_or_
             json={"plan": "power"},
             headers={"Idempotency-Key": "after-release-2"},
         ),
-        404,
-        "not_found",
+        409,
+        "conflict",
     )
-    assert_error(
-        owner.client.patch(f"/v1/subscriptions/{subscription_id}", json={"auto_renew": True}), 404, "not_found"
+    refused = assert_error(
+        owner.client.patch(f"/v1/subscriptions/{subscription_id}", json={"auto_renew": True}), 409, "conflict"
     )
+    assert "released" in refused["message"]  # seen (200 above), so not "not found": no longer to change
     assert [o["id"] for o in owner.client.get("/v1/orders").json()["items"]] == [order.json()["id"]]

@@ -57,16 +57,8 @@ KEY_OF_PARTNER = select(_keys.request_hash, _keys.response).where(
 class Subscriptions(Repository):
     model = Subscription
 
-    def of_partner(
-        self, partner_id: str, subscription_id: str, for_update: bool = False, live_only: bool = False
-    ) -> Subscription | None:
-        """A partner's subscription; with `live_only`, not one of an account it released (those run to
-        their expiry, and the partner can look at them but no longer change or add to them)."""
+    def of_partner(self, partner_id: str, subscription_id: str, for_update: bool = False) -> Subscription | None:
         stmt = select(Subscription).where(Subscription.id == subscription_id, Subscription.partner_id == partner_id)
-        if live_only:
-            stmt = stmt.outerjoin(AccountLink, AccountLink.account_id == Subscription.account_id).where(
-                or_(AccountLink.released.is_(None), AccountLink.released.is_(False))
-            )
         if for_update:
             stmt = stmt.with_for_update(of=Subscription)
         return self.session.scalars(stmt).one_or_none()

@@ -7,7 +7,7 @@ from typing import Any
 
 from portal_common.caller import Caller
 from portal_common.db import create_once
-from portal_common.errors import AccountsToBeAsked, NotFound, ValidationFailed
+from portal_common.errors import AccountsToBeAsked, Conflict, NotFound, ValidationFailed
 from portal_common.events import ORDER_PLACED, SUBSCRIPTION_CHANGED
 from portal_common.ids import new_id
 
@@ -29,9 +29,13 @@ def require_found(found: Any) -> None:
 def find_subscription(
     uow: BillingUnitOfWork, caller: Caller, subscription_id: str, for_update: bool = False, to_change: bool = False
 ) -> Any:
-    row = uow.subscriptions.of_partner(caller["partner_id"], subscription_id, for_update, live_only=to_change)
+    """The caller's subscription; `to_change`: one of an account the partner has not released (those
+    run to their expiry as they are: still the partner's to look at, no longer to change)."""
+    row = uow.subscriptions.of_partner(caller["partner_id"], subscription_id, for_update)
     if row is None:
         raise NotFound("No such subscription.")
+    if to_change and uow.account_links.is_released(row.account_id):
+        raise Conflict("The subscription's account was released: it runs to its expiry as it is.")
     return row
 
 

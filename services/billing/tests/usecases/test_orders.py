@@ -69,7 +69,7 @@ def test_an_order_is_checked_against_the_catalog_before_its_accounts_and_charges
     ):
         with pytest.raises(ValidationFailed) as refused:  # a 400 whatever its accounts
             _order(uow, catalog, item, accounts_found=False)
-        assert list(refused.value.details["items"]["0"]) == [field]
+        assert list(refused.value.details) == [f"items.0.{field}"]
     with pytest.raises(NotFound):
         _order(uow, catalog, {"product": "safe", "plan": "basic", "term_years": 1}, accounts_found=False)
 

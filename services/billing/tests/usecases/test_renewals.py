@@ -3,7 +3,7 @@ that running them again (or from a second instance) changes nothing more."""
 
 import pytest
 
-from portal_common.errors import Conflict, NotFound
+from portal_common.errors import Conflict
 from portal_common.events import iso
 
 from billing.domain.terms import add_years
@@ -118,7 +118,7 @@ def test_a_released_accounts_subscription_expires_at_its_end(uow, catalog):
     subscriptions.account_released(uow, "account-1", PARTNER["partner_id"])  # the event came twice
 
     assert subscription(uow, sub)["auto_renew"] is False
-    with pytest.raises(NotFound):  # seen, no longer changed
+    with pytest.raises(Conflict):  # seen, no longer changed
         subscriptions.set_auto_renew(uow, NOW, PARTNER, sub, True)
     renewals.run_renewals(uow, catalog, add_years(NOW, 1) + MINUTE)
     assert subscription(uow, sub)["status"] == "expired"

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from portal_common.errors import NotFound
+from portal_common.errors import Conflict, NotFound
 from portal_common.events import iso
 
 from billing.domain.terms import add_years
@@ -175,7 +175,7 @@ def test_releasing_an_account_stops_its_renewals_and_changes_and_leaves_other_ac
         ),
         lambda sub: subscriptions.set_auto_renew(uow, NOW, PARTNER, sub, True),
     ):
-        with pytest.raises(NotFound):
+        with pytest.raises(Conflict, match="released"):
             change(released[0])
         change(kept)
     assert subscription(uow, released[0])["plan"] == "core"
