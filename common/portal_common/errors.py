@@ -39,6 +39,17 @@ class PortalError(Exception):
 deserialize_to_instance(PortalError)
 
 
+def error_named(name: str) -> type[PortalError]:
+    """The error class of that name (to raise again a refusal kept by name); PortalError if none."""
+    waiting: list[type[PortalError]] = [PortalError]
+    while waiting:
+        kind = waiting.pop()
+        if kind.__name__ == name:
+            return kind
+        waiting.extend(kind.__subclasses__())
+    return PortalError
+
+
 class ValidationFailed(PortalError):
     """`details` maps each field to a list of messages, as the contract says; a field inside another
     is named by its path (`address.country`, `items.0.quantity`), whatever nesting it came in."""

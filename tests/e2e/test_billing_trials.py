@@ -240,6 +240,21 @@ def test_buying_a_trial_upgrade_again_with_its_key_replays_it_and_charges_once(o
     assert [sub["id"] for sub in subscriptions(owner, status="active")] == [first.json()["subscription"]["id"]]
 
 
+def test_a_refused_purchase_is_replayed_with_its_key_after_a_trial_starts_and_charges_nothing(owner):
+    """"The same key with the same body replays the first response": a 409 too."""
+    account = open_account(owner, trial=False)
+    key = new_key()
+    first = trial_upgrade(owner, account["id"], {"term_years": 1}, key)
+    refused = assert_error(first, 409, "conflict")
+    start_trial(owner, account["id"], "safe-pro", "core")
+
+    again = trial_upgrade(owner, account["id"], {"term_years": 1}, key)
+
+    assert assert_error(again, 409, "conflict") == refused
+    assert all_orders(owner) == []
+    assert trial_upgrade(owner, account["id"], {"term_years": 1}, new_key()).status_code == 200  # a new key buys
+
+
 def test_two_concurrent_purchases_for_one_trial_charge_once(owner):
     for _ in range(2):
         account = open_account(owner, trial=("safe-pro", "core"))

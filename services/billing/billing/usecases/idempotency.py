@@ -1,12 +1,20 @@
-"""Idempotency-Key: the same key and body replay the first answer; another body is a 409."""
+"""Idempotency-Key: the same key and body replay the first answer; another body is a 409.
 
+The first answer is a success (kept with the order, in its transaction) or a refusal for the state
+of things — 404, 409 — kept on its own, so that a retry after the state has moved on (a trial
+started since, a seat freed) is answered as the first request was, and charges nothing. A 400 is
+about the request itself, not the state: nothing is kept, as nothing else is for a request refused
+before it is looked at.
+"""
+
+import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from portal_common.errors import IdempotencyKeyReused
+from portal_common.errors import Conflict, IdempotencyKeyReused, NotFound, PortalError, error_named
 from portal_common.unit_of_work import ConstraintViolated
 
 from billing.adapters.orm import IdempotencyKey
@@ -18,14 +26,44 @@ def request_hash(operation: str, **request: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+KEPT_REFUSALS = (NotFound, Conflict)
+REFUSED = "_refused"  # the key of a kept answer that is a refusal: {error class, message, details}
+
+
 def replay(uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str) -> Any:
-    """The stored answer for this key, or None when the key is new."""
+    """The stored answer for this key (a refusal kept is raised again), or None when the key is new."""
     row = uow.idempotency_keys.of_partner(partner_id, key)
     if row is None:
         return None
     if row.request_hash != digest:
         raise IdempotencyKeyReused()
+    refused = row.response.get(REFUSED) if isinstance(row.response, dict) else None
+    if refused:
+        raise error_named(refused["error"])(refused["message"], refused["details"])
     return row.response
+
+
+@contextlib.contextmanager
+def refusals_kept(
+    uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str, now: dt.datetime
+) -> Iterator[None]:
+    """A refusal for the state of things raised inside is kept against the key, then raised."""
+    try:
+        yield
+    except KEPT_REFUSALS as refusal:
+        if not isinstance(refusal, IdempotencyKeyReused):
+            _keep_refusal(uow, partner_id, key, digest, refusal, now)
+        raise
+
+
+def _keep_refusal(uow, partner_id, key, digest, refusal: PortalError, now):
+    answer = {REFUSED: {"error": type(refusal).__name__, "message": refusal.message, "details": refusal.details}}
+    try:
+        with uow:
+            remember(uow, partner_id, key, digest, answer, now)
+            uow.commit()
+    except ConstraintViolated:  # a twin request kept its answer first: a retry gets that one
+        pass
 
 
 def remember(

@@ -57,7 +57,8 @@ def place_order(
         term_or_400(catalog, item["term_years"], ("items", str(index)))
     accounts = {item["account_id"] for item in data["items"] if item["account_id"]}
     if accounts:
-        sell_to(uow, caller["partner_id"], accounts, accounts_found)
+        with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+            sell_to(uow, caller["partner_id"], accounts, accounts_found)
 
     def work(uow: BillingUnitOfWork) -> Any:
         order = OrderBuilder(uow, catalog, caller, "purchase", now)
@@ -80,7 +81,8 @@ def place_order(
             account_changed(uow, catalog, account_id, caller["partner_id"], now)
         return order.placed()
 
-    return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+        return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 
 
 def list_orders(uow: BillingUnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:

@@ -137,10 +137,11 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
     if stored is not None:
         return stored
     term_or_400(catalog, data["term_years"])  # the body's own check first: a 400 whatever the account
-    sell_to(uow, caller["partner_id"], [account_id], account_is_found)
-    with uow:
-        trial = _trial_to_end(uow, account_id, data.get("product"))
-        product, plan_id = trial.product, data.get("plan", trial.plan)
+    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+        sell_to(uow, caller["partner_id"], [account_id], account_is_found)
+        with uow:
+            trial = _trial_to_end(uow, account_id, data.get("product"))
+            product, plan_id = trial.product, data.get("plan", trial.plan)
     plan = plan_or_400(catalog, product, plan_id)
 
     def work(uow: BillingUnitOfWork) -> dict[str, Any]:
@@ -173,4 +174,5 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
         )
         return {"subscription": subscription_view(uow, paid), "order": order.placed()}
 
-    return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+        return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)

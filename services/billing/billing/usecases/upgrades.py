@@ -99,7 +99,8 @@ def upgrade(
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
         return {**answer, "order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
-    return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+        return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
 
 
 def buy_addon(
@@ -150,4 +151,5 @@ def buy_addon(
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
         return {"order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
-    return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+        return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)

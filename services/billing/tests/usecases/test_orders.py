@@ -56,9 +56,9 @@ def test_an_order_starts_what_it_buys_for_an_account_and_stocks_the_rest_in_the_
     ]
 
 
-def _order(uow, catalog, item, accounts_found):
+def _order(uow, catalog, item, accounts_found, key=None):
     payload = load(api.OrderRequest, {"items": [{"quantity": 1, "account_id": "account-1", **item}]})
-    return orders.place_order(uow, catalog, NOW, PARTNER, payload, new_key(), accounts_found)
+    return orders.place_order(uow, catalog, NOW, PARTNER, payload, key or new_key(), accounts_found)
 
 
 def test_an_order_is_checked_against_the_catalog_before_its_accounts_and_charges_nothing(uow, catalog):
@@ -74,7 +74,7 @@ def test_an_order_is_checked_against_the_catalog_before_its_accounts_and_charges
         _order(uow, catalog, {"product": "safe", "plan": "basic", "term_years": 1}, accounts_found=False)
 
     assert all_orders(uow) == []
-    assert uow.commits == 0
+    assert uow.commits == 1  # the 404 kept against its key (the 400s are not): nothing charged
 
 
 def test_the_same_key_replays_the_order_and_charges_once(uow, catalog):
@@ -86,6 +86,17 @@ def test_the_same_key_replays_the_order_and_charges_once(uow, catalog):
         buy(uow, catalog, ("safe", "basic", 1, 3, "account-1"), key=key)
     assert all_orders(uow) == [first]
     assert len(uow.events("order_placed")) == 1
+
+
+def test_a_400_is_not_the_keys_answer_but_a_404_is(uow, catalog):
+    key = new_key()
+    with pytest.raises(ValidationFailed):
+        _order(uow, catalog, {"product": "safe", "plan": "gold", "term_years": 1}, accounts_found=True, key=key)
+    with pytest.raises(NotFound):  # the key was free: the request is looked at afresh
+        _order(uow, catalog, {"product": "safe", "plan": "basic", "term_years": 1}, accounts_found=False, key=key)
+    with pytest.raises(NotFound, match="No such account"):  # replayed, though the account is found now
+        _order(uow, catalog, {"product": "safe", "plan": "basic", "term_years": 1}, accounts_found=True, key=key)
+    assert all_orders(uow) == []
 
 
 def test_a_partner_reads_back_its_own_orders_alone_in_the_order_it_placed_them(uow, catalog):

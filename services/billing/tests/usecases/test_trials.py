@@ -94,6 +94,27 @@ def test_buying_without_a_plan_keeps_the_trials_plan_and_replays_with_its_key(uo
     assert len(all_orders(uow)) == 1
 
 
+def test_a_refusal_is_the_keys_answer_and_charges_nothing_when_the_state_changes(uow, catalog):
+    """The same key and body replay the first answer, a 409 too: a retry after a trial has started
+    since is refused as the first request was, not charged; a new key buys."""
+    key = new_key()
+    with pytest.raises(Conflict) as first:
+        upgrade_trial(uow, catalog, "account-1", {"term_years": 1}, key)
+    start_trial(uow, catalog, "account-1", "safe-pro", "power")
+
+    with pytest.raises(Conflict) as again:
+        upgrade_trial(uow, catalog, "account-1", {"term_years": 1}, key)
+    assert (type(again.value), again.value.message, again.value.details) == (
+        type(first.value),
+        first.value.message,
+        first.value.details,
+    )
+    with pytest.raises(IdempotencyKeyReused):  # the key is spent on that body
+        upgrade_trial(uow, catalog, "account-1", {"term_years": 2}, key)
+    assert all_orders(uow) == []
+    assert upgrade_trial(uow, catalog, "account-1", {"term_years": 1}, new_key())["subscription"]["status"] == "active"
+
+
 def test_an_inventory_subscription_two_requests_read_as_available_is_claimed_by_one(uow, catalog):
     start_trial(uow, catalog, "account-1", "safe-pro", "core")
     available = bought(uow, catalog, "safe-pro", "power", 1, account_id=None)
