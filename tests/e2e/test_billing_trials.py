@@ -241,7 +241,7 @@ def test_buying_a_trial_upgrade_again_with_its_key_replays_it_and_charges_once(o
 
 
 def test_a_refused_purchase_is_replayed_with_its_key_after_a_trial_starts_and_charges_nothing(owner):
-    """"The same key with the same body replays the first response": a 409 too."""
+    """The same key with the same body replays the first response: a 409 too."""
     account = open_account(owner, trial=False)
     key = new_key()
     first = trial_upgrade(owner, account["id"], {"term_years": 1}, key)
