@@ -202,7 +202,7 @@ def the_flow(system, clock):
     # A released account's subscriptions are no longer the partner's to turn renewal on again (which a
     # replayed release would undo).
     renewed = client.patch(f"/v1/subscriptions/{subscription}", json={"auto_renew": True})
-    assert renewed.status_code == 404, renewed.text
+    assert renewed.status_code == 409, renewed.text
     return owner, kept, computers
 
 

@@ -5,7 +5,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, or_, select
+from sqlalchemy import Row, Select, bindparam, func, or_, select, update
 
 from portal_common.repository import Repository
 
@@ -23,8 +23,25 @@ class Logos(Repository):
         return self.get(partner_id) is not None
 
 
+_accounts = Account.__table__
+# The read model's updates from other services' events, the busiest writes of accounts, as Core
+# statements built once (the ORM's loading and flush cost several times the queries).
+ACCOUNT_ROW = select(_accounts).where(_accounts.c.id == bindparam("account_id"))
+ACCOUNT_ROW_LOCKED = ACCOUNT_ROW.with_for_update()
+SET_ACCOUNT_COLUMNS = update(_accounts).where(_accounts.c.id == bindparam("account_id"))
+
+
 class Accounts(Repository):
     model = Account
+
+    def row(self, account_id: str, for_update: bool = False) -> Any:
+        """The account's columns (a read-only row with the attributes of an Account), or None;
+        `for_update` locks it (PostgreSQL)."""
+        statement = ACCOUNT_ROW_LOCKED if for_update else ACCOUNT_ROW
+        return self.session.execute(statement, {"account_id": account_id}).one_or_none()
+
+    def set_columns(self, account_id: str, values: dict[str, Any]) -> None:
+        self.session.execute(SET_ACCOUNT_COLUMNS.values(**values), {"account_id": account_id})
 
     def of_partner(self, partner_id: str, account_id: str, for_update: bool = False) -> Account | None:
         """The partner's live account, or None."""

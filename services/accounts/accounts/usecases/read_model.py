@@ -5,6 +5,7 @@ Each source stamps a version per account; an older or repeated one changes nothi
 may arrive twice or late.
 """
 
+from types import SimpleNamespace
 from typing import Any
 
 from portal_common.events import from_iso
@@ -19,28 +20,36 @@ def project(account: Any) -> None:
 
 
 def apply_billing_summary(uow: AccountsUnitOfWork, summary: dict[str, Any]) -> bool:
-    with uow:
-        account = uow.accounts.get(summary["id"], for_update=True)
-        if account is None or summary["version"] <= account.billing_version:
-            return False
-        account.billing_version = summary["version"]
-        account.status = summary["status"]
-        account.product = summary["product"]
-        account.plan = summary["plan"]
-        account.expires_at = from_iso(summary["expires_at"])
-        project(account)
-        uow.commit()
-        return True
+    return _keep_newer(
+        uow,
+        summary,
+        "billing_version",
+        status=summary["status"],
+        product=summary["product"],
+        plan=summary["plan"],
+        expires_at=from_iso(summary["expires_at"]),
+    )
 
 
 def apply_backup_summary(uow: AccountsUnitOfWork, summary: dict[str, Any]) -> bool:
+    return _keep_newer(
+        uow,
+        summary,
+        "backup_version",
+        bytes_backed_up=summary["bytes_backed_up"],
+        computers_not_backing_up=summary["computers_not_backing_up"],
+    )
+
+
+def _keep_newer(uow: AccountsUnitOfWork, summary: dict[str, Any], version_column: str, **columns: Any) -> bool:
+    """The columns another service owns, and the list's item with them, when `summary` is newer than
+    what the account has from that service; answers whether it was."""
     with uow:
-        account = uow.accounts.get(summary["id"], for_update=True)
-        if account is None or summary["version"] <= account.backup_version:
+        row = uow.accounts.row(summary["id"], for_update=True)
+        if row is None or summary["version"] <= getattr(row, version_column):
             return False
-        account.backup_version = summary["version"]
-        account.bytes_backed_up = summary["bytes_backed_up"]
-        account.computers_not_backing_up = summary["computers_not_backing_up"]
-        project(account)
+        changed = {version_column: summary["version"], **columns}
+        changed["listed"] = listing.listed_json(SimpleNamespace(**{**row._asdict(), **changed}))
+        uow.accounts.set_columns(summary["id"], changed)
         uow.commit()
         return True
