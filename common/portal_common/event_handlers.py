@@ -15,7 +15,9 @@ travels in the `x-portal-retries` header.
 
 A message that carries several events (`portal_common.event_messages`) has a worker for each, as if
 each had come alone; it is acknowledged once they have all returned, and an event whose handler
-raised goes on alone to the delay queue (or is parked), so only it is tried again.
+raised goes on alone to the delay queue (or is parked), so only it is tried again. A handler that
+takes them together (`@on_events`) gets the message's events as one list in one worker, to handle
+in one transaction; if it raises, each event goes on alone, and comes back as a list of one.
 """
 
 import json
@@ -84,8 +86,9 @@ def dead_queue(queue_name: str) -> Queue:
 
 
 class ReliableEventHandler(EventHandler):
-    def __init__(self, event: EventType, **kwargs: Any) -> None:
+    def __init__(self, event: EventType, together: bool = False, **kwargs: Any) -> None:
         self.event = event  # the registry's EventType (nameko's `event_type` is its name)
+        self.together = together  # the handler takes a list of events
         super().__init__(event.producer, event.name, **kwargs)
 
     def setup(self) -> None:
@@ -94,11 +97,15 @@ class ReliableEventHandler(EventHandler):
         self.publisher = confirmed_publisher(self.container.config)
 
     def handle_message(self, body: Any, message: Any) -> None:
-        if not event_messages.carries_several(message.headers):
+        together = event_messages.carries_several(message.headers)
+        if not together and not self.together:
             super().handle_message(body, message)
             return
-        if not body or not isinstance(body, list) or not all(isinstance(envelope, dict) for envelope in body):
+        if together and not (body and isinstance(body, list) and all(isinstance(event, dict) for event in body)):
             self._settle(message, Unprocessable("a message of several events that is not a list of them"))
+            return
+        if self.together:
+            self._handle_together(body if together else [body], message)
             return
         several = _Several(message, len(body))
         for index, envelope in enumerate(body):
@@ -115,6 +122,29 @@ class ReliableEventHandler(EventHandler):
                 if several.returned(without_worker=len(body) - index):
                     self._settle_several(several)
                 return
+
+    def _handle_together(self, events, message):
+        alone = len(events) == 1 and not event_messages.carries_several(message.headers)
+        context = self.unpack_message_headers(message) if alone else {}
+        try:
+            self.container.spawn_worker(
+                self, (events,), {}, context_data=context, handle_result=partial(self._settle_together, message, events)
+            )
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def _settle_together(self, message, events, worker_ctx, result=None, exc_info=None):
+        for _ in events:
+            self._count(exc_info)
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+        elif not event_messages.carries_several(message.headers):
+            self._settle(message, exc_info[1])
+        else:
+            several = _Several(message, 0)
+            several.failed = [(event, exc_info[1]) for event in events]
+            self._settle_several(several)
+        return result, exc_info
 
     def _handle_one_of_several(self, several, envelope, worker_ctx, result=None, exc_info=None):
         self._count(exc_info)
@@ -223,3 +253,10 @@ def _event_id(body, content_type):
 
 
 on_event = ReliableEventHandler.decorator
+
+
+def on_events(event: EventType, **kwargs: Any) -> Any:
+    """A handler of `event`'s type that takes a list of events (those that travelled together, or
+    one), all in one worker, to handle in one transaction. Idempotent as every handler: when it
+    raises, each event of the list is tried again alone."""
+    return ReliableEventHandler.decorator(event, together=True, **kwargs)

@@ -23,13 +23,18 @@ class Observer(DependencyProvider):
 
     def worker_setup(self, worker_ctx: Any) -> None:
         data = worker_ctx.context_data
-        event = worker_ctx.args[0] if worker_ctx.args and isinstance(worker_ctx.args[0], dict) else {}
+        first = worker_ctx.args[0] if worker_ctx.args else None
+        event = first if isinstance(first, dict) else {}
         logs.set_context(
             request_id=data.get(request_context.REQUEST_ID),
             employee_id=data.get(request_context.ACTOR_ID),
             partner_id=data.get(request_context.PARTNER_ID),
             event_id=event.get("event_id"),
         )
+        if isinstance(first, list) and len(first) > 1:  # events handled together: each one's request
+            logs.set_context(
+                request_ids=sorted({e["request_id"] for e in first if isinstance(e, dict) and e.get("request_id")})
+            )
         self._started[worker_ctx] = time.perf_counter()
 
     def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:

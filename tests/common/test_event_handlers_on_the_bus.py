@@ -1,7 +1,8 @@
 """A message of several events on a real RabbitMQ: each event has a worker of its own with its own
 request's context, the message is acknowledged once they have all returned, and only an event whose
 handler raised is tried again, alone, then parked if it keeps failing; a message that says it carries
-several events but does not is parked at once."""
+several events but does not is parked at once. A handler that takes events together gets them as
+one list in one worker; when it raises, each is tried again alone."""
 
 import json
 import time
@@ -12,7 +13,7 @@ from nameko.extensions import DependencyProvider
 
 from portal_common import dead_letters
 from portal_common.clock import utc_now
-from portal_common.event_handlers import ERROR_HEADER, RETRIES_HEADER, dead_queue, on_event
+from portal_common.event_handlers import ERROR_HEADER, RETRIES_HEADER, dead_queue, on_event, on_events
 from portal_common.event_messages import EVENTS_HEADER
 from portal_common.events import ACCOUNT_CREATED, checked
 from portal_common.outbox import event_exchange
@@ -38,6 +39,29 @@ class Listener:
             failures[event["id"]] -= 1
             raise RuntimeError(f"cannot take {event['id']} now")
         handled.append((event["id"], self.request_id))
+
+
+class TogetherListener:
+    name = "together"
+    taken = []  # the lists the handler was given, as account ids
+
+    @on_events(ACCOUNT_CREATED)
+    def on_account_created(self, events):
+        ids = [event["id"] for event in events]
+        if any(failures.get(account_id, 0) for account_id in ids):
+            for account_id in ids:
+                failures[account_id] = max(0, failures.get(account_id, 0) - 1)
+            raise RuntimeError(f"cannot take {ids} now")
+        self.taken.append(ids)
+
+
+@pytest.fixture
+def together(container_factory, rabbit_config):
+    failures.clear()
+    TogetherListener.taken.clear()
+    container = container_factory(TogetherListener, {**rabbit_config, "EVENT_RETRY_DELAYS": TEST_RETRY_DELAYS})
+    container.start()
+    return rabbit_config
 
 
 @pytest.fixture
@@ -151,3 +175,18 @@ def test_a_message_that_says_it_carries_several_events_but_does_not_is_parked_at
     for message in parked.values():
         assert message.headers[RETRIES_HEADER] == 1 and "Unprocessable" in message.headers[ERROR_HEADER]
     assert handled == [("a9", "r-a9")]
+
+
+def test_a_handler_that_takes_events_together_gets_the_message_as_one_list(together):
+    publish_together(together, "a1", "a2", "a3")
+    publish(together, json.dumps(envelope("a4")), {})  # one alone: a list of one
+    assert eventually(lambda: sorted(map(tuple, TogetherListener.taken)) == [("a1", "a2", "a3"), ("a4",)])
+    assert waiting(together, "evt-accounts-account_created--together.on_account_created") == 0
+
+
+def test_when_a_handler_of_events_together_raises_each_is_tried_again_alone(together):
+    failures["a2"] = 1
+    publish_together(together, "a1", "a2", "a3")
+    assert eventually(lambda: sorted(map(tuple, TogetherListener.taken)) == [("a1",), ("a2",), ("a3",)])
+    time.sleep(1)  # past every retry delay: nothing more comes
+    assert len(TogetherListener.taken) == 3

@@ -251,11 +251,13 @@ def waiting_for(stack, container, method_name, event_ids):
     failures = []
 
     def handled(worker_ctx, result, exc_info):
-        event_id = worker_ctx.args[0].get("event_id") or worker_ctx.args[0].get("id")
-        if exc_info is not None:
-            failures.append((method_name, event_id, exc_info[1]))
-        if left[event_id] > 0:
-            left[event_id] -= 1
+        taken = worker_ctx.args[0]  # an event, or those a handler takes together
+        for event in taken if isinstance(taken, list) else [taken]:
+            event_id = event.get("event_id") or event.get("id")
+            if exc_info is not None:
+                failures.append((method_name, event_id, exc_info[1]))
+            if left[event_id] > 0:
+                left[event_id] -= 1
         return not +left
 
     stack.enter_context(entrypoint_waiter(container, method_name, timeout=30, callback=handled))

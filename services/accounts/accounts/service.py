@@ -5,7 +5,7 @@ import base64
 
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
-from portal_common.event_handlers import on_event
+from portal_common.event_handlers import on_event, on_events
 from portal_common.events import ACCOUNT_BACKUP_CHANGED, PARTNER_SIGNED_UP, SUBSCRIPTION_CHANGED
 from portal_common.health import HealthCheck
 from portal_common.observability import Observer
@@ -127,10 +127,10 @@ class AccountsService(HealthCheck):
 
     # --- what other services own, for the accounts list -------------------------------------------
 
-    @on_event(SUBSCRIPTION_CHANGED)
-    def on_subscription_changed(self, summary):
-        read_model.apply_billing_summary(self.uow, summary)
+    @on_events(SUBSCRIPTION_CHANGED)
+    def on_subscription_changed(self, summaries):
+        read_model.apply_billing_summaries(self.uow, summaries)
 
-    @on_event(ACCOUNT_BACKUP_CHANGED)
-    def on_account_backup_changed(self, summary):
-        read_model.apply_backup_summary(self.uow, summary)
+    @on_events(ACCOUNT_BACKUP_CHANGED)
+    def on_account_backup_changed(self, summaries):
+        read_model.apply_backup_summaries(self.uow, summaries)

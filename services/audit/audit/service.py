@@ -13,7 +13,7 @@ from nameko.dependency_providers import Config
 
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
-from portal_common.event_handlers import on_event
+from portal_common.event_handlers import on_event, on_events
 from portal_common.events import (
     ACTIVITY_RECORDED,
     EMPLOYEE_CREATED,
@@ -54,25 +54,25 @@ class AuditService(HealthCheck):
         answer = entries.list_entries(self.uow, caller, load(api.AuditQuery, query or {}))
         return {**answer, "items": dump(api.AuditEvent, answer["items"], many=True)}
 
-    @on_event(ACTIVITY_RECORDED["identity"])
-    def on_identity_activity(self, event):
-        entries.keep(self.uow, event)
+    @on_events(ACTIVITY_RECORDED["identity"])
+    def on_identity_activity(self, events):
+        entries.keep(self.uow, events)
 
-    @on_event(ACTIVITY_RECORDED["accounts"])
-    def on_accounts_activity(self, event):
-        entries.keep(self.uow, event)
+    @on_events(ACTIVITY_RECORDED["accounts"])
+    def on_accounts_activity(self, events):
+        entries.keep(self.uow, events)
 
-    @on_event(ACTIVITY_RECORDED["billing"])
-    def on_billing_activity(self, event):
-        entries.keep(self.uow, event)
+    @on_events(ACTIVITY_RECORDED["billing"])
+    def on_billing_activity(self, events):
+        entries.keep(self.uow, events)
 
-    @on_event(ACTIVITY_RECORDED["monitoring"])
-    def on_monitoring_activity(self, event):
-        entries.keep(self.uow, event)
+    @on_events(ACTIVITY_RECORDED["monitoring"])
+    def on_monitoring_activity(self, events):
+        entries.keep(self.uow, events)
 
-    @on_event(ACTIVITY_RECORDED["notifications"])
-    def on_notifications_activity(self, event):
-        entries.keep(self.uow, event)
+    @on_events(ACTIVITY_RECORDED["notifications"])
+    def on_notifications_activity(self, events):
+        entries.keep(self.uow, events)
 
     @on_event(EMPLOYEE_CREATED)
     def on_employee_created(self, event):

@@ -7,7 +7,7 @@ import functools
 from portal_common import metrics
 from portal_common.clock import Clock
 from portal_common.errors import PortalError
-from portal_common.event_handlers import on_event
+from portal_common.event_handlers import on_event, on_events
 from portal_common.events import (
     ACCOUNT_CREATED,
     ACCOUNT_RELEASED,
@@ -131,21 +131,21 @@ class NotificationsService(HealthCheck):
     @on_event(ACCOUNT_CREATED)
     def on_account_created(self, event):
         partners.track_account(self.uow, event)
-        self._announce(event, "account.created", event["item"])
+        self._announce((event, "account.created", event["item"]))
 
     @on_event(ACCOUNT_RELEASED)
     def on_account_released(self, event):
         partners.track_account(self.uow, event)
-        self._announce(event, "account.released", event["item"])
+        self._announce((event, "account.released", event["item"]))
 
-    @on_event(ORDER_PLACED)
-    def on_order_placed(self, event):
-        self._announce(event, "order.placed", event["order"])
+    @on_events(ORDER_PLACED)
+    def on_order_placed(self, events):
+        self._announce(*[(event, "order.placed", event["order"]) for event in events])
 
     @on_event(SUBSCRIPTION_RENEWED)
     def on_subscription_renewed(self, event):
         name = alerts.account_name(self.uow, event["account_id"])
-        self._announce(event, "subscription.renewed", alert_rules.subscription_data(event, name))
+        self._announce((event, "subscription.renewed", alert_rules.subscription_data(event, name)))
 
     @on_event(COMPUTER_STATUS_CHANGED)
     def on_computer_status_changed(self, event):
@@ -175,10 +175,13 @@ class NotificationsService(HealthCheck):
     def send_mail(self):
         self._send_mail()
 
-    def _announce(self, event, webhook_type, data):
-        """Sent at once when the partner has an endpoint for it (what is left, the next tick sends)."""
+    def _announce(self, *announcements):
+        """Each (event, webhook type, data), sent at once where the partner has an endpoint for it
+        (what is left, the next tick sends)."""
         queued = webhooks.announce(
-            self.uow, self.clock.now(), event["partner_id"], webhook_type, "msg_" + event["event_id"], data
+            self.uow,
+            self.clock.now(),
+            [(event["partner_id"], kind, "msg_" + event["event_id"], data) for event, kind, data in announcements],
         )
         if queued:
             self.send_webhooks()

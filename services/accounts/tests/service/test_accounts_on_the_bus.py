@@ -4,12 +4,21 @@ import hashlib
 import json
 
 import pytest
-from nameko.events import event_handler
 from nameko.rpc import rpc as rpc_entrypoint
 from nameko.testing.services import entrypoint_waiter
 
 from portal_common.errors import NoFreeSeat, NotFound
-from portal_common.events import ACCOUNT_BACKUP_CHANGED, PARTNER_SIGNED_UP, REGISTRY, SUBSCRIPTION_CHANGED
+from portal_common.event_handlers import on_event
+from portal_common.events import (
+    ACCOUNT_BACKUP_CHANGED,
+    ACCOUNT_CREATED,
+    ACCOUNT_RELEASED,
+    COMPUTER_ADDED,
+    COMPUTER_REMOVED,
+    PARTNER_SIGNED_UP,
+    REGISTRY,
+    SUBSCRIPTION_CHANGED,
+)
 from tests.bus import deliver, event
 
 CALLER = {"partner_id": "p1", "employee_id": "e1", "role": "owner", "session_id": "s1"}
@@ -22,19 +31,19 @@ class Listener:
     name = "listener"
     seen = []
 
-    @event_handler("accounts", "account_created")
+    @on_event(ACCOUNT_CREATED)
     def on_account_created(self, payload):
         self.seen.append(("account_created", payload))
 
-    @event_handler("accounts", "account_released")
+    @on_event(ACCOUNT_RELEASED)
     def on_account_released(self, payload):
         self.seen.append(("account_released", payload))
 
-    @event_handler("accounts", "computer_added")
+    @on_event(COMPUTER_ADDED)
     def on_computer_added(self, payload):
         self.seen.append(("computer_added", payload))
 
-    @event_handler("accounts", "computer_removed")
+    @on_event(COMPUTER_REMOVED)
     def on_computer_removed(self, payload):
         self.seen.append(("computer_removed", payload))
 

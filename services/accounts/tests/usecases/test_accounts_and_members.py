@@ -37,10 +37,10 @@ def billing_summary(account_id, version, status, plan="power"):
 def test_the_list_keeps_billings_newest_summary_whatever_order_they_come_in(uow):
     account = open_account(uow)
 
-    assert read_model.apply_billing_summary(uow, billing_summary(account["id"], 2, "active", "ultimate"))
-    assert not read_model.apply_billing_summary(uow, billing_summary(account["id"], 1, "trial", "core"))  # late
-    assert not read_model.apply_billing_summary(uow, billing_summary(account["id"], 2, "expired"))  # twice
-    assert not read_model.apply_billing_summary(uow, billing_summary("no-such-account", 1, "active"))
+    assert read_model.apply_billing_summaries(uow, [billing_summary(account["id"], 2, "active", "ultimate")])
+    assert not read_model.apply_billing_summaries(uow, [billing_summary(account["id"], 1, "trial", "core")])  # late
+    assert not read_model.apply_billing_summaries(uow, [billing_summary(account["id"], 2, "expired")])  # twice
+    assert not read_model.apply_billing_summaries(uow, [billing_summary("no-such-account", 1, "active")])
 
     [item] = listed(uow)
     assert (item["status"], item["plan"], item["expires_at"]) == (
@@ -52,14 +52,29 @@ def test_the_list_keeps_billings_newest_summary_whatever_order_they_come_in(uow)
     assert listed(uow, status="trial") == []
 
 
+def test_summaries_that_came_together_leave_each_account_as_its_newest_says(uow):
+    first, second = open_account(uow), open_account(uow, name="Fabrikam")
+    summaries = [
+        billing_summary(first["id"], 3, "active", "ultimate"),
+        billing_summary(second["id"], 1, "trial", "core"),
+        billing_summary(first["id"], 2, "trial", "core"),  # older, though it came after
+        billing_summary("no-such-account", 1, "active"),
+    ]
+    assert read_model.apply_billing_summaries(uow, summaries) == 2
+    assert {item["name"]: (item["status"], item["plan"]) for item in listed(uow)} == {
+        first["name"]: ("active", "ultimate"),
+        "Fabrikam": ("trial", "core"),
+    }
+
+
 def test_the_list_keeps_monitorings_newest_backup_summary(uow):
     account = open_account(uow)
     summary = {"id": account["id"], "bytes_backed_up": 5_000, "computers_not_backing_up": 2}
 
-    assert read_model.apply_backup_summary(uow, {**summary, "version": 3})
-    assert not read_model.apply_backup_summary(uow, {**summary, "version": 2, "bytes_backed_up": 1})  # late
-    assert not read_model.apply_backup_summary(uow, {**summary, "version": 3, "bytes_backed_up": 1})  # twice
-    assert not read_model.apply_backup_summary(uow, {**summary, "id": "no-such-account", "version": 1})
+    assert read_model.apply_backup_summaries(uow, [{**summary, "version": 3}])
+    assert not read_model.apply_backup_summaries(uow, [{**summary, "version": 2, "bytes_backed_up": 1}])  # late
+    assert not read_model.apply_backup_summaries(uow, [{**summary, "version": 3, "bytes_backed_up": 1}])  # twice
+    assert not read_model.apply_backup_summaries(uow, [{**summary, "id": "no-such-account", "version": 1}])
 
     [item] = listed(uow)
     assert (item["bytes_backed_up"], item["computers_not_backing_up"]) == (5_000, 2)

@@ -13,6 +13,10 @@ from audit.adapters.orm import Entry, Person
 class Entries(Repository):
     model = Entry
 
+    def ids_among(self, entry_ids: list[str]) -> set[str]:
+        """Which of these entries are kept already."""
+        return set(self.session.scalars(select(Entry.__table__.c.id).where(Entry.__table__.c.id.in_(entry_ids))))
+
     def page_of_partner(
         self, partner_id: str, filters: dict[str, Any], after: tuple[dt.datetime, str] | None, limit: int
     ) -> list[tuple[Entry, Person | None]]:

@@ -1,5 +1,6 @@
 """Keeping the entries the services record, and reading them back newest first."""
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -14,14 +15,24 @@ from audit.adapters.unit_of_work import AuditUnitOfWork
 SWEEP_BATCH = 5_000  # entries deleted per transaction by the retention sweep
 
 
-def keep(uow: AuditUnitOfWork, event: dict[str, Any]) -> None:
-    """An entry from an `<service>_activity` event; the same event twice is kept once (its id)."""
+def keep(uow: AuditUnitOfWork, events: list[dict[str, Any]]) -> None:
+    """Entries from `<service>_activity` events (those that came together, in one transaction); an
+    event kept before, or twice in the list, is kept once (its id)."""
+    try:
+        _keep_new(uow, events)
+    except ConstraintViolated:  # another instance kept one of them meanwhile: each on its own
+        for event in events:
+            with contextlib.suppress(ConstraintViolated):
+                _keep_new(uow, [event])
+
+
+def _keep_new(uow: AuditUnitOfWork, events: list[dict[str, Any]]) -> None:
     with uow:
-        try:
-            uow.entries.insert(_entry(event))
+        known = uow.entries.ids_among([event["event_id"] for event in events])
+        new = {event["event_id"]: _entry(event) for event in events if event["event_id"] not in known}
+        if new:
+            uow.entries.insert(*new.values())
             uow.commit()
-        except ConstraintViolated:  # kept already
-            pass
 
 
 def _entry(event: dict[str, Any]) -> Entry:

@@ -5,10 +5,11 @@ import logging
 import eventlet
 import pyotp
 import pytest
-from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
 
 from portal_common.errors import InvalidCode, InvalidCredentials, RateLimited, Unauthenticated
+from portal_common.event_handlers import on_event
+from portal_common.events import EMPLOYEE_CREATED, EMPLOYEE_DEACTIVATED
 
 PASSWORD = "a long enough password"
 
@@ -17,11 +18,11 @@ class Listener:
     name = "listener"
     seen = []
 
-    @event_handler("identity", "employee_created")
+    @on_event(EMPLOYEE_CREATED)
     def on_employee_created(self, payload):
         self.seen.append(("employee_created", payload))
 
-    @event_handler("identity", "employee_deactivated")
+    @on_event(EMPLOYEE_DEACTIVATED)
     def on_employee_deactivated(self, payload):
         self.seen.append(("employee_deactivated", payload))
 

@@ -7,16 +7,19 @@ import logging
 import time
 
 from kombu import Connection
-from nameko.events import event_handler
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 
 from portal_common import dead_letters
+from portal_common.event_handlers import on_event
 from portal_common.events import (
+    ACCOUNT_BACKUP_CHANGED,
     ACCOUNT_CREATED,
     ACCOUNT_RELEASED,
     AGENT_REPORTS_RECEIVED,
     COMPUTER_ADDED,
+    COMPUTER_BACKUP_FAILED,
     COMPUTER_REMOVED,
+    COMPUTER_STATUS_CHANGED,
     iso,
 )
 from tests.bus import deliver, event, publish
@@ -29,7 +32,7 @@ class Listener:
     name = "listener"
     seen = []
 
-    @event_handler("monitoring", "account_backup_changed")
+    @on_event(ACCOUNT_BACKUP_CHANGED)
     def on_account_backup_changed(self, payload):
         self.seen.append(payload)
 
@@ -230,11 +233,11 @@ class AlertListener:
     name = "alert_listener"
     seen = []
 
-    @event_handler("monitoring", "computer_status_changed")
+    @on_event(COMPUTER_STATUS_CHANGED)
     def on_computer_status_changed(self, payload):
         self.seen.append(("status", payload))
 
-    @event_handler("monitoring", "computer_backup_failed")
+    @on_event(COMPUTER_BACKUP_FAILED)
     def on_computer_backup_failed(self, payload):
         self.seen.append(("failed", payload))
 

@@ -162,19 +162,14 @@ def _delivery_view(row):
     }
 
 
-def announce(
-    uow: NotificationsUnitOfWork,
-    now: dt.datetime,
-    partner_id: str,
-    event_type: str,
-    event_id: str,
-    data: dict[str, Any],
-) -> int:
-    """Another service's event, for the endpoints that asked for its type; answers how many
-    deliveries it queued (none: there is nothing to send now)."""
+def announce(uow: NotificationsUnitOfWork, now: dt.datetime, announcements: list[tuple[str, str, str, Any]]) -> int:
+    """Other services' events, as (partner id, webhook type, event id, data), for the endpoints that
+    asked for their type, in one transaction; answers how many deliveries it queued (none: there is
+    nothing to send now)."""
     with uow:
-        queued = enqueue(uow, now, partner_id, event_type, event_id, data)
-        uow.commit()
+        queued = sum(enqueue(uow, now, *announcement) for announcement in announcements)
+        if queued:
+            uow.commit()
         return queued
 
 

@@ -48,7 +48,7 @@ def change_webhook(uow, webhook_id, body, caller=PARTNER):
 
 
 def announce(uow, event_id, event_type="order.placed", partner_id="p1"):
-    return webhooks.announce(uow, NOW, partner_id, event_type, event_id, {"event": event_id})
+    return webhooks.announce(uow, NOW, [(partner_id, event_type, event_id, {"event": event_id})])
 
 
 def deliveries_of(uow, webhook_id, caller=PARTNER, limit=DEFAULT_LIMIT, cursor=None):
