@@ -1,4 +1,4 @@
-"""RPC replies go without publisher confirms, and that choice stays theirs: nameko's Publisher writes
+"""RPC calls and replies go without publisher confirms, and that choice stays theirs: nameko's Publisher writes
 `confirm_publish` into a dict its instances share (and pooled connections read again when they
 reconnect), so a reply publisher must not take confirms from the event handlers' (their retries and parked events)."""
 
@@ -7,7 +7,9 @@ import contextlib
 import pytest
 from nameko.amqp import publish
 from nameko.amqp.publish import Publisher
+from nameko.rpc import MethodProxy
 
+import portal_common.rpc  # noqa: F401 - what sets the calls' publisher
 from portal_common.broker import confirmed_publisher, unconfirmed_publisher
 
 CONFIG = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/unused"}
@@ -41,3 +43,19 @@ def test_replies_go_unconfirmed_and_leave_every_other_publisher_confirmed(connec
     assert [options["confirm_publish"] for _, options in connections] == [False, True, False]
     assert Publisher.transport_options.get("confirm_publish") == shared  # nameko's shared dict untouched
     assert confirmed_publisher(CONFIG).transport_options["confirm_publish"] is True
+
+
+def test_calls_go_unconfirmed_with_options_of_their_own(connections):
+    """A call is published without waiting for the broker's confirm (a call the broker did not take
+    is the caller's timeout, a 503, as a service that is down is), and leaves the others' as they are."""
+    shared = Publisher.transport_options.get("confirm_publish")
+    call = MethodProxy.publisher_cls(CONFIG["AMQP_URI"])
+    with pytest.raises(Published):
+        call.publish({"args": [], "kwargs": {}}, routing_key="billing.place_order", mandatory=True)
+    with pytest.raises(Published):
+        confirmed_publisher(CONFIG).publish("{}", routing_key="somewhere")
+    assert [(confirms, options["confirm_publish"]) for confirms, options in connections] == [
+        (False, False),
+        (True, True),
+    ]
+    assert Publisher.transport_options.get("confirm_publish") == shared
