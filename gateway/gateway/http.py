@@ -4,6 +4,7 @@
 schemas of its body, query and answers, and the errors it may give.
 """
 
+import dataclasses
 import functools
 import json
 import logging
@@ -102,6 +103,13 @@ class JsonWebServer(WebServer):
             self.connections.closed()
 
 
+@dataclasses.dataclass(frozen=True)
+class OptionalKey:
+    """A route that takes an Idempotency-Key if one is sent: `does` says what it is for."""
+
+    does: str
+
+
 class ApiEntrypoint(HttpRequestHandler):
     server = JsonWebServer()
 
@@ -140,7 +148,8 @@ class ApiEntrypoint(HttpRequestHandler):
         self.raw_response = raw_response
         self.csv = csv  # a list that answers `Accept: text/csv` with all of itself (`gateway.csv_lists`)
         self.kept = kept  # answered from `gateway.read_cache`, with an ETag (304 to If-None-Match)
-        self.idempotent = idempotent  # True (a key is required), or when one is, in words
+        # True (a key is required); when one is, in words; or an OptionalKey (what a key does)
+        self.idempotent = idempotent
         # A config key: the route exists only when it is true. Such a route (a benchmark's) is not
         # part of the API, and not in /openapi.json.
         self.enabled_by = enabled_by

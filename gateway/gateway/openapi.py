@@ -8,7 +8,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from portal_common.schemas.common import ErrorResponse
 
-from gateway.http import ApiEntrypoint
+from gateway.http import ApiEntrypoint, OptionalKey
 
 TITLE = "Partner Portal"
 VERSION = "1.1.0"  # the contract with its "Version 1.1 additions"
@@ -77,14 +77,18 @@ def _operation(name, entrypoint):
         for param in re.findall(r"{([^}]+)}", openapi_path(entrypoint.url))
     ]
     if entrypoint.idempotent:
+        optional = isinstance(entrypoint.idempotent, OptionalKey)
+        if optional:
+            what = f"optional: {entrypoint.idempotent.does}"
+        else:
+            what = "the same key and body replay the first answer"
+            what += "" if entrypoint.idempotent is True else f" (required {entrypoint.idempotent})"
         parameters.append(
             {
                 "in": "header",
                 "name": "Idempotency-Key",
                 "required": entrypoint.idempotent is True,
-                "description": "1–255 printable characters; the same key and body replay the first answer"
-                + ("" if entrypoint.idempotent is True else f" (required {entrypoint.idempotent})")
-                + ".",
+                "description": f"1–255 printable characters; {what}.",
                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             }
         )

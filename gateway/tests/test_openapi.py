@@ -43,3 +43,22 @@ def test_it_is_openapi_3():
 
 def test_a_route_behind_a_setting_is_not_part_of_the_api():
     assert "/bench/rpc" not in openapi_document()["paths"]
+
+
+def test_idempotency_keys_are_declared_required_or_optional():
+    paths = openapi_document()["paths"]
+
+    def key_of(path, method):
+        (key,) = [p for p in paths[path][method]["parameters"] if p["in"] == "header"]
+        return key
+
+    assert key_of("/v1/orders", "post")["required"] is True
+    report_key = key_of("/v1/agent/reports", "post")
+    assert report_key["required"] is False and "stored once" in report_key["description"]
+    assert report_key["schema"] == {"type": "string", "minLength": 1, "maxLength": 255}
+
+
+def test_every_list_takes_limit_and_cursor():
+    """Lists take ?limit= (1–200, default 50) and ?cursor=, the webhooks' too."""
+    webhooks = openapi_document()["paths"]["/v1/webhooks"]["get"]
+    assert [(p["name"], p["in"]) for p in webhooks["parameters"]] == [("limit", "query"), ("cursor", "query")]

@@ -71,6 +71,16 @@ def test_an_endpoint_is_made_shown_changed_and_removed_and_its_secret_shown_once
     assert_error(owner.client.get(f"/v1/webhooks/{made['id']}"), 404, "not_found")
 
 
+def test_the_endpoints_come_a_page_at_a_time_as_every_list_does(owner):
+    made = [create(owner, f"http://127.0.0.1:9/hooks/{n}")["id"] for n in range(3)]
+    first = owner.client.get("/v1/webhooks?limit=2").json()
+    rest = owner.client.get(f"/v1/webhooks?limit=2&cursor={first['next_cursor']}").json()
+    assert [hook["id"] for hook in first["items"] + rest["items"]] == made
+    assert first["next_cursor"] and rest["next_cursor"] is None
+    for bad in ("limit=0", "limit=201", "limit=abc", "cursor=garbage"):
+        assert_error(owner.client.get(f"/v1/webhooks?{bad}"), 400, "validation_error")
+
+
 def test_only_owners_and_admins_manage_webhooks_and_another_partners_are_not_found(system, owner):
     made = create(owner, "http://127.0.0.1:9/hooks")
     support = create_employee(owner, "support")

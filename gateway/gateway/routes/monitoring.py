@@ -12,7 +12,7 @@ from portal_common.schemas import monitoring as monitoring_schemas
 from portal_common.schemas.common import PageQuery, page_of
 
 from gateway import agents, csv_lists
-from gateway.http import api, json_body, query_args, request_id
+from gateway.http import OptionalKey, api, json_body, query_args, request_id
 from gateway.responses import compact_json, json_response, kept_json_response
 from gateway.routes import AUTH, BODY
 
@@ -27,6 +27,7 @@ class MonitoringRoutes:
         responses={202: monitoring_schemas.Accepted},
         errors=BODY + (401,),
         agent=True,
+        idempotent=OptionalKey("a report sent again with the same key keeps its first id and is stored once"),
     )
     def agent_report(self, request):
         """With an Idempotency-Key, the report's id comes from the computer and the key: an agent

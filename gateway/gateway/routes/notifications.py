@@ -55,12 +55,13 @@ class NotificationsRoutes:
         "/v1/webhooks",
         tag="notifications",
         permission=roles.EDIT_COMPANY,
-        summary="The partner's webhook endpoints.",
+        summary="The partner's webhook endpoints, in the order they were added.",
+        query=PageQuery,
         responses={200: page_of(schemas.Webhook)},
-        errors=AUTH,
+        errors=(400,) + AUTH,
     )
     def list_webhooks(self, request):
-        return json_response(200, self.notifications.list_webhooks(self.guard.caller()))
+        return json_response(200, self.notifications.list_webhooks(self.guard.caller(), query_args(request)))
 
     @api(
         "GET",

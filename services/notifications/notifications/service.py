@@ -73,8 +73,8 @@ class NotificationsService(HealthCheck):
         return dump(api.WebhookCreated, answer)
 
     @command
-    def list_webhooks(self, caller):
-        answer = webhooks.list_webhooks(self.uow, caller)
+    def list_webhooks(self, caller, query=None):
+        answer = webhooks.list_webhooks(self.uow, caller, load(PageQuery, query))
         return {**answer, "items": dump(api.Webhook, answer["items"], many=True)}
 
     @command

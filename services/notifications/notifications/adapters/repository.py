@@ -2,11 +2,12 @@
 alert settings, the alerts made, the mail waiting, and the webhooks with their deliveries and tries."""
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 
+from portal_common.pagination import paginate
 from portal_common.repository import Repository
 
 from notifications.adapters.orm import Account, Alert, AlertSettings, Attempt, Delivery, Mail, Partner, Webhook
@@ -65,9 +66,9 @@ class Webhooks(Repository):
         row = self.session.get(Webhook, webhook_id)
         return row if row is not None and row.partner_id == partner_id else None
 
-    def all_of_partner(self, partner_id: str) -> list[Webhook]:
-        return list(
-            self.session.scalars(select(Webhook).where(Webhook.partner_id == partner_id).order_by(Webhook.id)).all()
+    def page_of_partner(self, partner_id: str, limit: int, cursor: str | None) -> tuple[Sequence[Webhook], str | None]:
+        return paginate(
+            self.session, select(Webhook).where(Webhook.partner_id == partner_id), Webhook.id, limit, cursor
         )
 
     def active_of_partner(self, partner_id: str) -> list[Any]:

@@ -75,10 +75,11 @@ def create(
         return {**view(row), "secret": row.secret}
 
 
-def list_webhooks(uow: NotificationsUnitOfWork, caller: Caller) -> dict[str, Any]:
+def list_webhooks(uow: NotificationsUnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:
+    """A page of the partner's endpoints, in the order they were added."""
     with uow:
-        rows = uow.webhooks.all_of_partner(caller["partner_id"])
-        return {"items": [view(row) for row in rows], "next_cursor": None}
+        rows, next_cursor = uow.webhooks.page_of_partner(caller["partner_id"], page["limit"], page["cursor"])
+        return {"items": [view(row) for row in rows], "next_cursor": next_cursor}
 
 
 def get(uow: NotificationsUnitOfWork, caller: Caller, webhook_id: str) -> dict[str, Any]:

@@ -22,6 +22,8 @@ from services.notifications.tests.usecases.entrypoints import (
     deliveries_of,
 )
 
+FIRST_PAGE = {"limit": 50, "cursor": None}
+
 
 def test_a_webhook_is_made_switched_on_and_its_secret_is_shown_only_then(uow):
     created = add_webhook(uow, events=("order.placed", "account.created"))
@@ -29,7 +31,7 @@ def test_a_webhook_is_made_switched_on_and_its_secret_is_shown_only_then(uow):
     assert created["active"] and created["secret"].startswith("whsec_")
     shown = {key: value for key, value in created.items() if key != "secret"}
     assert webhooks.get(uow, PARTNER, created["id"]) == shown
-    assert webhooks.list_webhooks(uow, PARTNER)["items"] == [shown]
+    assert webhooks.list_webhooks(uow, PARTNER, FIRST_PAGE)["items"] == [shown]
     assert uow.activity() == [("webhook.created", "Added a webhook for order.placed, account.created")]
     [entry] = uow.events("notifications_activity")
     assert (entry["target_name"], entry["actor"]) == ("127.0.0.1", "employee-1")  # the host: no token of its URL
@@ -42,7 +44,16 @@ def test_a_partner_keeps_at_most_twenty_webhooks(uow):
     with pytest.raises(Conflict, match="At most 20 webhooks"):
         add_webhook(uow)
     add_webhook(uow, caller=OTHER_PARTNER)
-    assert len(webhooks.list_webhooks(uow, PARTNER)["items"]) == WEBHOOKS_PER_PARTNER
+    assert len(webhooks.list_webhooks(uow, PARTNER, FIRST_PAGE)["items"]) == WEBHOOKS_PER_PARTNER
+
+
+def test_the_webhooks_come_a_page_at_a_time_in_the_order_they_were_added(uow):
+    added = [add_webhook(uow)["id"] for _ in range(5)]
+    first = webhooks.list_webhooks(uow, PARTNER, {"limit": 2, "cursor": None})
+    second = webhooks.list_webhooks(uow, PARTNER, {"limit": 2, "cursor": first["next_cursor"]})
+    last = webhooks.list_webhooks(uow, PARTNER, {"limit": 2, "cursor": second["next_cursor"]})
+    assert [hook["id"] for page in (first, second, last) for hook in page["items"]] == added
+    assert first["next_cursor"] and second["next_cursor"] and last["next_cursor"] is None
 
 
 def test_a_url_inside_the_network_is_refused_unless_private_ones_are_allowed(uow):
@@ -71,7 +82,7 @@ def test_another_partners_webhook_is_not_found(uow):
     with pytest.raises(NotFound):
         webhooks.remove(uow, NOW, OTHER_PARTNER, webhook_id)
     assert webhooks.get(uow, PARTNER, webhook_id)["active"]
-    assert webhooks.list_webhooks(uow, OTHER_PARTNER)["items"] == []
+    assert webhooks.list_webhooks(uow, OTHER_PARTNER, FIRST_PAGE)["items"] == []
 
 
 def test_a_change_is_recorded_by_what_changed_and_not_at_all_when_nothing_did(uow):
