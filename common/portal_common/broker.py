@@ -20,8 +20,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from amqp.exceptions import AMQPError
-from eventlet.semaphore import Semaphore
-from kombu import Connection
 from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_TRANSPORT_OPTIONS
@@ -31,7 +29,6 @@ log = logging.getLogger(__name__)
 # What the bus raises when the broker has gone away under a connection.
 BROKER_GONE = (OperationalError, AMQPError, ConnectionError, OSError)
 RECONNECT_MAX_SECONDS = 3
-KEPT_CONNECTIONS_MAX = 4  # a process publishes to one broker; more are a test's vhosts gone
 
 
 def _unless_gone(settle):
@@ -64,71 +61,13 @@ if not hasattr(QueueConsumer.ack_message, "__wrapped__"):
     QueueConsumer.establish_connection = _establish_connection_promptly
 
 
-class KeptChannelPublisher(Publisher):
-    """nameko's Publisher without confirms, on one connection and channel kept for the process (per
-    broker), where nameko's takes a connection from a pool and wraps each message in kombu's retry:
-    about 0.09 ms a message here against 0.22. Messages are written one at a time (frames of two must
-    not interleave on the socket). A connection found broken is made again once; then the error is the
-    caller's. `mandatory` is not asked for: without confirms a message returned could not be told."""
-
-    use_confirms = False
-    _kept: dict[tuple[Any, ...], Any] = {}  # (amqp_uri, ssl, login_method) -> kombu Producer
-    _writing = Semaphore()
-
-    def publish(self, payload: Any, **kwargs: Any) -> None:
-        headers = dict(self.publish_kwargs.get("headers", {}))
-        headers.update(kwargs.pop("headers", {}))
-        headers.update(kwargs.pop("extra_headers", {}))
-        for unused in ("use_confirms", "transport_options", "retry", "retry_policy", "mandatory"):
-            kwargs.pop(unused, None)
-        options = {key: value for key, value in self.publish_kwargs.items() if key != "headers"}
-        options.update(
-            delivery_mode=kwargs.pop("delivery_mode", self.delivery_mode),
-            priority=kwargs.pop("priority", self.priority),
-            expiration=kwargs.pop("expiration", self.expiration),
-            serializer=kwargs.pop("serializer", self.serializer),
-            compression=kwargs.pop("compression", self.compression),
-            declare=[*self.declare, *kwargs.pop("declare", ())],
-        )
-        options.update(kwargs)
-        key = (self.amqp_uri, repr(self.ssl), self.login_method)
-        with self._writing:
-            for attempt in (1, 2):
-                producer = self._kept.get(key) or self._connect(key)
-                try:
-                    producer.publish(payload, headers=headers, **options)
-                    return
-                except BROKER_GONE:
-                    self._drop(key)
-                    if attempt == 2:
-                        raise
-
-    def _connect(self, key: tuple[Any, ...]) -> Any:
-        connection = Connection(
-            self.amqp_uri,
-            ssl=self.ssl,
-            login_method=self.login_method,
-            transport_options={**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False},
-        )
-        while len(self._kept) >= KEPT_CONNECTIONS_MAX:  # brokers (vhosts) no longer used: tests make many
-            self._drop(next(iter(self._kept)))
-        self._kept[key] = producer = connection.Producer()
-        return producer
-
-    def _drop(self, key: tuple[Any, ...]) -> None:
-        producer = self._kept.pop(key, None)
-        if producer is not None:
-            with contextlib.suppress(Exception):
-                producer.connection.collect()  # no goodbye to a broker that is gone
-
-
 def unconfirmed_publisher(config: Mapping[str, Any], **options: Any) -> Any:
     """A publisher of this process's broker that does not wait for the broker's confirm: for RPC
     replies. A reply lost on its way was never sent again with confirms either (the request is
     acknowledged whatever became of it): the caller's timeout answers it, a 503, as before. Waiting
     for each reply's confirm cost every call a round trip to the broker: a fifth of the accounts
     service's CPU under a load of orders."""
-    return KeptChannelPublisher(config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY), **options)
+    return _publisher(config, confirms=False, **options)
 
 
 def confirmed_publisher(config: Mapping[str, Any], **options: Any) -> Any:

@@ -3,17 +3,14 @@
 reconnect), so a reply publisher must not take confirms from the event handlers' (their retries and parked events)."""
 
 import contextlib
-import socket
-import time
 
-import kombu
 import pytest
 from nameko.amqp import publish
 from nameko.amqp.publish import Publisher
 from nameko.rpc import MethodProxy
 
 import portal_common.rpc  # noqa: F401 - what sets the calls' publisher
-from portal_common.broker import KeptChannelPublisher, confirmed_publisher, unconfirmed_publisher
+from portal_common.broker import confirmed_publisher, unconfirmed_publisher
 
 CONFIG = {"AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/unused"}
 
@@ -37,34 +34,28 @@ def connections(monkeypatch):
     return asked
 
 
-def test_replies_and_calls_go_unconfirmed_on_a_kept_channel_and_the_others_stay_confirmed(connections):
-    """A call the broker did not take is the caller's timeout, a 503, as a service that is down is."""
+def test_replies_go_unconfirmed_and_leave_every_other_publisher_confirmed(connections):
     shared = Publisher.transport_options.get("confirm_publish")
-    assert isinstance(unconfirmed_publisher(CONFIG), KeptChannelPublisher)
-    assert issubclass(MethodProxy.publisher_cls, KeptChannelPublisher)  # the calls' publisher
-    assert KeptChannelPublisher.use_confirms is False
-    with pytest.raises(Published):
-        confirmed_publisher(CONFIG).publish("{}", routing_key="somewhere")
-    assert [(confirms, options["confirm_publish"]) for confirms, options in connections] == [(True, True)]
+    for publisher in (unconfirmed_publisher(CONFIG), confirmed_publisher(CONFIG), unconfirmed_publisher(CONFIG)):
+        with pytest.raises(Published):
+            publisher.publish("{}", routing_key="somewhere")
+    assert [confirms for confirms, _ in connections] == [False, True, False]
+    assert [options["confirm_publish"] for _, options in connections] == [False, True, False]
     assert Publisher.transport_options.get("confirm_publish") == shared  # nameko's shared dict untouched
     assert confirmed_publisher(CONFIG).transport_options["confirm_publish"] is True
 
 
-def test_a_kept_channel_publishes_in_order_and_is_made_again_once_when_found_broken(rabbit_config):
-    publisher = unconfirmed_publisher(rabbit_config)
-    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
-        queue = kombu.Queue("kept-channel", exchange=kombu.Exchange("kept", type="direct"), routing_key="k")
-        bound = queue(connection.default_channel)
-        bound.declare()
-        for n in range(3):
-            publisher.publish({"n": n}, exchange="kept", routing_key="k", headers={"x-n": n})
-        key = (rabbit_config["AMQP_URI"], repr(None), None)
-        kept = KeptChannelPublisher._kept[key]
-        kept.connection.connection.transport.sock.shutdown(socket.SHUT_RDWR)  # as a broker restart leaves it
-        publisher.publish({"n": 3}, exchange="kept", routing_key="k", headers={"x-n": 3})
-        time.sleep(0.2)
-        taken = []
-        while (message := bound.get(no_ack=True)) is not None:
-            taken.append((message.payload["n"], message.headers["x-n"]))
-    assert taken == [(0, 0), (1, 1), (2, 2), (3, 3)]
-    assert KeptChannelPublisher._kept[key] is not kept  # made again, once
+def test_calls_go_unconfirmed_with_options_of_their_own(connections):
+    """A call is published without waiting for the broker's confirm (a call the broker did not take
+    is the caller's timeout, a 503, as a service that is down is), and leaves the others' as they are."""
+    shared = Publisher.transport_options.get("confirm_publish")
+    call = MethodProxy.publisher_cls(CONFIG["AMQP_URI"])
+    with pytest.raises(Published):
+        call.publish({"args": [], "kwargs": {}}, routing_key="billing.place_order", mandatory=True)
+    with pytest.raises(Published):
+        confirmed_publisher(CONFIG).publish("{}", routing_key="somewhere")
+    assert [(confirms, options["confirm_publish"]) for confirms, options in connections] == [
+        (False, False),
+        (True, True),
+    ]
+    assert Publisher.transport_options.get("confirm_publish") == shared
