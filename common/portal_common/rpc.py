@@ -10,7 +10,6 @@ import functools
 import logging
 import sys
 import time
-import warnings
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -57,10 +56,17 @@ class _RequestPublisher(Publisher):
     use_confirms = False
     transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False}
 
+    def publish(self, payload: Any, **kwargs: Any) -> None:
+        # nameko asks for `mandatory` delivery, which without confirms nothing would read back; and a
+        # call to an exchange not declared yet (no service started) would close the pooled channel
+        # unnoticed: the exchange is declared first (once a channel, kombu remembers).
+        kwargs["mandatory"] = False
+        if kwargs.get("exchange") is not None:
+            kwargs["declare"] = [*kwargs.get("declare", ()), kwargs["exchange"]]
+        super().publish(payload, **kwargs)
+
 
 MethodProxy.publisher_cls = _RequestPublisher
-# nameko asks for `mandatory` delivery on every call, and warns that it cannot tell without confirms.
-warnings.filterwarnings("ignore", message="Mandatory delivery was requested", module="nameko")
 
 
 class TimedProxy:

@@ -7,7 +7,7 @@ import contextlib
 import pytest
 from nameko.amqp import publish
 from nameko.amqp.publish import Publisher
-from nameko.rpc import MethodProxy
+from nameko.rpc import MethodProxy, get_rpc_exchange
 
 import portal_common.rpc  # noqa: F401 - what sets the calls' publisher
 from portal_common.broker import confirmed_publisher, unconfirmed_publisher
@@ -59,3 +59,25 @@ def test_calls_go_unconfirmed_with_options_of_their_own(connections):
         (True, True),
     ]
     assert Publisher.transport_options.get("confirm_publish") == shared
+
+
+def test_a_call_declares_its_exchange_and_asks_nothing_back(monkeypatch):
+    """Without confirms nothing reads what the broker returns, and a call to an exchange no service
+    has declared yet would close the pooled channel unnoticed: the exchange is declared first."""
+    published = []
+
+    class Producer:
+        def publish(self, payload, **kwargs):
+            published.append(kwargs)
+
+    @contextlib.contextmanager
+    def producer(amqp_uri, confirms, ssl=None, login_method=None, transport_options=None):
+        yield Producer()
+
+    monkeypatch.setattr(publish, "get_producer", producer)
+    exchange = get_rpc_exchange(CONFIG)
+    MethodProxy.publisher_cls(CONFIG["AMQP_URI"]).publish(
+        {}, exchange=exchange, routing_key="billing.x", mandatory=True
+    )
+    (sent,) = published
+    assert sent["mandatory"] is False and exchange in sent["declare"]

@@ -7,11 +7,10 @@ about the request itself, not the state: nothing is kept, as nothing else is for
 before it is looked at.
 """
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from portal_common.errors import Conflict, IdempotencyKeyReused, NotFound, PortalError, error_named
@@ -43,27 +42,33 @@ def replay(uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str
     return row.response
 
 
-@contextlib.contextmanager
 def refusals_kept(
-    uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str, now: dt.datetime
-) -> Iterator[None]:
-    """A refusal for the state of things raised inside is kept against the key, then raised."""
+    uow: BillingUnitOfWork, partner_id: str, key: str | None, digest: str, now: dt.datetime, run: Callable[[], Any]
+) -> Any:
+    """`run()`'s answer; a refusal for the state of things it raises is kept against the key, then
+    raised. When a twin request with the key answered first (its key is there), its answer is this
+    one's too: a retry that found the state the first request left is not refused what was bought."""
     try:
-        yield
+        return run()
     except KEPT_REFUSALS as refusal:
-        if not isinstance(refusal, IdempotencyKeyReused):
-            _keep_refusal(uow, partner_id, key, digest, refusal, now)
-        raise
+        if isinstance(refusal, IdempotencyKeyReused) or _keep_refusal(uow, partner_id, key, digest, refusal, now):
+            raise
+        first = replayed(uow, partner_id, key, digest)  # raises the first answer when it was a refusal
+        if first is None:
+            raise
+        return first
 
 
-def _keep_refusal(uow, partner_id, key, digest, refusal: PortalError, now):
+def _keep_refusal(uow, partner_id, key, digest, refusal: PortalError, now) -> bool:
+    """Whether the refusal was kept (False: the key has an answer already, a twin's)."""
     answer = {REFUSED: {"error": type(refusal).__name__, "message": refusal.message, "details": refusal.details}}
     try:
         with uow:
             remember(uow, partner_id, key, digest, answer, now)
             uow.commit()
-    except ConstraintViolated:  # a twin request kept its answer first: a retry gets that one
-        pass
+        return True
+    except ConstraintViolated:
+        return False
 
 
 def remember(

@@ -56,9 +56,6 @@ def place_order(
         plans.append(plan_or_400(catalog, item["product"], item["plan"], ("items", str(index))))
         term_or_400(catalog, item["term_years"], ("items", str(index)))
     accounts = {item["account_id"] for item in data["items"] if item["account_id"]}
-    if accounts:
-        with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
-            sell_to(uow, caller["partner_id"], accounts, accounts_found)
 
     def work(uow: BillingUnitOfWork) -> Any:
         order = OrderBuilder(uow, catalog, caller, "purchase", now)
@@ -81,8 +78,12 @@ def place_order(
             account_changed(uow, catalog, account_id, caller["partner_id"], now)
         return order.placed()
 
-    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+    def sell() -> Any:
+        if accounts:
+            sell_to(uow, caller["partner_id"], accounts, accounts_found)
         return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+
+    return idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now, sell)
 
 
 def list_orders(uow: BillingUnitOfWork, caller: Caller, page: dict[str, Any]) -> dict[str, Any]:

@@ -137,42 +137,44 @@ def _buy(uow, catalog, now, caller, account_id, data, key, account_is_found):
     if stored is not None:
         return stored
     term_or_400(catalog, data["term_years"])  # the body's own check first: a 400 whatever the account
-    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
+
+    def buy() -> dict[str, Any]:
         sell_to(uow, caller["partner_id"], [account_id], account_is_found)
         with uow:
             trial = _trial_to_end(uow, account_id, data.get("product"))
             product, plan_id = trial.product, data.get("plan", trial.plan)
-    plan = plan_or_400(catalog, product, plan_id)
+        plan = plan_or_400(catalog, product, plan_id)
 
-    def work(uow: BillingUnitOfWork) -> dict[str, Any]:
-        uow.account_links.locked(account_id)
-        trial = _trial_to_end(uow, account_id, product)
-        item = {"product": product, "plan": plan.id, "term_years": data["term_years"], "quantity": trial.quantity}
-        paid = new_subscription(caller, item, now, "active", account_id)
-        uow.subscriptions.add(paid)
-        unit = catalog.price(plan, data["term_years"])
-        order = OrderBuilder(uow, catalog, caller, "purchase", now)
-        order.line(
-            product=product,
-            plan=plan.id,
-            term_years=data["term_years"],
-            quantity=trial.quantity,
-            unit_price_cents=unit,
-            amount_cents=unit * trial.quantity,
-            account_id=account_id,
-            subscription_id=paid.id,
-        )
-        _end(trial, now, paid)
-        uow.flush()
-        account_changed(uow, catalog, account_id, caller["partner_id"], now)
-        activity.about_subscription(
-            uow,
-            now,
-            trial,
-            "trial.upgraded",
-            f"Upgraded the trial to {activity.plan_name(paid)}, bought for {activity.years(data['term_years'])}",
-        )
-        return {"subscription": subscription_view(uow, paid), "order": order.placed()}
+        def work(uow: BillingUnitOfWork) -> dict[str, Any]:
+            uow.account_links.locked(account_id)
+            trial = _trial_to_end(uow, account_id, product)
+            item = {"product": product, "plan": plan.id, "term_years": data["term_years"], "quantity": trial.quantity}
+            paid = new_subscription(caller, item, now, "active", account_id)
+            uow.subscriptions.add(paid)
+            unit = catalog.price(plan, data["term_years"])
+            order = OrderBuilder(uow, catalog, caller, "purchase", now)
+            order.line(
+                product=product,
+                plan=plan.id,
+                term_years=data["term_years"],
+                quantity=trial.quantity,
+                unit_price_cents=unit,
+                amount_cents=unit * trial.quantity,
+                account_id=account_id,
+                subscription_id=paid.id,
+            )
+            _end(trial, now, paid)
+            uow.flush()
+            account_changed(uow, catalog, account_id, caller["partner_id"], now)
+            activity.about_subscription(
+                uow,
+                now,
+                trial,
+                "trial.upgraded",
+                f"Upgraded the trial to {activity.plan_name(paid)}, bought for {activity.years(data['term_years'])}",
+            )
+            return {"subscription": subscription_view(uow, paid), "order": order.placed()}
 
-    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
         return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+
+    return idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now, buy)

@@ -99,8 +99,14 @@ def upgrade(
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
         return {**answer, "order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
-    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
-        return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+    return idempotency.refusals_kept(
+        uow,
+        caller["partner_id"],
+        key,
+        digest,
+        now,
+        lambda: idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work),
+    )
 
 
 def buy_addon(
@@ -151,5 +157,11 @@ def buy_addon(
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
         return {"order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
-    with idempotency.refusals_kept(uow, caller["partner_id"], key, digest, now):
-        return idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work)
+    return idempotency.refusals_kept(
+        uow,
+        caller["partner_id"],
+        key,
+        digest,
+        now,
+        lambda: idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work),
+    )

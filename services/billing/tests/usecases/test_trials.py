@@ -7,7 +7,7 @@ from portal_common.errors import AlreadySubscribed, Conflict, IdempotencyKeyReus
 from portal_common.events import iso
 
 from billing.domain.terms import add_years
-from billing.usecases import renewals
+from billing.usecases import idempotency, renewals
 from services.billing.tests.usecases.sales import (
     MINUTE,
     NOW,
@@ -127,3 +127,21 @@ def test_an_inventory_subscription_two_requests_read_as_available_is_claimed_by_
 
     assert claimed is False
     assert subscription(uow, available)["account_id"] == "account-1"
+
+
+def test_a_refusal_met_after_a_twin_with_the_key_bought_answers_what_the_twin_bought(uow, catalog):
+    """A retry racing its first request waits on its lock, then finds the trial gone: it answers the
+    purchase the first made (kept with the key), not a refusal of what was bought."""
+    partner_id = PARTNER["partner_id"]
+    with uow:
+        idempotency.remember(uow, partner_id, "k-twin", "digest", {"bought": "by the twin"}, NOW)
+        uow.commit()
+
+    def refused():
+        raise Conflict("The account has no trial to upgrade.")
+
+    assert idempotency.refusals_kept(uow, partner_id, "k-twin", "digest", NOW, refused) == {"bought": "by the twin"}
+    with pytest.raises(Conflict):  # a key of its own: the refusal is kept and raised
+        idempotency.refusals_kept(uow, partner_id, "k-alone", "digest", NOW, refused)
+    with pytest.raises(Conflict, match="no trial"):
+        idempotency.replayed(uow, partner_id, "k-alone", "digest")
