@@ -140,9 +140,12 @@ class ReliableEventHandler(EventHandler):
             self.queue_consumer.ack_message(message)
         elif not event_messages.carries_several(message.headers):
             self._settle(message, exc_info[1])
-        else:
+        else:  # each alone from now on: tried again, even for an error only one of them caused
+            error = exc_info[1]
+            if isinstance(error, Unprocessable):
+                error = RuntimeError(f"handled together: {error!r}")
             several = _Several(message, 0)
-            several.failed = [(event, exc_info[1]) for event in events]
+            several.failed = [(event, error) for event in events]
             self._settle_several(several)
         return result, exc_info
 

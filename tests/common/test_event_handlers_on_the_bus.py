@@ -13,7 +13,7 @@ from nameko.extensions import DependencyProvider
 
 from portal_common import dead_letters
 from portal_common.clock import utc_now
-from portal_common.event_handlers import ERROR_HEADER, RETRIES_HEADER, dead_queue, on_event, on_events
+from portal_common.event_handlers import ERROR_HEADER, RETRIES_HEADER, Unprocessable, dead_queue, on_event, on_events
 from portal_common.event_messages import EVENTS_HEADER
 from portal_common.events import ACCOUNT_CREATED, checked
 from portal_common.outbox import event_exchange
@@ -48,6 +48,8 @@ class TogetherListener:
     @on_events(ACCOUNT_CREATED)
     def on_account_created(self, events):
         ids = [event["id"] for event in events]
+        if len(ids) > 1 and "poison" in ids:
+            raise Unprocessable("one of them can never be handled")
         if any(failures.get(account_id, 0) for account_id in ids):
             for account_id in ids:
                 failures[account_id] = max(0, failures.get(account_id, 0) - 1)
@@ -190,3 +192,9 @@ def test_when_a_handler_of_events_together_raises_each_is_tried_again_alone(toge
     assert eventually(lambda: sorted(map(tuple, TogetherListener.taken)) == [("a1",), ("a2",), ("a3",)])
     time.sleep(1)  # past every retry delay: nothing more comes
     assert len(TogetherListener.taken) == 3
+
+
+def test_a_list_refused_as_unprocessable_is_tried_again_event_by_event(together):
+    """Only the event that is unprocessable alone is; the others of its list are handled alone."""
+    publish_together(together, "a1", "poison", "a3")
+    assert eventually(lambda: sorted(map(tuple, TogetherListener.taken)) == [("a1",), ("a3",), ("poison",)])
