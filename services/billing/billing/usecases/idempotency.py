@@ -110,3 +110,15 @@ def spend_once(
         if stored is None:
             raise
         return stored
+
+
+def spend_once_keeping_refusals(
+    uow: BillingUnitOfWork,
+    partner_id: str,
+    key: str | None,
+    digest: str,
+    now: dt.datetime,
+    work: Callable[[BillingUnitOfWork], dict[str, Any]],
+) -> Any:
+    """`spend_once`, with a refusal its work raises kept against the key (`refusals_kept`)."""
+    return refusals_kept(uow, partner_id, key, digest, now, lambda: spend_once(uow, partner_id, key, digest, now, work))

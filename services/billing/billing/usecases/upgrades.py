@@ -99,14 +99,7 @@ def upgrade(
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
         return {**answer, "order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
-    return idempotency.refusals_kept(
-        uow,
-        caller["partner_id"],
-        key,
-        digest,
-        now,
-        lambda: idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work),
-    )
+    return idempotency.spend_once_keeping_refusals(uow, caller["partner_id"], key, digest, now, work)
 
 
 def buy_addon(
@@ -157,11 +150,4 @@ def buy_addon(
             account_changed(uow, catalog, subscription.account_id, caller["partner_id"], now)
         return {"order": order.placed(), "subscription": subscription_view(uow, subscription)}
 
-    return idempotency.refusals_kept(
-        uow,
-        caller["partner_id"],
-        key,
-        digest,
-        now,
-        lambda: idempotency.spend_once(uow, caller["partner_id"], key, digest, now, work),
-    )
+    return idempotency.spend_once_keeping_refusals(uow, caller["partner_id"], key, digest, now, work)
