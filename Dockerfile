@@ -10,6 +10,8 @@ COPY constraints.txt ./
 COPY common common
 COPY services services
 COPY gateway gateway
+# libargon2 stays PyPI's wheel here (`make setup` builds it for its own CPU): an image runs on CPUs
+# other than the one that built it.
 RUN pip install --no-cache-dir -c constraints.txt ./common ./services/identity ./services/accounts ./services/billing ./services/monitoring ./services/notifications ./services/audit ./gateway
 
 # Never root. The user is numeric so that Kubernetes' runAsNonRoot can check it without a passwd

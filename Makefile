@@ -56,12 +56,13 @@ bench: setup broker postgres wrk
 
 setup: $(INSTALLED)
 
-$(INSTALLED): constraints.txt requirements-test.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+$(INSTALLED): constraints.txt requirements-test.txt scripts/build-argon2.sh $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing packages into $(VENV) (log: $(VENV)/install.log)"
 	@{ $(BIN)/python -m pip install --upgrade pip && \
 	   $(BIN)/pip install -c constraints.txt -r requirements-test.txt $(addprefix -e ,$(PACKAGES)); \
 	 } > $(VENV)/install.log 2>&1 || { tail -n 40 $(VENV)/install.log; exit 1; }
+	scripts/build-argon2.sh $(VENV) constraints.txt
 	touch $@
 
 broker:

@@ -22,7 +22,8 @@ _BURN_PASSWORD = "not-a-password-of-anyone"
 
 
 # argon2id with RFC 9106's second recommended parameters (its first asks 2 GiB a hash): 3 passes
-# over 64 MiB in 4 lanes, ~150 ms of CPU here (a check; ~200 ms when its memory is not kept, see
+# over 64 MiB in 4 lanes, ~75 ms of CPU here (a check with libargon2 built for this CPU by
+# scripts/build-argon2.sh; ~140 ms with PyPI's wheel, ~200 ms when its memory is not kept either, see
 # `adapters.kept_memory_argon2`). Memory-hard: a guessing rig pays 64 MiB a guess.
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_KIB = 64 * 1024
@@ -42,7 +43,7 @@ HASHING_COSTS = {
 
 
 class Hasher:
-    """argon2id, run in eventlet's thread pool (a hash is ~150 ms of C that would otherwise stall
+    """argon2id, run in eventlet's thread pool (a hash is ~75 ms of C that would otherwise stall
     every greenthread of the process), at most `at_once` at a time: past that, a request waits up
     to `HASH_WAIT_SECONDS`, then is answered 429, rather than queued without end. Known and unknown
     emails take the same way (`burn`), so neither the answer nor its time tells them apart."""

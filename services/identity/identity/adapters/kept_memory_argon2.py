@@ -5,6 +5,12 @@ runs libargon2 itself with an allocator that hands out blocks kept from earlier 
 may run at once; every block is wiped before it is kept. The answer is the same function of the
 same password and salt, compared in constant time.
 
+A check computes its lanes in the one thread it runs in (`CHECK_THREADS`). The lanes are how the
+memory is split, part of the hash; threads are only how many compute them at once, and a hash is
+the same for any number. Four threads would answer sooner on an idle machine, but on a busy one
+(a sign-in flood beside reads) they spread identity over every core, where each competes with
+the gateway, and libargon2 starts and joins them for every segment (48 threads a check).
+
 Only hashes in the exact form identity writes take this way; any other (another argon2 type or
 version, a form argon2-cffi reads more leniently or refuses) is argon2-cffi's to check, as are new
 hashes (sign-ups, password changes: rare). Where the system forbids memory both writable and
@@ -31,6 +37,7 @@ KEPT_FORM = re.compile(
     re.ASCII,
 )
 UINT32_MAX = 2**32 - 1
+CHECK_THREADS = 1
 
 
 class KeptMemoryArgon2:
@@ -82,7 +89,7 @@ class KeptMemoryArgon2:
                 "t_cost": passes,
                 "m_cost": memory,
                 "lanes": lanes,
-                "threads": lanes,
+                "threads": CHECK_THREADS,
                 "version": version,
                 "allocate_cbk": self._allocate,
                 "free_cbk": self._free,

@@ -12,7 +12,7 @@ import eventlet
 import eventlet.tpool
 import pytest
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from argon2.low_level import ffi, hash_secret
+from argon2.low_level import ffi, hash_secret, lib
 
 from identity.adapters import kept_memory_argon2
 from identity.adapters.kept_memory_argon2 import KeptMemoryArgon2
@@ -161,6 +161,25 @@ def test_checks_in_os_threads_keep_no_more_blocks_than_may_run_at_once():
     assert checker.blocks_lent == 0
 
 
+def test_a_check_computes_every_lane_in_the_one_thread_it_runs_in(monkeypatch):
+    asked = []
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(lib, name)
+
+        def argon2_ctx(self, context, kind):
+            asked.append((context.lanes, context.threads))
+            return lib.argon2_ctx(context, kind)
+
+    monkeypatch.setattr(kept_memory_argon2, "lib", Spy())
+    rfc9106 = HASHING_COSTS["rfc9106"]
+    encoded = argon2.PasswordHasher(**rfc9106).hash(PASSWORD)
+
+    assert kept(rfc9106).verify(encoded, PASSWORD) is True
+    assert asked == [(rfc9106["parallelism"], 1)]
+
+
 def test_where_callbacks_are_refused_every_check_is_argon2_cffis(monkeypatch):
     def refused(*_):
         raise MemoryError("Cannot allocate write+execute memory for ffi.callback()")
@@ -173,7 +192,8 @@ def test_where_callbacks_are_refused_every_check_is_argon2_cffis(monkeypatch):
 
 def test_a_check_that_fails_half_way_wipes_its_block_and_keeps_it():
     """libargon2 returns without freeing when it cannot start a lane's thread: here, in a process
-    whose address space is capped to leave room for the block but for no thread's stack."""
+    whose address space is capped to leave room for the block but for no thread's stack, with checks
+    in four threads (identity's run in one, which cannot fail once the block is lent)."""
     script = textwrap.dedent(
         """
         import resource
@@ -181,8 +201,10 @@ def test_a_check_that_fails_half_way_wipes_its_block_and_keeps_it():
         import argon2
         from argon2.exceptions import VerificationError
         from argon2.low_level import ffi
+        from identity.adapters import kept_memory_argon2
         from identity.adapters.kept_memory_argon2 import KeptMemoryArgon2
 
+        kept_memory_argon2.CHECK_THREADS = 4
         costs = {"time_cost": 1, "memory_cost": 16 * 1024, "parallelism": 4}
         encoded = sys.argv[1]  # hashed elsewhere: no lane thread has run here, none left a stack to reuse
         checker = KeptMemoryArgon2(argon2.PasswordHasher(**costs), blocks_kept=1)
