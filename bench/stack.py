@@ -86,6 +86,9 @@ class Stack:
             start_new_session=True,
         )
         process.name = name
+        refused = run.weigh(name, process.pid)
+        if refused:
+            print(f"bench: {refused}", flush=True)
         self.processes.append(process)
         return process
 

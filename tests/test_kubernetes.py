@@ -403,3 +403,20 @@ def test_postgres_takes_every_pool_at_the_most_pods_a_rollout_can_have():
     (postgres,) = _of_kind("Cluster", documents).values()
     allowed = int(postgres["spec"]["postgresql"]["parameters"]["max_connections"])
     assert pods * pool + MIGRATION_CONNECTIONS <= allowed - POSTGRES_RESERVED_CONNECTIONS
+
+
+def test_identity_weighs_twice_the_others_on_the_cpu_in_every_shape():
+    """Sign-ins are argon2id a person waits for: make run's nice value, compose's cpu_shares and
+    Kubernetes' CPU requests all give identity about twice the weight of the gateway."""
+    compose = compose_services()
+    nice_weight = {0: 1024, -3: 1991}  # the kernel's sched_prio_to_weight
+    run = run_script()
+    assert set(run.CPU_NICE) == {"identity"}
+    assert round(nice_weight[run.CPU_NICE["identity"]] / nice_weight[0]) == 2
+    assert compose["identity"]["cpu_shares"] == 2 * 1024
+    assert all("cpu_shares" not in service for name, service in compose.items() if name != "identity")
+    requests = {
+        name: _quantity(_only_container(d)["resources"]["requests"]["cpu"])
+        for name, d in _of_kind("Deployment").items()
+    }
+    assert requests["identity"] == 2 * requests["gateway"] == max(requests.values())

@@ -1,7 +1,10 @@
-"""`make run` keeps its data for its user only, and makes identity's seed key once."""
+"""`make run` keeps its data for its user only, makes identity's seed key once, and gives identity its
+CPU weight."""
 
 import os
+import pathlib
 import stat
+import subprocess
 
 from tests.faults.processes import _run_script
 
@@ -30,3 +33,26 @@ def test_the_data_folder_and_what_is_made_in_it_are_the_users_alone(tmp_path):
         assert "TOTP_KEY_FILE" not in given
     finally:
         os.umask(before)
+
+
+def test_make_run_gives_identity_its_cpu_weight_and_the_others_none():
+    run = _run_script()
+    weighed, other = (
+        subprocess.Popen(["sleep", "30"], start_new_session=True)
+        for _ in range(2)  # a session, hence a group, each
+    )
+    try:
+        refused = run.weigh("identity", weighed.pid)
+        assert run.weigh("gateway", other.pid) is None
+        if os.geteuid() == 0:
+            assert refused is None
+            assert os.getpriority(os.PRIO_PROCESS, weighed.pid) == run.CPU_NICE["identity"] == -3
+            assert pathlib.Path(f"/proc/{weighed.pid}/autogroup").read_text().split()[-1] == "-3"
+        else:
+            assert "needs root" in refused
+        assert os.getpriority(os.PRIO_PROCESS, other.pid) == 0
+        assert pathlib.Path(f"/proc/{other.pid}/autogroup").read_text().split()[-1] == "0"
+    finally:
+        for process in (weighed, other):
+            process.kill()
+            process.wait()

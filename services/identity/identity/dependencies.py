@@ -28,7 +28,9 @@ _BURN_PASSWORD = "not-a-password-of-anyone"
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_KIB = 64 * 1024
 ARGON2_PARALLELISM = 4
-# Hashes at once: as many as the machine has cores; a request waits this long for one, then is 429.
+# Hashes at once: by default half the machine's cores (at least one), each hash on one core
+# (`CHECK_THREADS`), so a flood of sign-ins leaves the other half to everything else; a request waits
+# this long for one, then is 429.
 # Two seconds: on a machine busy with everything else a hash takes up to a second, so three people
 # signing in at once on two cores must not see a 429 (the mixed workload of `make bench` did at 1 s).
 HASH_WAIT_SECONDS = 2.0
@@ -74,9 +76,13 @@ class Hasher:
             self._slots.release()
 
 
+def default_hashes_at_once(cores):
+    return max(1, (cores or 1) // 2)
+
+
 class PasswordHasher(DependencyProvider):
     def setup(self):
-        at_once = int(self.container.config.get(HASHES_CONFIG_KEY) or os.cpu_count() or 1)
+        at_once = int(self.container.config.get(HASHES_CONFIG_KEY) or default_hashes_at_once(os.cpu_count()))
         hashing = self.container.config.get(HASHING_CONFIG_KEY) or "rfc9106"
         if hashing not in HASHING_COSTS:
             raise ValueError(f"{HASHING_CONFIG_KEY} is one of {sorted(HASHING_COSTS)}, not {hashing!r}")
