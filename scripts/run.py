@@ -49,17 +49,22 @@ def weigh(name, pid):
     """Give the process its CPU weight (CPU_NICE): its own nice, which the threads it starts later
     inherit, and its scheduling group's, where Linux's autogroup puts each session in one (every
     process here leads its own session). Answers why not, when it could not: lowering a nice value
-    needs root (CAP_SYS_NICE), and without it the process runs at the weight of the others."""
+    takes root (CAP_SYS_NICE) or a raised nice limit (`ulimit -e`), and without it the process runs
+    at the weight of the others."""
     nice = CPU_NICE.get(name)
     if nice is None:
         return None
-    autogroup = pathlib.Path(f"/proc/{pid}/autogroup")
     try:
         os.setpriority(os.PRIO_PROCESS, pid, nice)
-        if autogroup.exists():
-            autogroup.write_text(str(nice))
     except OSError as error:
-        return f"{name} runs at the CPU weight of the others: nice {nice} refused ({error.strerror}; it needs root)"
+        why = f"{error.strerror}; it takes CAP_SYS_NICE or ulimit -e"
+        return f"{name} runs at the CPU weight of the others: nice {nice} refused ({why})"
+    autogroup = pathlib.Path(f"/proc/{pid}/autogroup")
+    if autogroup.exists():
+        try:
+            autogroup.write_text(str(nice))
+        except OSError as error:
+            return f"{name}'s threads run at nice {nice}, its scheduling group at the others' weight ({error.strerror})"
     return None
 
 

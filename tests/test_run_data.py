@@ -44,14 +44,16 @@ def test_make_run_gives_identity_its_cpu_weight_and_the_others_none():
     try:
         refused = run.weigh("identity", weighed.pid)
         assert run.weigh("gateway", other.pid) is None
-        if os.geteuid() == 0:
-            assert refused is None
+        autogroups = [pathlib.Path(f"/proc/{process.pid}/autogroup") for process in (weighed, other)]
+        if refused is None:  # root, or a raised nice limit
             assert os.getpriority(os.PRIO_PROCESS, weighed.pid) == run.CPU_NICE["identity"] == -3
-            assert pathlib.Path(f"/proc/{weighed.pid}/autogroup").read_text().split()[-1] == "-3"
+            if autogroups[0].exists():  # a kernel with autogroup
+                assert autogroups[0].read_text().split()[-1] == "-3"
         else:
-            assert "needs root" in refused
+            assert "CAP_SYS_NICE" in refused
         assert os.getpriority(os.PRIO_PROCESS, other.pid) == 0
-        assert pathlib.Path(f"/proc/{other.pid}/autogroup").read_text().split()[-1] == "0"
+        if autogroups[1].exists():
+            assert autogroups[1].read_text().split()[-1] == "0"
     finally:
         for process in (weighed, other):
             process.kill()

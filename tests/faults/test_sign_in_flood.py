@@ -2,7 +2,7 @@
 
 Every sign-in costs a 64 MiB argon2id hash, for a known email or not: 16 clients flooding unknown
 emails made a real sign-in take 2.5 s. Now the gateway takes only so many sign-ins from one address
-(the forwarded one, behind a trusted proxy), and identity hashes only as many at once as it has
+(the forwarded one, behind a trusted proxy), and identity hashes only as many at once as half its
 cores: the flood is answered 429, and the real sign-in as usual.
 """
 

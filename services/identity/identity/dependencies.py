@@ -22,8 +22,8 @@ _BURN_PASSWORD = "not-a-password-of-anyone"
 
 
 # argon2id with RFC 9106's second recommended parameters (its first asks 2 GiB a hash): 3 passes
-# over 64 MiB in 4 lanes, ~75 ms of CPU here (a check with libargon2 built for this CPU by
-# scripts/build-argon2.sh; ~140 ms with PyPI's wheel, ~200 ms when its memory is not kept either, see
+# over 64 MiB in 4 lanes, ~80 ms of CPU here (a check with libargon2 built with AVX2 by
+# scripts/build-argon2.sh; ~130 ms with PyPI's wheel, ~200 ms when its memory is not kept either, see
 # `adapters.kept_memory_argon2`). Memory-hard: a guessing rig pays 64 MiB a guess.
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_KIB = 64 * 1024
@@ -31,8 +31,9 @@ ARGON2_PARALLELISM = 4
 # Hashes at once: by default half the machine's cores (at least one), each hash on one core
 # (`CHECK_THREADS`), so a flood of sign-ins leaves the other half to everything else; a request waits
 # this long for one, then is 429.
-# Two seconds: on a machine busy with everything else a hash takes up to a second, so three people
-# signing in at once on two cores must not see a 429 (the mixed workload of `make bench` did at 1 s).
+# Two seconds: on a machine busy with everything else a hash took up to a second before identity ran
+# at a CPU weight of its own (scripts/run.py), and three people signing in at once on two cores, one
+# hash at a time, must not see a 429 (the mixed workload of `make bench` did at 1 s).
 HASH_WAIT_SECONDS = 2.0
 HASHES_CONFIG_KEY = "PASSWORD_HASHES_AT_ONCE"
 # The test harness signs up thousands of employees on throw-away systems: there, and never in a
@@ -45,7 +46,7 @@ HASHING_COSTS = {
 
 
 class Hasher:
-    """argon2id, run in eventlet's thread pool (a hash is ~75 ms of C that would otherwise stall
+    """argon2id, run in eventlet's thread pool (a hash is ~80 ms of C that would otherwise stall
     every greenthread of the process), at most `at_once` at a time: past that, a request waits up
     to `HASH_WAIT_SECONDS`, then is answered 429, rather than queued without end. Known and unknown
     emails take the same way (`burn`), so neither the answer nor its time tells them apart."""
