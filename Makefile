@@ -56,7 +56,7 @@ bench: setup broker postgres wrk
 
 setup: $(INSTALLED)
 
-$(INSTALLED): constraints.txt requirements-test.txt scripts/build-argon2.sh $(addsuffix /pyproject.toml,$(PACKAGES))
+$(INSTALLED): constraints.txt requirements-test.txt scripts/build-argon2.sh scripts/check_argon2.py $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing packages into $(VENV) (log: $(VENV)/install.log)"
 	@{ $(BIN)/python -m pip install --upgrade pip && \
