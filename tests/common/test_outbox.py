@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 from sqlalchemy.orm import sessionmaker
 
+from portal_common import outbox as outbox_module
 from portal_common.clock import utc_now
 from portal_common.db import make_engine
 from portal_common.event_messages import EVENTS_HEADER, envelopes
@@ -208,3 +209,26 @@ def test_relays_sharing_a_postgresql_database_publish_each_row_once(rabbit_confi
         seen = [payload["id"] for _, payload in spy()]
         assert sorted(seen) == [f"t{n:04d}" for n in range(rows)]
         assert count(sessions, outbox) == 0
+
+
+def test_commits_just_behind_the_one_that_woke_the_relay_travel_in_its_messages(sessions, rabbit_config, monkeypatch):
+    monkeypatch.setattr(outbox_module, "OUTBOX_GATHER_SECONDS", 0.3)  # wide, so the test needs no timing
+    relay = OutboxRelay(sessions, outbox, rabbit_config, "accounts")
+    uow = UnitOfWork(sessions, outbox, on_commit=relay.wake)
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue = kombu.Queue("gathered", exchange=event_exchange("accounts"), routing_key="account_created")
+        bound = queue(connection.default_channel)
+        bound.declare()
+        running = eventlet.spawn(relay.run)
+        try:
+            for n in range(4):
+                create(uow, f"t{n}")
+                eventlet.sleep(0.01)  # the relay, woken by the first commit, runs meanwhile
+            eventlet.sleep(0.6)
+        finally:
+            running.kill()
+        messages = []
+        while (message := bound.get(no_ack=True)) is not None:
+            messages.append([payload["id"] for payload in json.loads(message.body)])
+    assert messages == [["t0", "t1", "t2", "t3"]]
+    assert count(sessions, outbox) == 0
