@@ -14,7 +14,7 @@ what is newer.
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import eventlet
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from portal_common import event_messages, metrics
 from portal_common.batch_publisher import BatchPublisher
 from portal_common.db import UtcDateTime
-from portal_common.events import REGISTRY
+from portal_common.events import REGISTRY, EventType
 
 log = logging.getLogger(__name__)
 OUTBOX_TABLE = "outbox"
@@ -34,6 +34,7 @@ OUTBOX_BATCH = 100  # rows published per transaction
 OUTBOX_POLL_SECONDS = 1.0  # how soon rows left by a failure (broker away, crash) are tried again
 # Woken by a commit, the relay waits this long for the commits just behind it: under load they travel
 # in the same messages (an order's three events with the next orders'), one delivery for several.
+# Not for an event a broadcast queue reads (a session's access changed): that one goes at once.
 OUTBOX_GATHER_SECONDS = 0.005
 
 
@@ -69,10 +70,14 @@ class OutboxRelay:
             for queue in event.queues
         ]
         self.publisher = BatchPublisher(config, self.exchange, declare=consumers_queues)
-        self._wake = Event()
+        self._wake, self._at_once = Event(), Event()
         self._backlog_measured = 0.0
 
-    def wake(self) -> None:
+    def wake(self, event_types: Iterable[EventType] = ()) -> None:
+        """A commit wrote events of these types: publish them, at once when one may not share a
+        message (a gateway's broadcast queue reads it), else with the commits just behind it."""
+        if not self._at_once.ready() and not all(event_messages.goes_with_others(kind) for kind in event_types):
+            self._at_once.send()
         if not self._wake.ready():
             self._wake.send()
 
@@ -83,8 +88,9 @@ class OutboxRelay:
             with eventlet.Timeout(OUTBOX_POLL_SECONDS, False):
                 self._wake.wait()
             if self._wake.ready():
-                eventlet.sleep(OUTBOX_GATHER_SECONDS)
-            self._wake = Event()  # a commit from now on wakes the next round
+                with eventlet.Timeout(OUTBOX_GATHER_SECONDS, False):
+                    self._at_once.wait()
+            self._wake, self._at_once = Event(), Event()  # a commit from now on wakes the next round
             try:
                 while self.publish_batch() == OUTBOX_BATCH:
                     pass

@@ -52,7 +52,7 @@ class UnitOfWork:
         self,
         session_factory: Callable[[], Session],
         outbox: Table | None = None,
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[list[EventType]], None] | None = None,
         actor: str | None = None,
         request_id: str | None = None,
         producer: str | None = None,
@@ -149,7 +149,7 @@ class UnitOfWork:
             )
         self.session.commit()
         if pending and self._on_commit is not None:
-            self._on_commit()
+            self._on_commit([event_type for event_type, _, _ in pending])
 
 
 class UnitOfWorkProvider(Database):

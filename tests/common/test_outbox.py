@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import socket
+import time
 
 import eventlet
 import kombu
@@ -17,7 +18,7 @@ from portal_common import outbox as outbox_module
 from portal_common.clock import utc_now
 from portal_common.db import make_engine
 from portal_common.event_messages import EVENTS_HEADER, envelopes
-from portal_common.events import ACCOUNT_CREATED, InvalidEvent
+from portal_common.events import ACCESS_CHANGED, ACCOUNT_CREATED, InvalidEvent
 from portal_common.outbox import OUTBOX_BATCH, OutboxRelay, event_exchange, outbox_table
 from portal_common.unit_of_work import UnitOfWork
 from tests.databases import postgres_databases
@@ -94,11 +95,11 @@ def count(sessions, table):
 
 def test_an_event_is_written_with_its_change_or_not_at_all(sessions):
     woken = []
-    uow = UnitOfWork(sessions, outbox, on_commit=lambda: woken.append(1), actor="e1", request_id="r1")
+    uow = UnitOfWork(sessions, outbox, on_commit=woken.append, actor="e1", request_id="r1")
     create(uow, "rolled-back", commit=False)
     assert count(sessions, things) == count(sessions, outbox) == 0 and woken == []
     create(uow, "kept")
-    assert count(sessions, things) == count(sessions, outbox) == 1 and woken == [1]
+    assert count(sessions, things) == count(sessions, outbox) == 1 and woken == [[ACCOUNT_CREATED]]
     with sessions() as session:
         row = session.execute(select(outbox)).one()
     payload = json.loads(row.payload)
@@ -232,3 +233,27 @@ def test_commits_just_behind_the_one_that_woke_the_relay_travel_in_its_messages(
             messages.append([payload["id"] for payload in json.loads(message.body)])
     assert messages == [["t0", "t1", "t2", "t3"]]
     assert count(sessions, outbox) == 0
+
+
+def test_an_event_a_broadcast_queue_reads_goes_at_once_without_gathering(sessions, rabbit_config, monkeypatch):
+    """A session's access changed: every gateway must forget it now, not after the commits behind it."""
+    monkeypatch.setattr(outbox_module, "OUTBOX_GATHER_SECONDS", 5.0)
+    relay = OutboxRelay(sessions, outbox, rabbit_config, "identity")
+    uow = UnitOfWork(sessions, outbox, on_commit=relay.wake)
+    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
+        queue = kombu.Queue("at-once", exchange=event_exchange("identity"), routing_key="access_changed")
+        bound = queue(connection.default_channel)
+        bound.declare()
+        running = eventlet.spawn(relay.run)
+        try:
+            eventlet.sleep(0.05)  # the relay waits for a wake
+            with uow:
+                uow.emit(ACCESS_CHANGED, "employee-1", 0, utc_now())
+                uow.commit()
+            started = time.monotonic()
+            while (message := bound.get(no_ack=True)) is None and time.monotonic() - started < 2:
+                eventlet.sleep(0.01)
+        finally:
+            running.kill()
+    assert message is not None, "not published within 2 s: it waited for the gathering"
+    assert json.loads(message.body)["id"] == "employee-1"
