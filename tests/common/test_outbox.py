@@ -212,22 +212,29 @@ def test_relays_sharing_a_postgresql_database_publish_each_row_once(rabbit_confi
         assert count(sessions, outbox) == 0
 
 
-def test_commits_just_behind_the_one_that_woke_the_relay_travel_in_its_messages(sessions, rabbit_config, monkeypatch):
-    monkeypatch.setattr(outbox_module, "OUTBOX_GATHER_SECONDS", 0.3)  # wide, so the test needs no timing
-    relay = OutboxRelay(sessions, outbox, rabbit_config, "accounts")
-    uow = UnitOfWork(sessions, outbox, on_commit=relay.wake)
+@contextlib.contextmanager
+def relay_running(sessions, rabbit_config, producer, event_name):
+    """A unit of work whose commits wake `producer`'s relay, running meanwhile, and a queue of the
+    `event_name` messages it publishes."""
+    relay = OutboxRelay(sessions, outbox, rabbit_config, producer)
     with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
-        queue = kombu.Queue("gathered", exchange=event_exchange("accounts"), routing_key="account_created")
+        queue = kombu.Queue(f"spy-{event_name}", exchange=event_exchange(producer), routing_key=event_name)
         bound = queue(connection.default_channel)
         bound.declare()
         running = eventlet.spawn(relay.run)
         try:
-            for n in range(4):
-                create(uow, f"t{n}")
-                eventlet.sleep(0.01)  # the relay, woken by the first commit, runs meanwhile
-            eventlet.sleep(0.6)
+            yield UnitOfWork(sessions, outbox, on_commit=relay.wake), bound
         finally:
             running.kill()
+
+
+def test_commits_just_behind_the_one_that_woke_the_relay_travel_in_its_messages(sessions, rabbit_config, monkeypatch):
+    monkeypatch.setattr(outbox_module, "OUTBOX_GATHER_SECONDS", 0.3)  # wide, so the test needs no timing
+    with relay_running(sessions, rabbit_config, "accounts", "account_created") as (uow, bound):
+        for n in range(4):
+            create(uow, f"t{n}")
+            eventlet.sleep(0.01)  # the relay, woken by the first commit, runs meanwhile
+        eventlet.sleep(0.6)
         messages = []
         while (message := bound.get(no_ack=True)) is not None:
             messages.append([payload["id"] for payload in json.loads(message.body)])
@@ -238,22 +245,13 @@ def test_commits_just_behind_the_one_that_woke_the_relay_travel_in_its_messages(
 def test_an_event_a_broadcast_queue_reads_goes_at_once_without_gathering(sessions, rabbit_config, monkeypatch):
     """A session's access changed: every gateway must forget it now, not after the commits behind it."""
     monkeypatch.setattr(outbox_module, "OUTBOX_GATHER_SECONDS", 5.0)
-    relay = OutboxRelay(sessions, outbox, rabbit_config, "identity")
-    uow = UnitOfWork(sessions, outbox, on_commit=relay.wake)
-    with kombu.Connection(rabbit_config["AMQP_URI"]) as connection:
-        queue = kombu.Queue("at-once", exchange=event_exchange("identity"), routing_key="access_changed")
-        bound = queue(connection.default_channel)
-        bound.declare()
-        running = eventlet.spawn(relay.run)
-        try:
-            eventlet.sleep(0.05)  # the relay waits for a wake
-            with uow:
-                uow.emit(ACCESS_CHANGED, "employee-1", 0, utc_now())
-                uow.commit()
-            started = time.monotonic()
-            while (message := bound.get(no_ack=True)) is None and time.monotonic() - started < 2:
-                eventlet.sleep(0.01)
-        finally:
-            running.kill()
+    with relay_running(sessions, rabbit_config, "identity", "access_changed") as (uow, bound):
+        eventlet.sleep(0.05)  # the relay waits for a wake
+        with uow:
+            uow.emit(ACCESS_CHANGED, "employee-1", 0, utc_now())
+            uow.commit()
+        started = time.monotonic()
+        while (message := bound.get(no_ack=True)) is None and time.monotonic() - started < 2:
+            eventlet.sleep(0.01)
     assert message is not None, "not published within 2 s: it waited for the gathering"
     assert json.loads(message.body)["id"] == "employee-1"
