@@ -3,8 +3,20 @@ session its unit of work opened (`portal_common.unit_of_work`), scoped as its me
 
 from typing import Any, ClassVar, cast
 
-from sqlalchemy import CursorResult, Update, delete, insert, inspect
+from sqlalchemy import CursorResult, Update, delete, inspect
 from sqlalchemy.orm import Session
+
+from portal_common.prepared import insert_rows
+
+_column_names_of: dict[Any, dict[str, str]] = {}
+
+
+def _column_names(model: Any) -> dict[str, str]:
+    """The mapped class's column attributes, by name: the name of each one's column."""
+    if model not in _column_names_of:
+        attributes = inspect(model).column_attrs
+        _column_names_of[model] = {attribute.key: attribute.columns[0].name for attribute in attributes}
+    return _column_names_of[model]
 
 
 class Repository:
@@ -17,16 +29,14 @@ class Repository:
         self.session.add(row)
 
     def insert(self, *rows: Any) -> None:
-        """Write new rows at once, with a plain INSERT of the values they were made with (columns
+        """Write new rows at once, with a prepared INSERT of the values they were made with (columns
         left unset take their defaults): several times cheaper than the session's flush of them. The
         rows stay outside the session: a change made to one afterwards is not written."""
         if not rows:
             return
-        columns = {attribute.key: attribute.columns[0].name for attribute in inspect(self.model).column_attrs}
+        columns = _column_names(self.model)
         values = [{columns[key]: value for key, value in vars(row).items() if key in columns} for row in rows]
-        if any(values[0].keys() != written.keys() for written in values):
-            raise ValueError("rows inserted together have the same columns set")
-        self.session.execute(insert(self.model.__table__), values)
+        insert_rows(self.session, self.model.__table__, values)
 
     def get(self, key: Any, for_update: bool = False) -> Any:
         """The row with this primary key, or None; `for_update` locks it (PostgreSQL)."""

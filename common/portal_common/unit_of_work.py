@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Self
 
 from nameko_sqlalchemy import Database
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +25,7 @@ from portal_common import request_context
 from portal_common.db import make_engine
 from portal_common.events import EventType, checked
 from portal_common.outbox import OUTBOX_TABLE, OutboxRelay
+from portal_common.prepared import insert_rows
 from portal_common.repository import Repository
 
 # What `commit()` (or a flush) raises when a row breaks a constraint of the database (a unique key a
@@ -135,8 +136,9 @@ class UnitOfWork:
         if pending:
             if self._outbox is None:
                 raise RuntimeError("events emitted in a unit of work that has no outbox")
-            self.session.execute(
-                insert(self._outbox),
+            insert_rows(
+                self.session,
+                self._outbox,
                 [
                     {
                         "id": payload["event_id"],

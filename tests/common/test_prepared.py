@@ -1,0 +1,143 @@
+"""`portal_common.prepared`: statements run on the session's DB-API connection read and write what
+SQLAlchemy's own execution would, on SQLite and on PostgreSQL, inside the session's transaction."""
+
+import contextlib
+import datetime as dt
+import os
+
+import pytest
+from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, bindparam, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from portal_common.db import UtcDateTime, make_engine
+from portal_common.prepared import Prepared, insert_rows
+from tests.databases import postgres_databases
+
+POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
+metadata = MetaData()
+things = Table(
+    "things",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("kind", String(16)),
+    Column("at", UtcDateTime, nullable=True),
+    Column("answer", JSON, nullable=True),
+    Column("flag", Boolean, default=True),
+    Column("count", Integer, server_default="5"),
+)
+c = things.c
+PARIS = dt.timezone(dt.timedelta(hours=1))
+AT = dt.datetime(2026, 12, 3, 16, 0, 0, 123456, tzinfo=PARIS)
+ONE = {"id": "t1", "kind": "a", "at": AT, "answer": {"lines": [1, 2], "ok": True}, "flag": False}
+
+THING = Prepared(select(c.kind, c.at, c.answer, c.flag, c.count).where(c.id == bindparam("id")))
+AT_TIME = Prepared(select(c.id).where(c.at == bindparam("at")))
+OF_KINDS_A_B = Prepared(select(c.id).where(c.kind.in_(("a", "b")), c.flag == bindparam("flag")).order_by(c.id))
+COUNTED = Prepared(update(things).where(c.id == bindparam("thing")).values(count=c.count + 1).returning(c.count))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sessions(request, tmp_path):
+    if request.param == "sqlite":
+        context = contextlib.nullcontext({"things": f"sqlite:///{tmp_path / 'things.db'}"})
+    else:
+        context = postgres_databases(POSTGRES, ["things"])
+    with context as uris:
+        engine = make_engine(uris["things"])
+        metadata.create_all(engine)
+        try:
+            yield sessionmaker(bind=engine)
+        finally:
+            engine.dispose()
+
+
+def test_values_are_written_and_read_as_sqlalchemy_converts_them(sessions):
+    with sessions() as session:
+        insert_rows(session, things, [ONE])
+        session.commit()
+    with sessions() as session:
+        by_sqlalchemy = session.execute(select(c.kind, c.at, c.answer, c.flag, c.count)).one()
+        [prepared] = THING.rows(session, id="t1")
+    expected = ("a", AT.astimezone(dt.timezone.utc), {"lines": [1, 2], "ok": True}, False, 5)
+    assert tuple(by_sqlalchemy) == expected
+    assert prepared == expected
+    assert prepared[1].tzinfo == dt.timezone.utc
+
+
+def test_parameters_are_converted_for_the_database(sessions):
+    with sessions() as session:
+        insert_rows(session, things, [ONE])
+        assert AT_TIME.rows(session, at=AT) == [("t1",)]  # an aware datetime, stored as naive UTC
+        assert AT_TIME.rows(session, at=AT.astimezone(dt.timezone.utc)) == [("t1",)]
+
+
+def test_a_fixed_list_is_compiled_into_the_statement(sessions):
+    with sessions() as session:
+        insert_rows(
+            session,
+            things,
+            [
+                {"id": f"t{n}", "kind": kind, "flag": flag}
+                for n, (kind, flag) in enumerate([("a", True), ("b", True), ("c", True), ("a", False)])
+            ],
+        )
+        assert OF_KINDS_A_B.rows(session, flag=True) == [("t0",), ("t1",)]
+
+
+def test_an_update_answers_what_it_returns(sessions):
+    with sessions() as session:
+        insert_rows(session, things, [{"id": "t1", "kind": "a"}])
+        assert COUNTED.rows(session, thing="t1") == [(6,)]
+        assert COUNTED.rows(session, thing="nobody") == []
+
+
+def test_columns_left_out_take_the_python_default_else_the_databases(sessions):
+    with sessions() as session:
+        insert_rows(session, things, [{"id": "t1", "kind": "a"}, {"id": "t2", "kind": "b"}])
+        assert [row[3:] for row in (THING.rows(session, id="t1") + THING.rows(session, id="t2"))] == [
+            (True, 5),
+            (True, 5),
+        ]
+
+
+def test_statements_run_in_the_sessions_transaction(sessions):
+    with sessions() as session:
+        insert_rows(session, things, [ONE])
+        session.rollback()
+        assert THING.rows(session, id="t1") == []
+        insert_rows(session, things, [ONE])
+        session.commit()
+    with sessions() as session:
+        assert len(THING.rows(session, id="t1")) == 1
+
+
+def test_a_broken_constraint_is_sqlalchemys_integrity_error(sessions):
+    with sessions() as session:
+        insert_rows(session, things, [ONE])
+        with pytest.raises(IntegrityError):
+            insert_rows(session, things, [ONE])
+
+
+def test_a_missing_parameter_is_named(sessions):
+    with sessions() as session, pytest.raises(ValueError, match="'id'"):
+        THING.rows(session)
+
+
+def test_a_list_given_as_a_parameter_is_not_prepared(sessions):
+    listed = Prepared(select(c.id).where(c.id.in_(bindparam("ids", expanding=True))))
+    with sessions() as session, pytest.raises(ValueError, match="list"):
+        listed.rows(session, ids=["t1", "t2"])
+
+
+def test_rows_inserted_together_set_the_same_columns(sessions):
+    with sessions() as session, pytest.raises(ValueError, match="same columns"):
+        insert_rows(session, things, [{"id": "t1", "kind": "a"}, {"id": "t2"}])
+
+
+def test_a_default_computed_at_insert_is_not_prepared(sessions):
+    stamped = Table(
+        "stamped", MetaData(), Column("id", String(26), primary_key=True), Column("n", Integer, default=len)
+    )
+    with sessions() as session, pytest.raises(ValueError, match="stamped.n"):
+        insert_rows(session, stamped, [{"id": "s1"}])
