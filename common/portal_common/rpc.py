@@ -19,12 +19,12 @@ from kombu import compression
 from kombu.exceptions import OperationalError
 from kombu.utils import json
 from nameko.amqp.publish import Publisher
-from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
+from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY
 from nameko.exceptions import UnknownService, UnserializableValueError, serialize
 from nameko.rpc import MethodProxy, Rpc, RpcProxy, get_rpc_exchange
 
 from portal_common import metrics
-from portal_common.broker import BROKER_GONE, unconfirmed_publisher
+from portal_common.broker import BROKER_GONE, pooled_publisher
 from portal_common.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -46,24 +46,28 @@ DEFAULT_RPC_TIMEOUT_SECONDS = 10.0
 
 
 class _RequestPublisher(Publisher):
-    """Calls are published without waiting for the broker's confirm. A call the broker did not take
-    is answered as one nobody replied to: 503 at the caller's timeout, which is how a call to a service
-    that is down is answered anyway. Waiting for each call's confirm cost the gateway a fifth of its
-    CPU on every call, and the broker as much again. (nameko raised UnknownService at once, from the
-    confirm, for a service that had never started: that too is now the timeout's 503.) Its transport
-    options are its own: nameko's Publisher writes `confirm_publish` into one dict all share."""
-
-    use_confirms = False
-    transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False}
+    """Calls are published on the process's pooled publisher without the broker's confirm
+    (`portal_common.broker.pooled_publisher`). A call the broker did not take is answered as one
+    nobody replied to: 503 at the caller's timeout, which is how a call to a service that is down is
+    answered anyway. Waiting for each call's confirm cost the gateway a fifth of its CPU on every
+    call, and the broker as much again. (nameko raised UnknownService at once, from the confirm, for
+    a service that had never started: that too is now the timeout's 503.) nameko asks for `mandatory`
+    delivery, which without confirms nothing would read back: it is not asked. A call to an exchange
+    not declared yet (no service started) would close the pooled channel unnoticed: the exchange is
+    declared first, once a connection."""
 
     def publish(self, payload: Any, **kwargs: Any) -> None:
-        # nameko asks for `mandatory` delivery, which without confirms nothing would read back; and a
-        # call to an exchange not declared yet (no service started) would close the pooled channel
-        # unnoticed: the exchange is declared first (once a channel, kombu remembers).
-        kwargs["mandatory"] = False
-        if kwargs.get("exchange") is not None:
-            kwargs["declare"] = [*kwargs.get("declare", ()), kwargs["exchange"]]
-        super().publish(payload, **kwargs)
+        pooled_publisher({AMQP_URI_CONFIG_KEY: self.amqp_uri, AMQP_SSL_CONFIG_KEY: self.ssl}).publish(
+            payload,
+            exchange=kwargs["exchange"],
+            declare_exchange=True,
+            routing_key=kwargs["routing_key"],
+            reply_to=kwargs.get("reply_to"),
+            correlation_id=kwargs.get("correlation_id"),
+            headers=kwargs.get("extra_headers", {}),
+            expiration=self.expiration,
+            serializer=self.serializer,
+        )
 
 
 MethodProxy.publisher_cls = _RequestPublisher
@@ -147,7 +151,7 @@ class ServiceRpcEntrypoint(Rpc):
             exc_info = sys.exc_info()
             body = json.dumps({"result": None, "error": serialize(UnserializableValueError(result))})
             result = None
-        unconfirmed_publisher(config).publish(
+        pooled_publisher(config).publish(
             body,
             exchange=get_rpc_exchange(config),
             routing_key=message.properties["reply_to"],
