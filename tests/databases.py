@@ -3,12 +3,15 @@ dropped) on the server named by `--postgres` / `PORTAL_TEST_POSTGRES`, e.g.
 `postgresql://postgres@127.0.0.1:5432`."""
 
 import contextlib
+import os
 import random
 import string
 
 from sqlalchemy import text
 
 from portal_common.db import make_engine
+
+POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
 
 
 @contextlib.contextmanager

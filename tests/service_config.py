@@ -9,15 +9,14 @@ A service's `tests/service/conftest.py` says only what differs:
 """
 
 import contextlib
-import os
 
 import pytest
 
 from portal_common import migrate
 from portal_common.clock import FakeClock
+from tests.databases import POSTGRES, postgres_databases
 from tests.harness import TEST_SEED_KEY
 
-POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
 DATABASES = ["sqlite", "postgresql"]
 
 
@@ -29,8 +28,6 @@ def fresh_database(kind, name, service_dir, tmp_path):
         migrate.upgrade(service_dir, uri)
         yield uri
         return
-    from tests.databases import postgres_databases
-
     with postgres_databases(POSTGRES, [name]) as uris:
         migrate.upgrade(service_dir, uris[name])
         yield uris[name]

@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from portal_common import migrate
 from portal_common.db import make_engine
-from tests.databases import postgres_databases
+from tests.databases import POSTGRES, postgres_databases
 from tests.harness import SERVICES
-from tests.service_config import DATABASES, POSTGRES
+from tests.service_config import DATABASES
 
 ACCOUNTS = SERVICES["accounts"][0]
 ACCOUNT = (

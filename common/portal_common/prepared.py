@@ -4,26 +4,32 @@ the session's own DB-API connection, inside its transaction.
 SQLAlchemy's execution of a prebuilt Core statement costs several times the query itself (measured
 here on SQLite, a lookup by key: about 50 µs against 6), for an execution context, its parameters
 and a result object rebuilt each time; a sale runs a dozen statements. What it converts stays
-converted as SQLAlchemy converts it: every value goes through its column type's own processors for
-the dialect (aware datetimes, JSON, SQLite's booleans), and the SQL is the dialect's compilation of
-the same statement (a fixed `IN` list included). What it does not do: statement events (none are
-listened to here), and a list given as a parameter (an expanding `bindparam`): such a statement runs
-through the session as before.
+converted as SQLAlchemy converts it: every value, None included, goes through its column type's own
+processors for the dialect (aware datetimes, JSON, SQLite's booleans), and the SQL is the dialect's
+compilation of the same statement (a fixed `IN` list included). A driver's error is raised as
+SQLAlchemy raises it (a broken constraint is an `IntegrityError`).
+
+What it does not do, and refuses where it could matter: a list given as a parameter (an expanding
+`bindparam`), a parameter name the driver would need escaped, a Numeric or Float column read back
+(psycopg2's converter for it depends on what the driver reports), a default computed at insert.
+Statement events are not fired (none are listened to here), a converter's own error (a naive
+datetime) is raised as it is rather than as a `StatementError`, and a lost connection is found by the
+session's next use rather than marked at once. Where SQLAlchemy sends several rows as one INSERT
+(psycopg2), `insert_rows` leaves several rows to it.
 """
 
 import contextlib
 import dataclasses
 import functools
-import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnDefault, Table, bindparam, insert
+from sqlalchemy import ColumnDefault, Numeric, Table, bindparam, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 Row = tuple[Any, ...]
 
@@ -46,7 +52,7 @@ class _Compiled:
         values = dict(self.fixed)
         for name, value in params.items():
             process = self.binders.get(name)
-            values[name] = value if process is None or value is None else process(value)
+            values[name] = value if process is None else process(value)
         return values if self.order is None else [values[name] for name in self.order]
 
     def loaded(self, rows: Iterable[Row]) -> list[Row]:
@@ -74,11 +80,13 @@ def _compile(statement: ClauseElement, dialect: Dialect) -> _Compiled:
             for each in expanded.parameter_expansion.get(name, [name]):
                 binders[each] = process
     fixed = {
-        name: value if name not in binders or value is None else binders[name](value)
+        name: binders[name](value) if name in binders else value
         for name, value in expanded.parameters.items()
         if name not in required
     }
     columns = getattr(statement, "exported_columns", ())
+    if any(isinstance(column.type, Numeric) for column in columns):
+        raise ValueError("a Numeric or Float column read back is not prepared: run the statement through the session")
     return _Compiled(
         sql=expanded.statement,
         required=required,
@@ -96,7 +104,7 @@ class Prepared:
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._by_dialect: weakref.WeakKeyDictionary[Dialect, _Compiled] = weakref.WeakKeyDictionary()
+        self._by_dialect: dict[Dialect, _Compiled] = {}  # an engine's: a process keeps its engines
 
     def _for(self, dialect: Dialect) -> _Compiled:
         compiled = self._by_dialect.get(dialect)
@@ -109,7 +117,7 @@ class Prepared:
             cursor.execute(compiled.sql, compiled.arguments(params))
             return compiled.loaded(cursor.fetchall()) if cursor.description else []
 
-    def run_many(self, session: Session, params: list[Mapping[str, Any]]) -> None:
+    def run_many(self, session: Session, params: Sequence[Mapping[str, Any]]) -> None:
         with self._cursor(session) as (compiled, cursor):
             cursor.executemany(compiled.sql, [compiled.arguments(each) for each in params])
 
@@ -132,13 +140,18 @@ class Prepared:
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT the rows (values by column name, the same columns in each) in the session's
     transaction, with the Python-side defaults of the columns they leave out, as SQLAlchemy writes
-    them; a column with neither takes the database's default, or NULL."""
+    them (a default computed at insert is refused); a column with neither takes the database's
+    default, or NULL."""
     if not rows:
         return
     if any(row.keys() != rows[0].keys() for row in rows):
         raise ValueError("rows inserted together have the same columns set")
     statement, defaults = _insert_of(table, frozenset(rows[0]))
-    statement.run_many(session, [{**defaults, **row} for row in rows])
+    values = [{**defaults, **row} for row in rows]
+    if len(values) > 1 and session.get_bind().dialect.use_insertmanyvalues_wo_returning:
+        session.execute(cast(Executable, statement.statement), values)  # one INSERT of them all, not one each
+    else:
+        statement.run_many(session, values)
 
 
 @functools.cache

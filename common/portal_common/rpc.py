@@ -19,12 +19,11 @@ from kombu import compression
 from kombu.exceptions import OperationalError
 from kombu.utils import json
 from nameko.amqp.publish import Publisher
-from nameko.constants import AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY
 from nameko.exceptions import UnknownService, UnserializableValueError, serialize
 from nameko.rpc import MethodProxy, Rpc, RpcProxy, get_rpc_exchange
 
 from portal_common import metrics
-from portal_common.broker import BROKER_GONE, pooled_publisher
+from portal_common.broker import BROKER_GONE, pooled_publisher, pooled_publisher_of
 from portal_common.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -46,27 +45,32 @@ DEFAULT_RPC_TIMEOUT_SECONDS = 10.0
 
 
 class _RequestPublisher(Publisher):
-    """Calls are published on the process's pooled publisher without the broker's confirm
-    (`portal_common.broker.pooled_publisher`). A call the broker did not take is answered as one
+    """Calls are published on the process's pooled publisher, without the broker's confirm
+    (`portal_common.broker.PooledPublisher`). A call the broker did not take is answered as one
     nobody replied to: 503 at the caller's timeout, which is how a call to a service that is down is
-    answered anyway. Waiting for each call's confirm cost the gateway a fifth of its CPU on every
-    call, and the broker as much again. (nameko raised UnknownService at once, from the confirm, for
-    a service that had never started: that too is now the timeout's 503.) nameko asks for `mandatory`
-    delivery, which without confirms nothing would read back: it is not asked. A call to an exchange
-    not declared yet (no service started) would close the pooled channel unnoticed: the exchange is
-    declared first, once a connection."""
+    answered anyway. (nameko raised UnknownService at once, from the confirm, for a service that had
+    never started: that too is now the timeout's 503.) nameko asks for `mandatory` delivery, which
+    without confirms nothing would read back: it is not asked. A call to an exchange not declared yet
+    (no service started) would close the pooled channel unnoticed: the exchange is declared first.
+    The publisher's own options (expiration, serializer, delivery mode, priority, compression,
+    retries, headers) are kept; confirms and `declare` are not."""
 
     def publish(self, payload: Any, **kwargs: Any) -> None:
-        pooled_publisher({AMQP_URI_CONFIG_KEY: self.amqp_uri, AMQP_SSL_CONFIG_KEY: self.ssl}).publish(
+        headers = {**self.publish_kwargs.get("headers", {}), **kwargs.get("headers", {})}
+        pooled_publisher_of(self.amqp_uri, self.ssl, self.login_method).publish(
             payload,
             exchange=kwargs["exchange"],
             declare_exchange=True,
             routing_key=kwargs["routing_key"],
             reply_to=kwargs.get("reply_to"),
             correlation_id=kwargs.get("correlation_id"),
-            headers=kwargs.get("extra_headers", {}),
+            headers={**headers, **kwargs.get("extra_headers", {})},
             expiration=self.expiration,
             serializer=self.serializer,
+            delivery_mode=self.delivery_mode,
+            priority=self.priority,
+            compression=self.compression,
+            retry_policy=self.retry_policy,
         )
 
 

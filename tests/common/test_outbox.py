@@ -4,7 +4,6 @@ however many relays share a PostgreSQL database."""
 
 import contextlib
 import json
-import os
 import socket
 import time
 
@@ -21,9 +20,8 @@ from portal_common.event_messages import EVENTS_HEADER, envelopes
 from portal_common.events import ACCESS_CHANGED, ACCOUNT_CREATED, InvalidEvent
 from portal_common.outbox import OUTBOX_BATCH, OutboxRelay, event_exchange, outbox_table
 from portal_common.unit_of_work import UnitOfWork
-from tests.databases import postgres_databases
+from tests.databases import POSTGRES, postgres_databases
 
-POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
 metadata = MetaData()
 outbox = outbox_table(metadata)
 things = Table("things", metadata, Column("id", String(26), primary_key=True))

@@ -3,18 +3,30 @@ SQLAlchemy's own execution would, on SQLite and on PostgreSQL, inside the sessio
 
 import contextlib
 import datetime as dt
-import os
 
 import pytest
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, bindparam, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from portal_common.db import UtcDateTime, make_engine
 from portal_common.prepared import Prepared, insert_rows
-from tests.databases import postgres_databases
+from tests.databases import POSTGRES, postgres_databases
 
-POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
 metadata = MetaData()
 things = Table(
     "things",
@@ -141,3 +153,29 @@ def test_a_default_computed_at_insert_is_not_prepared(sessions):
     )
     with sessions() as session, pytest.raises(ValueError, match="stamped.n"):
         insert_rows(session, stamped, [{"id": "s1"}])
+
+
+def test_none_is_written_as_sqlalchemy_writes_it(sessions):
+    """JSON's None is the JSON text `null`, not SQL NULL, when SQLAlchemy writes it: the same here."""
+    with sessions() as session:
+        session.execute(insert(things), {"id": "t1", "kind": "a", "answer": None, "at": None})
+        insert_rows(session, things, [{"id": "t2", "kind": "a", "answer": None, "at": None}])
+        stored = session.execute(select(things.c.answer.is_(None), things.c.at.is_(None)).order_by(c.id)).all()
+    assert stored[0] == stored[1]
+
+
+def test_no_rows_write_nothing(sessions):
+    with sessions() as session:
+        insert_rows(session, things, [])
+        assert session.execute(select(c.id)).all() == []
+
+
+def test_a_column_read_back_as_numeric_is_not_prepared(sessions):
+    with sessions() as session, pytest.raises(ValueError, match="Numeric"):
+        Prepared(select(sql_cast(c.count, Numeric(10, 2)))).rows(session)
+
+
+def test_a_parameter_name_the_driver_escapes_is_refused(sessions):
+    odd = Prepared(select(c.id).where(c.id == bindparam("the id")))
+    with sessions() as session, pytest.raises(ValueError, match="escapes"):
+        odd.rows(session, **{"the id": "t1"})

@@ -9,7 +9,6 @@ real `nameko run` processes, as `make run` starts them, sharing one PostgreSQL d
 """
 
 import contextlib
-import os
 import time
 
 import pytest
@@ -17,13 +16,12 @@ from sqlalchemy import text
 
 from portal_common.clock import utc_now
 from portal_common.db import make_engine
-from tests.databases import postgres_databases
+from tests.databases import POSTGRES, postgres_databases
 from tests.faults.load import Load
 from tests.faults.processes import Processes
 from tests.flows import walk
 from tests.harness import SERVICES, ApiClient, Vhost
 
-POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
 BEFORE_SECONDS = 2.0
 AFTER_SECONDS = 2.0
 

@@ -9,7 +9,6 @@ broker then takes publishes again, billing starts again, and the accounts list s
 """
 
 import contextlib
-import os
 import time
 
 import pytest
@@ -17,11 +16,10 @@ from nameko.testing.rabbit import Client
 from sqlalchemy import text
 
 from portal_common.db import make_engine
-from tests.databases import postgres_databases
+from tests.databases import POSTGRES, postgres_databases
 from tests.faults.processes import Processes
 from tests.harness import SERVICES, ApiClient, Vhost
 
-POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES") or "postgresql://postgres@127.0.0.1:5432"
 CATCH_UP_SECONDS = 20
 EVERYTHING = ".*"
 ALL_BUT_BILLINGS_EVENTS = r"^(?!billing\.events$).*"

@@ -42,9 +42,9 @@ RUNNING_ADDONS_OF_ACCOUNT = Prepared(
     .where(_subscriptions.account_id == bindparam("account_id"), _subscriptions.status.in_(RUNNING))
     .group_by(_addons.addon)
 )
-LINK_OF_ACCOUNT = Prepared(
-    select(_links.partner_id, _links.released, _links.releasing).where(_links.account_id == bindparam("account_id"))
-)
+_STATE = (_links.account_id, _links.partner_id, _links.released, _links.releasing)
+LINK_OF_ACCOUNT = Prepared(select(*_STATE).where(_links.account_id == bindparam("account_id")))
+LINKS_OF_ACCOUNTS = select(*_STATE).where(_links.account_id.in_(bindparam("account_ids", expanding=True)))
 NEXT_SUMMARY_VERSION = Prepared(
     update(AccountLink.__table__)
     .where(_links.account_id == bindparam("linked_account"))
@@ -279,13 +279,13 @@ class AccountLinks(Repository):
         return version
 
     def states(self, account_ids: Sequence[str]) -> dict[str, LinkState]:
-        """Each known account's state, by id: accounts billing does not know are left out. A lookup by
-        key each: a sale names one account, or a few."""
-        return {
-            account_id: LinkState(*row)
-            for account_id in account_ids
-            for row in LINK_OF_ACCOUNT.rows(self.session, account_id=account_id)
-        }
+        """Each known account's state, by id: accounts billing does not know are left out. One account
+        (a sale's, nearly always) is a prepared lookup by key."""
+        if len(account_ids) == 1:
+            rows = LINK_OF_ACCOUNT.rows(self.session, account_id=account_ids[0])
+        else:
+            rows = self.session.execute(LINKS_OF_ACCOUNTS, {"account_ids": list(account_ids)}).all()
+        return {account_id: LinkState(*state) for account_id, *state in rows}
 
     def is_released(self, account_id: str | None) -> bool:
         """Whether the account was released (False for none, or one billing has not sold to)."""
