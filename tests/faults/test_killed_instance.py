@@ -75,8 +75,9 @@ def test_kill_9_of_one_billing_instance_loses_and_doubles_nothing(processes):
     assert before, "no order went through before the kill"
     assert after, "the surviving instance took no order after the kill"
     assert {a.status for a in load.of("order")} <= {201, 503}, {a.status for a in load.of("order")}
-    # Orders were in flight when the instance died (asked before, answered after).
-    in_flight = [a for a in load.of("order") if a.started < killing and a.started + a.seconds > killed_at]
+    # Orders were in flight when the instance was killed (asked before the signal, answered after it:
+    # an order takes a few milliseconds now, so one may be answered before the kill has been reaped).
+    in_flight = [a for a in load.of("order") if a.started < killing and a.started + a.seconds > killing]
     assert in_flight, "no order was in flight at the kill"
 
     settled = load.settle_orders()
