@@ -8,6 +8,7 @@ import random
 import string
 
 from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
 
 from portal_common.db import make_engine
 
@@ -30,3 +31,20 @@ def postgres_databases(server_uri, names):
             for database in databases.values():
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def sessions_of(kind, metadata, tmp_path, **session_options):
+    """A session factory over `metadata`'s tables in a fresh database of `kind` ("sqlite": a file in
+    `tmp_path`; "postgresql": a database on `POSTGRES`, dropped after)."""
+    if kind == "sqlite":
+        context = contextlib.nullcontext({"db": f"sqlite:///{tmp_path / 'test.db'}"})
+    else:
+        context = postgres_databases(POSTGRES, ["db"])
+    with context as uris:
+        engine = make_engine(uris["db"])
+        metadata.create_all(engine)
+        try:
+            yield sessionmaker(bind=engine, **session_options)
+        finally:
+            engine.dispose()

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ClauseElement, Executable
+from sqlalchemy.sql.expression import ClauseElement
 
 Row = tuple[Any, ...]
 
@@ -147,11 +147,10 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     if any(row.keys() != rows[0].keys() for row in rows):
         raise ValueError("rows inserted together have the same columns set")
     statement, defaults = _insert_of(table, frozenset(rows[0]))
-    values = [{**defaults, **row} for row in rows]
-    if len(values) > 1 and session.get_bind().dialect.use_insertmanyvalues_wo_returning:
-        session.execute(cast(Executable, statement.statement), values)  # one INSERT of them all, not one each
+    if len(rows) > 1 and session.get_bind().dialect.use_insertmanyvalues_wo_returning:
+        session.execute(insert(table), rows)  # one INSERT of them all, not a round trip each
     else:
-        statement.run_many(session, values)
+        statement.run_many(session, [{**defaults, **row} for row in rows])
 
 
 @functools.cache

@@ -11,41 +11,23 @@ import eventlet
 import kombu
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
-from sqlalchemy.orm import sessionmaker
 
 from portal_common import outbox as outbox_module
 from portal_common.clock import utc_now
-from portal_common.db import make_engine
 from portal_common.event_messages import EVENTS_HEADER, envelopes
 from portal_common.events import ACCESS_CHANGED, ACCOUNT_CREATED, InvalidEvent
 from portal_common.outbox import OUTBOX_BATCH, OutboxRelay, event_exchange, outbox_table
 from portal_common.unit_of_work import UnitOfWork
-from tests.databases import POSTGRES, postgres_databases
+from tests.databases import sessions_of
 
 metadata = MetaData()
 outbox = outbox_table(metadata)
 things = Table("things", metadata, Column("id", String(26), primary_key=True))
 
 
-@contextlib.contextmanager
-def database(kind, tmp_path):
-    if kind == "sqlite":
-        uris = {"outbox": f"sqlite:///{tmp_path / 'outbox.db'}"}
-        context = contextlib.nullcontext(uris)
-    else:
-        context = postgres_databases(POSTGRES, ["outbox"])
-    with context as uris:
-        engine = make_engine(uris["outbox"])
-        metadata.create_all(engine)
-        try:
-            yield sessionmaker(bind=engine, expire_on_commit=False)
-        finally:
-            engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def sessions(request, tmp_path):
-    with database(request.param, tmp_path) as factory:
+    with sessions_of(request.param, metadata, tmp_path, expire_on_commit=False) as factory:
         yield factory
 
 
@@ -190,7 +172,7 @@ def test_the_request_and_actor_of_an_event_travel_in_its_headers(sessions, rabbi
 
 
 def test_relays_sharing_a_postgresql_database_publish_each_row_once(rabbit_config, spy, tmp_path):
-    with database("postgresql", tmp_path) as sessions:
+    with sessions_of("postgresql", metadata, tmp_path, expire_on_commit=False) as sessions:
         uow = UnitOfWork(sessions, outbox)
         rows = OUTBOX_BATCH * 3 + 7
         for n in range(rows):

@@ -1,7 +1,6 @@
 """`portal_common.prepared`: statements run on the session's DB-API connection read and write what
 SQLAlchemy's own execution would, on SQLite and on PostgreSQL, inside the session's transaction."""
 
-import contextlib
 import datetime as dt
 
 import pytest
@@ -21,11 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
 
-from portal_common.db import UtcDateTime, make_engine
+from portal_common.db import UtcDateTime
 from portal_common.prepared import Prepared, insert_rows
-from tests.databases import POSTGRES, postgres_databases
+from tests.databases import sessions_of
 
 metadata = MetaData()
 things = Table(
@@ -51,17 +49,8 @@ COUNTED = Prepared(update(things).where(c.id == bindparam("thing")).values(count
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def sessions(request, tmp_path):
-    if request.param == "sqlite":
-        context = contextlib.nullcontext({"things": f"sqlite:///{tmp_path / 'things.db'}"})
-    else:
-        context = postgres_databases(POSTGRES, ["things"])
-    with context as uris:
-        engine = make_engine(uris["things"])
-        metadata.create_all(engine)
-        try:
-            yield sessionmaker(bind=engine)
-        finally:
-            engine.dispose()
+    with sessions_of(request.param, metadata, tmp_path) as factory:
+        yield factory
 
 
 def test_values_are_written_and_read_as_sqlalchemy_converts_them(sessions):

@@ -98,3 +98,24 @@ def test_a_trial_is_turned_into_a_paid_subscription_without_asking_accounts(uow,
     subscriptions.account_released(uow, "account-1", PARTNER["partner_id"])
     with pytest.raises(NotFound):
         trials.upgrade_trial(uow, catalog, NOW, PARTNER, "account-1", buying, new_key(), None)
+
+
+def test_an_order_for_several_accounts_is_sold_only_when_each_is_the_partners_live_one(uow, catalog):
+    subscriptions.account_opened(uow, "account-1", PARTNER["partner_id"])
+    subscriptions.account_opened(uow, "account-2", PARTNER["partner_id"])
+    subscriptions.account_opened(uow, "account-3", OTHER_PARTNER["partner_id"])
+
+    def order_for_each(*account_ids):
+        items = [
+            {"product": "safe", "plan": "basic", "term_years": 1, "quantity": 1, "account_id": account_id}
+            for account_id in account_ids
+        ]
+        return orders.place_order(uow, catalog, NOW, PARTNER, load(api.OrderRequest, {"items": items}), new_key(), None)
+
+    order = order_for_each("account-1", "account-2")
+    assert [line["account_id"] for line in order["lines"]] == ["account-1", "account-2"]
+    with pytest.raises(NotFound):
+        order_for_each("account-1", "account-3")  # another partner's
+    with pytest.raises(AccountsToBeAsked):
+        order_for_each("account-1", "account-new")  # not heard of yet
+    assert len(all_orders(uow)) == 1
